@@ -1,0 +1,5 @@
+import sys
+
+from estates_planner.cli import main
+
+sys.exit(main())

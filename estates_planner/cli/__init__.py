@@ -1,0 +1,57 @@
+"""The headless command line: ``estates-planner COMMAND ...``.
+
+Each command lives in its own module with ``register(subparsers)``, which adds a sub-parser
+whose ``func(args) -> int`` does the work. Errors the user can cause (:class:`EstatesError`)
+are printed to stderr and give exit status 2; nothing prints a raw traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from estates_planner import __version__
+from estates_planner.errors import EstatesError
+
+# modules under estates_planner.cli that each add one or more sub-commands
+COMMAND_MODULES = (
+    "data_commands",  # validate
+    "project_commands",  # import, info
+    "solve_command",  # solve
+    "export_command",  # export
+    "gui_command",  # gui
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="estates-planner",
+        description="Plan where probation services sit: validate and import sites and needs, "
+        "solve the allocation under the estates rules, and export site plans.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"estates_planner.cli.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except EstatesError as exc:
+        print(f"estates-planner: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("estates-planner: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
