@@ -39,10 +39,12 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
-        text = ", ".join(where) + ": " + self.message
+        parts = [", ".join(where)]
+        if self.message:
+            parts.append(self.message)
         if self.expected is not None:
-            text += f": expected {self.expected}, got {_show(self.value)}"
-        return text
+            parts.append(f"expected {self.expected}, got {_show(self.value)}")
+        return ": ".join(parts)
 
     @property
     def is_error(self) -> bool:

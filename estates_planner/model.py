@@ -64,7 +64,7 @@ class Site:
     fit_out_cost: float = 0.0
     available_from: date | None = None
     step_free: bool | None = None
-    extra: Mapping[str, object] = field(default=_EMPTY, compare=False)
+    extra: Mapping[str, object] = field(default_factory=lambda: _EMPTY, compare=False)
 
     @property
     def xy(self) -> tuple[float, float]:
@@ -90,7 +90,7 @@ class ServiceNeed:
     # where the service-user point came from: "own" (the row), "demand" (PDU point from the
     # demand table) or "authority mean" (mean of the PDU's authority sites)
     location_source: str = "own"
-    extra: Mapping[str, object] = field(default=_EMPTY, compare=False)
+    extra: Mapping[str, object] = field(default_factory=lambda: _EMPTY, compare=False)
 
     @property
     def xy(self) -> tuple[float, float]:

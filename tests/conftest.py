@@ -28,3 +28,42 @@ def sample_dir() -> Path:
 @pytest.fixture
 def test_data_dir() -> Path:
     return TEST_DATA
+
+
+_LOOPBACK_PREFIXES = ("127.", "::1", "localhost", "0:0:0:0:0:0:0:1")
+
+
+def _is_local(address: object) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX path
+        return True
+    if isinstance(address, tuple) and address:
+        host = str(address[0])
+        return host.startswith(_LOOPBACK_PREFIXES)
+    return False
+
+
+@pytest.fixture(autouse=True)
+def no_external_network(monkeypatch):
+    """Fail any test whose Python code opens a connection beyond this machine.
+
+    The app works offline by default; the basemap is tested against a server on 127.0.0.1.
+    (Qt's own networking is checked separately, see tests/ui for the basemap tests.)
+    """
+    import socket
+
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def guarded_connect(self, address):
+        if not _is_local(address):
+            raise AssertionError(f"test tried to connect to {address!r}: no network allowed")
+        return real_connect(self, address)
+
+    def guarded_connect_ex(self, address):
+        if not _is_local(address):
+            raise AssertionError(f"test tried to connect to {address!r}: no network allowed")
+        return real_connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+    yield

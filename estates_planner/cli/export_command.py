@@ -1,0 +1,108 @@
+"""``estates-planner export PROJECT [--pdf F] [--csv F] [--xlsx F] [--gpkg F]``: write a plan.
+
+The PDF is drawn with Qt, so this command starts an offscreen ``QGuiApplication`` when it
+needs one; Qt is imported only inside the command, so the rest of the CLI stays Qt-free. A
+scenario without a plan is solved first (10 s limit) and the command says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from estates_planner.errors import ExportError
+
+SOLVE_TIME_LIMIT_S = 10.0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export", help="export a plan as a PDF site plan, CSV, XLSX or GeoPackage",
+        description="Export the plan of one scenario of a project: a printable PDF site plan "
+        "(cover map, summary, a section per site used, allocation appendix), the allocation "
+        "table as CSV, a workbook (allocation, sites, KPIs, settings) as XLSX, and/or map "
+        "layers as a GeoPackage for QGIS. A scenario without a plan is solved first "
+        f"(time limit {SOLVE_TIME_LIMIT_S:g} s); the solved plan is not saved in the project.",
+        epilog="example: estates-planner export data/sample_project.gpkg --pdf plan.pdf "
+        "--xlsx plan.xlsx --region London --paper A3 --landscape")
+    p.add_argument("project", type=Path, help="a project GeoPackage")
+    p.add_argument("--scenario", metavar="NAME",
+                   help="the scenario to export (default: the project's first scenario)")
+    p.add_argument("--pdf", type=Path, metavar="FILE", help="write the site plan PDF here")
+    p.add_argument("--csv", type=Path, metavar="FILE", help="write the allocation CSV here")
+    p.add_argument("--xlsx", type=Path, metavar="FILE", help="write the XLSX workbook here")
+    p.add_argument("--gpkg", type=Path, metavar="FILE",
+                   help="write the results GeoPackage here")
+    p.add_argument("--paper", choices=("A4", "A3"), default="A4", type=str.upper,
+                   help="PDF paper size (default A4)")
+    p.add_argument("--landscape", action="store_true", help="PDF in landscape orientation")
+    p.add_argument("--region", action="append", metavar="NAME", default=[],
+                   help="only this region's sites in the PDF sections and appendix "
+                   "(repeat for several)")
+    p.set_defaults(func=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from estates_planner.project import open_project
+
+    targets = {fmt: getattr(args, fmt) for fmt in ("pdf", "csv", "xlsx", "gpkg")
+               if getattr(args, fmt) is not None}
+    if not targets:
+        raise ExportError("nothing to export: give at least one of --pdf, --csv, --xlsx, "
+                          "--gpkg with a file name")
+    for fmt, path in targets.items():
+        if path.suffix.lower() != f".{fmt}":
+            raise ExportError(f"--{fmt} {path}: the file name should end in .{fmt}")
+        if not path.expanduser().resolve().parent.is_dir():
+            raise ExportError(f"--{fmt} {path}: the folder {path.parent} does not exist")
+
+    project = open_project(args.project)
+    names = [s.name for s in project.scenarios]
+    name = args.scenario or (names[0] if names else None)
+    if name is None or name not in names:
+        raise ExportError(f"{args.project}: no scenario '{name}'; it has: "
+                          f"{', '.join(names) or 'none'}")
+    scenario = next(s for s in project.scenarios if s.name == name)
+    unknown = sorted(set(args.region) - set(project.dataset.regions))
+    if unknown:
+        raise ExportError(f"unknown region(s) {', '.join(unknown)}; the project has: "
+                          f"{', '.join(project.dataset.regions)}")
+
+    result = project.results.get(name)
+    if result is None:
+        print(f"Scenario '{name}' has no plan yet: solving it first "
+              f"(time limit {SOLVE_TIME_LIMIT_S:g} s)...", file=sys.stderr)
+        from estates_planner.optimise import solve_scenario
+
+        result = solve_scenario(scenario, time_limit_s=SOLVE_TIME_LIMIT_S)
+        project.results[name] = result
+        print(f"Solved: {result.status}, objective £{result.objective:,.0f} in "
+              f"{result.seconds:.1f} s (not saved in the project)", file=sys.stderr)
+
+    from estates_planner.report.exports import WRITERS
+
+    for fmt in ("csv", "xlsx", "gpkg"):
+        if fmt in targets:
+            WRITERS[fmt](scenario, result, targets[fmt])
+            print(f"Wrote {targets[fmt]}")
+    if "pdf" in targets:
+        start = time.perf_counter()
+        pages = _write_pdf(project, name, targets["pdf"], args)
+        print(f"Wrote {targets['pdf']} ({pages} pages, {time.perf_counter() - start:.1f} s)")
+    return 0
+
+
+def _write_pdf(project: Any, scenario_name: str, path: Path, args: argparse.Namespace) -> int:
+    """Draw the PDF; Qt (and an offscreen application without a display) only from here."""
+    from estates_planner.ui.pdf_report import PdfOptions, gui_application, write_site_plan_pdf
+
+    app = gui_application()
+    options = PdfOptions(paper=args.paper, landscape=args.landscape,
+                         regions=tuple(args.region))
+    try:
+        return write_site_plan_pdf(project, scenario_name, path, options)
+    finally:
+        del app  # keep the application alive until the PDF is written

@@ -1,0 +1,233 @@
+"""Cost any plan exactly as the objective defines it.
+
+The solver reports its objective through :func:`plan_result` too, so a plan read from a CSV, a
+greedy plan and an optimised plan are always priced the same way, in floating-point pounds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from estates_planner.errors import ScenarioError
+from estates_planner.model import Allocation, Lot, Scenario
+from estates_planner.optimise import rules
+from estates_planner.optimise.candidates import (
+    Distances,
+    allowed_pairs,
+    candidate_distances,
+    capacities,
+    check_references,
+    pairing_neighbours,
+)
+from estates_planner.optimise.costs import PairCosts, pair_costs
+from estates_planner.optimise.result import TERM_NAMES, PlanResult, SiteUsage
+
+UNPLACED = -1
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioArrays:
+    """Everything about a scenario that does not depend on the plan, computed once."""
+
+    scenario: Scenario
+    distances: Distances
+    costs: PairCosts
+    allowed: np.ndarray  # need x site, rules R3-R8 (and reachability)
+    near: np.ndarray  # site x site, within the pairing radius
+    desk_cap: np.ndarray
+    room_cap: np.ndarray
+    desk_days: np.ndarray
+    room_days: np.ndarray
+
+    @classmethod
+    def build(cls, scenario: Scenario, distances: Distances | None = None) -> ScenarioArrays:
+        check_references(scenario)
+        distances = distances if distances is not None else candidate_distances(scenario)
+        needs = scenario.dataset.needs
+        desk_cap, room_cap = capacities(scenario)
+        return cls(
+            scenario=scenario,
+            distances=distances,
+            costs=pair_costs(scenario, distances),
+            allowed=allowed_pairs(scenario, distances),
+            near=pairing_neighbours(scenario),
+            desk_cap=desk_cap,
+            room_cap=room_cap,
+            desk_days=np.array([nd.desk_days for nd in needs], dtype=np.int64),
+            room_days=np.array([nd.room_days for nd in needs], dtype=np.int64),
+        )
+
+
+def evaluate_plan(scenario: Scenario, assignment: Mapping[str, str | None], *,
+                  distances: Distances | None = None) -> PlanResult:
+    """Cost a plan given from outside (a baseline CSV, an edited plan) exactly.
+
+    Parameters
+    ----------
+    scenario
+        The scenario whose settings, baseline and travel model price the plan.
+    assignment
+        need_id -> site_id, or None for an unplaced need. Needs missing from the mapping are
+        unplaced.
+    distances
+        Precomputed :func:`candidate_distances` of the scenario, to save recomputing a network.
+
+    Returns
+    -------
+    PlanResult
+        Status "evaluated", ``bound`` and ``gap`` NaN (nothing is proven). Rule breaches
+        (capacity, R3-R8) do not stop the costing; each is listed in ``messages``. Each
+        :class:`Allocation` carries its own terms; its ``pairing_bonus`` is the bonus earned
+        (a positive amount), and ``terms["pairing"]`` is minus their sum. Fit-out and
+        separate locations belong to the plan, in ``terms`` only.
+
+    Raises
+    ------
+    ScenarioError
+        When the plan names a need or site that is not in the scenario's data.
+    """
+    arrays = ScenarioArrays.build(scenario, distances)
+    ds = scenario.dataset
+    site_index = {s.site_id: j for j, s in enumerate(ds.sites)}
+    need_index = {nd.need_id: i for i, nd in enumerate(ds.needs)}
+    unknown_needs = sorted(k for k in assignment if k not in need_index)
+    unknown_sites = sorted({v for v in assignment.values()
+                            if v is not None and v not in site_index})
+    if unknown_needs or unknown_sites:
+        parts = []
+        if unknown_needs:
+            parts.append("needs not in the data: " + ", ".join(unknown_needs[:10]))
+        if unknown_sites:
+            parts.append("sites not in the data: " + ", ".join(unknown_sites[:10]))
+        raise ScenarioError("the plan names " + "; ".join(parts))
+    site_of = np.full(len(ds.needs), UNPLACED, dtype=np.int64)
+    for need_id, site_id in assignment.items():
+        if site_id is not None:
+            site_of[need_index[need_id]] = site_index[site_id]
+    return plan_result(arrays, site_of, status="evaluated", bound=math.nan, seconds=0.0,
+                       messages=breaches(arrays, site_of))
+
+
+def breaches(arrays: ScenarioArrays, site_of: np.ndarray) -> list[str]:
+    """Sentences for every rule the plan breaks (R1 in strict mode, R2, R3-R8)."""
+    sc = arrays.scenario
+    needs, sites = sc.dataset.needs, sc.dataset.sites
+    out: list[str] = []
+    if sc.settings.strict and (site_of == UNPLACED).any():
+        out.append(f"R1: {(site_of == UNPLACED).sum()} needs are unplaced in strict mode")
+    for i, j in enumerate(site_of):
+        if j != UNPLACED and not arrays.allowed[i, j]:
+            blocks = rules.pair_blocks(sc, needs[i], sites[j], float(arrays.distances.km[i, j]))
+            why = "; ".join(str(b) for b in blocks) or "the site cannot be reached"
+            out.append(f"{needs[i].need_id} at {sites[j].name} breaks {why}")
+    desk_used, room_used = usage_totals(arrays, site_of)
+    for j, site in enumerate(sites):
+        if desk_used[j] > arrays.desk_cap[j]:
+            out.append(f"R2: {site.name} is over capacity: {desk_used[j]} desk-days a week used "
+                       f"of {arrays.desk_cap[j]}")
+        if room_used[j] > arrays.room_cap[j]:
+            out.append(f"R2: {site.name} is over capacity: {room_used[j]} room-days a week used "
+                       f"of {arrays.room_cap[j]}")
+    return out
+
+
+def usage_totals(arrays: ScenarioArrays, site_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Desk-days and room-days a week used at every site."""
+    m = len(arrays.desk_cap)
+    placed = site_of != UNPLACED
+    desk = np.bincount(site_of[placed], weights=arrays.desk_days[placed], minlength=m)
+    room = np.bincount(site_of[placed], weights=arrays.room_days[placed], minlength=m)
+    return desk.astype(np.int64), room.astype(np.int64)
+
+
+def paired_needs(arrays: ScenarioArrays, site_of: np.ndarray) -> np.ndarray:
+    """Boolean per need: a wellbeing need whose site pairs with an ETE/accommodation site.
+
+    Paired means its site also hosts an ETE or accommodation need of the same PDU, or lies
+    within ``pairing_radius_km`` (inclusive, straight line) of a site that does.
+    """
+    needs = arrays.scenario.dataset.needs
+    hosts: dict[str, set[int]] = defaultdict(set)
+    for i, nd in enumerate(needs):
+        if nd.lot.prefers_authority and site_of[i] != UNPLACED:
+            hosts[nd.pdu].add(int(site_of[i]))
+    paired = np.zeros(len(needs), dtype=bool)
+    for i, nd in enumerate(needs):
+        j = site_of[i]
+        if nd.lot is Lot.WELLBEING and j != UNPLACED and hosts.get(nd.pdu):
+            paired[i] = bool(arrays.near[j, sorted(hosts[nd.pdu])].any())
+    return paired
+
+
+def plan_result(arrays: ScenarioArrays, site_of: np.ndarray, *, status: str, bound: float,
+                seconds: float, messages: Sequence[str] = (),
+                reasons: Mapping[int, str] | None = None) -> PlanResult:
+    """Build the :class:`PlanResult` of a plan given as a site index per need (-1 unplaced).
+
+    ``reasons`` gives the unplaced reason per need index; missing ones are worked out from
+    the rules and the plan's free capacity.
+    """
+    from estates_planner.optimise.reasons import unplaced_reason  # reasons needs usage_totals
+
+    sc = arrays.scenario
+    st = sc.settings
+    needs, sites = sc.dataset.needs, sc.dataset.sites
+    c = arrays.costs
+    paired = paired_needs(arrays, site_of)
+    desk_used, room_used = usage_totals(arrays, site_of)
+    baseline = sc.baseline or {}
+    allocations: list[Allocation] = []
+    terms = dict.fromkeys(TERM_NAMES, 0.0)
+    for i, nd in enumerate(needs):
+        j = int(site_of[i])
+        if j == UNPLACED:
+            reason = (reasons or {}).get(i) or unplaced_reason(arrays, i, desk_used, room_used)
+            allocations.append(Allocation(nd.need_id, None, unplaced_reason=reason))
+            terms["unplaced"] += st.unplaced_penalty
+            continue
+        km = float(arrays.distances.km[i, j])
+        travel_cost = float(c.travel[i, j])
+        bonus = st.pairing_bonus if paired[i] else 0.0
+        moved = baseline.get(nd.need_id) is not None and baseline[nd.need_id] != sites[j].site_id
+        a = Allocation(
+            need_id=nd.need_id, site_id=sites[j].site_id, desk_cost=float(c.desk[i, j]),
+            travel_km=km if math.isfinite(km) else None, travel_cost=travel_cost,
+            authority_penalty=float(c.authority[i, j]), paired=bool(paired[i]),
+            pairing_bonus=bonus, moved=moved)
+        allocations.append(a)
+        terms["desk_cost"] += a.desk_cost
+        terms["travel"] += travel_cost
+        terms["authority_preference"] += a.authority_penalty
+        terms["pairing"] -= bonus
+        terms["moves"] += st.move_penalty if moved else 0.0
+    used = sorted({int(j) for j in site_of if j != UNPLACED})
+    terms["fit_out"] = float(sum(c.fit_out[j] for j in used))
+    pdu_sites = {(nd.pdu, int(site_of[i])) for i, nd in enumerate(needs)
+                 if site_of[i] != UNPLACED}
+    terms["locations"] = st.location_penalty * len(pdu_sites)
+    objective = float(sum(terms.values()))
+    users: dict[int, list[str]] = defaultdict(list)
+    for i, nd in enumerate(needs):
+        if site_of[i] != UNPLACED:
+            users[int(site_of[i])].append(nd.need_id)
+    usage = {
+        s.site_id: SiteUsage(site_id=s.site_id, desk_days_used=int(desk_used[j]),
+                             desk_days_available=int(arrays.desk_cap[j]),
+                             room_days_used=int(room_used[j]),
+                             room_days_available=int(arrays.room_cap[j]),
+                             need_ids=tuple(users.get(j, ())))
+        for j, s in enumerate(sites)
+    }
+    if math.isnan(bound):
+        gap = math.nan
+    else:
+        bound = min(bound, objective)  # integer rounding of costs may nudge it above
+        gap = max(0.0, (objective - bound) / max(abs(objective), 1.0))
+    return PlanResult(scenario_name=sc.name, allocations=tuple(allocations), terms=terms,
+                      objective=objective, bound=bound, gap=gap, status=status,
+                      seconds=seconds, site_usage=usage, messages=tuple(messages))

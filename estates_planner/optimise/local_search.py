@@ -1,0 +1,426 @@
+"""A fast local search that improves a starting plan before CP-SAT sees it.
+
+Two kinds of move, each priced exactly and incrementally (the tests check the running total
+against :func:`evaluate_plan`):
+
+- *relocate*: one need to another allowed site with room (or unplaced, when not strict);
+- *make room*: place an unplaced need at a full site by moving one need already there to
+  another site with room (an ejection chain of length two);
+- *re-fit*: solve exactly (a small CP-SAT model) the needs at the sites where unplaced needs
+  could go, with everything else fixed -- a bin-packing that short chains miss;
+- *merge*: move all of a PDU's needs at one site to another site the PDU uses, saving a
+  location penalty that no single move can save;
+- *pair up*: for a PDU, move one ETE/accommodation need to a site and then each wellbeing
+  need of the PDU there that gains by it. A need-by-need greedy fill never finds this,
+  because the first step alone costs the authority preference and only the wellbeing needs
+  that follow earn the bonus; CP-SAT's own local search finds it slowly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+import numpy as np
+
+from estates_planner.errors import CancelledError
+from estates_planner.model import Lot
+from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
+
+_EPS = 1e-6
+
+
+class PlanState:
+    """A plan with the tallies needed to price a move in O(needs of one PDU)."""
+
+    def __init__(self, arrays: ScenarioArrays, candidates: list[np.ndarray],
+                 site_of: np.ndarray) -> None:
+        self.a = arrays
+        self.candidates = candidates
+        sc = arrays.scenario
+        self.st = sc.settings
+        needs = sc.dataset.needs
+        self.site_of = site_of.copy()
+        m = len(arrays.desk_cap)
+        pdus = sorted({n.pdu for n in needs})
+        self.pdu_index = {p: k for k, p in enumerate(pdus)}
+        self.pdu_of = np.array([self.pdu_index[n.pdu] for n in needs], dtype=np.int64)
+        self.is_host = np.array([n.lot.prefers_authority for n in needs], dtype=bool)
+        self.is_wellbeing = np.array([n.lot is Lot.WELLBEING for n in needs], dtype=bool)
+        self.wellbeing_of: dict[int, list[int]] = defaultdict(list)
+        self.hosts_of: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(needs)):
+            if self.is_wellbeing[i]:
+                self.wellbeing_of[int(self.pdu_of[i])].append(i)
+            if self.is_host[i]:
+                self.hosts_of[int(self.pdu_of[i])].append(i)
+        self.used = np.zeros(m, dtype=np.int64)
+        self.pdu_count = np.zeros((len(pdus), m), dtype=np.int64)
+        self.host_count = np.zeros((len(pdus), m), dtype=np.int64)
+        self.desk_free = arrays.desk_cap.astype(np.int64).copy()
+        self.room_free = arrays.room_cap.astype(np.int64).copy()
+        for i, j in enumerate(self.site_of):
+            if j != UNPLACED:
+                self._book(i, int(j), +1)
+
+    def _book(self, i: int, j: int, sign: int) -> None:
+        p = self.pdu_of[i]
+        self.used[j] += sign
+        self.pdu_count[p, j] += sign
+        if self.is_host[i]:
+            self.host_count[p, j] += sign
+        self.desk_free[j] -= sign * self.a.desk_days[i]
+        self.room_free[j] -= sign * self.a.room_days[i]
+
+    def own_cost(self, i: int, j: int) -> float:
+        return self.st.unplaced_penalty if j == UNPLACED else float(self.a.costs.linear[i, j])
+
+    def _paired_count(self, p: int, host_sites: np.ndarray, moved: int = -1,
+                      moved_to: int = UNPLACED) -> int:
+        count = 0
+        for w in self.wellbeing_of.get(p, ()):
+            j = moved_to if w == moved else self.site_of[w]
+            if j != UNPLACED and len(host_sites) and self.a.near[j, host_sites].any():
+                count += 1
+        return count
+
+    def delta(self, i: int, b: int) -> float:
+        """Objective change if need i moved to site b (or UNPLACED)."""
+        a = int(self.site_of[i])
+        if a == b:
+            return 0.0
+        st, fo = self.st, self.a.costs.fit_out
+        p = int(self.pdu_of[i])
+        d = self.own_cost(i, b) - self.own_cost(i, a)
+        if b != UNPLACED:
+            d += fo[b] if self.used[b] == 0 else 0.0
+            d += st.location_penalty if self.pdu_count[p, b] == 0 else 0.0
+        if a != UNPLACED:
+            d -= fo[a] if self.used[a] == 1 else 0.0
+            d -= st.location_penalty if self.pdu_count[p, a] == 1 else 0.0
+        if st.pairing_bonus and self.wellbeing_of.get(p):
+            hosts_now = np.flatnonzero(self.host_count[p])
+            if self.is_wellbeing[i]:
+                before = a != UNPLACED and len(hosts_now) and self.a.near[a, hosts_now].any()
+                after = b != UNPLACED and len(hosts_now) and self.a.near[b, hosts_now].any()
+                d -= st.pairing_bonus * (int(bool(after)) - int(bool(before)))
+            elif self.is_host[i]:
+                counts = self.host_count[p].copy()
+                if a != UNPLACED:
+                    counts[a] -= 1
+                if b != UNPLACED:
+                    counts[b] += 1
+                before = self._paired_count(p, hosts_now)
+                after = self._paired_count(p, np.flatnonzero(counts))
+                d -= st.pairing_bonus * (after - before)
+        return float(d)
+
+    def deltas(self, i: int, sites: np.ndarray) -> np.ndarray:
+        """Objective change if need i moved to each of ``sites`` (vectorised :meth:`delta`).
+
+        ``sites`` must not contain UNPLACED or the need's own site.
+        """
+        a = int(self.site_of[i])
+        st, fo = self.st, self.a.costs.fit_out
+        p = int(self.pdu_of[i])
+        d = self.a.costs.linear[i, sites] - self.own_cost(i, a)
+        d = d + np.where(self.used[sites] == 0, fo[sites], 0.0)
+        d = d + np.where(self.pdu_count[p, sites] == 0, st.location_penalty, 0.0)
+        if a != UNPLACED:
+            d = d - (fo[a] if self.used[a] == 1 else 0.0)
+            d = d - (st.location_penalty if self.pdu_count[p, a] == 1 else 0.0)
+        wellbeing = self.wellbeing_of.get(p)
+        if st.pairing_bonus and wellbeing:
+            near = self.a.near
+            if self.is_wellbeing[i]:
+                hosts_now = np.flatnonzero(self.host_count[p])
+                if len(hosts_now):
+                    before = a != UNPLACED and near[a, hosts_now].any()
+                    after = near[np.ix_(sites, hosts_now)].any(axis=1)
+                    d = d - st.pairing_bonus * (after.astype(float) - float(bool(before)))
+            elif self.is_host[i]:
+                counts = self.host_count[p].copy()
+                hosts_now = np.flatnonzero(counts)
+                if a != UNPLACED:
+                    counts[a] -= 1
+                hosts_rest = np.flatnonzero(counts)
+                w_sites = np.array([self.site_of[w] for w in wellbeing], dtype=np.int64)
+                placed = w_sites != UNPLACED
+                w_sites = w_sites[placed]
+                if len(w_sites):
+                    before = near[np.ix_(w_sites, hosts_now)].any(axis=1).sum() \
+                        if len(hosts_now) else 0
+                    base = near[np.ix_(w_sites, hosts_rest)].any(axis=1) if len(hosts_rest) \
+                        else np.zeros(len(w_sites), dtype=bool)
+                    after = (base[:, None] | near[np.ix_(w_sites, sites)]).sum(axis=0)
+                    d = d - st.pairing_bonus * (after - before)
+        return d
+
+    def fits(self, i: int, b: int) -> bool:
+        if b == UNPLACED:
+            return not self.st.strict
+        if b == self.site_of[i]:
+            return True
+        return bool(self.desk_free[b] >= self.a.desk_days[i]
+                    and self.room_free[b] >= self.a.room_days[i])
+
+    def move(self, i: int, b: int) -> None:
+        a = int(self.site_of[i])
+        if a != UNPLACED:
+            self._book(i, a, -1)
+        if b != UNPLACED:
+            self._book(i, b, +1)
+        self.site_of[i] = b
+
+
+def improve_plan(arrays: ScenarioArrays, candidates: list[np.ndarray], site_of: np.ndarray,
+                 need_ids: np.ndarray, *, deadline: float, should_stop: Callable[[], bool],
+                 register: Callable[[object], None] | None = None,
+                 unregister: Callable[[object], None] | None = None,
+                 ) -> tuple[np.ndarray, float]:
+    """Improve ``site_of`` on the needs ``need_ids`` (one part); returns (plan, change in GBP).
+
+    Only needs in ``need_ids`` move, so parts can be improved independently. ``register`` and
+    ``unregister`` hand the small CP-SAT searches of the re-fit move to a stop watcher.
+    """
+    hooks = (register or (lambda s: None), unregister or (lambda s: None))
+    state = PlanState(arrays, candidates, site_of)
+    total = 0.0
+    members = [int(i) for i in need_ids]
+    by_pdu: dict[int, list[int]] = defaultdict(list)
+    for i in members:
+        by_pdu[int(state.pdu_of[i])].append(i)
+    improved = True
+    rounds = 0
+    while improved and rounds < 20:
+        improved = False
+        rounds += 1
+        for k, i in enumerate(members):
+            if k % 50 == 0 and (time.perf_counter() > deadline or should_stop()):
+                return state.site_of, total
+            best, best_d = None, -_EPS
+            cand = candidates[i]
+            cand = cand[(cand != state.site_of[i])
+                        & (state.desk_free[cand] >= arrays.desk_days[i])
+                        & (state.room_free[cand] >= arrays.room_days[i])]
+            if len(cand):
+                ds = state.deltas(i, cand)
+                k_best = int(np.argmin(ds))
+                if ds[k_best] < best_d:
+                    best, best_d = int(cand[k_best]), float(ds[k_best])
+            if not state.st.strict and state.site_of[i] != UNPLACED:
+                d = state.delta(i, UNPLACED)
+                if d < best_d:
+                    best, best_d = UNPLACED, d
+            if best is not None:
+                state.move(i, best)
+                total += best_d
+                improved = True
+        for p, pm in by_pdu.items():
+            if time.perf_counter() > deadline or should_stop():
+                return state.site_of, total
+            gained = _pair_up(state, p, pm) + _merge_locations(state, p, pm)
+            if gained < -_EPS:
+                total += gained
+                improved = True
+        for i in members:
+            if state.site_of[i] != UNPLACED or not len(candidates[i]):
+                continue
+            if time.perf_counter() > deadline or should_stop():
+                return state.site_of, total
+            gained = _make_room(state, i)
+            if gained < -_EPS:
+                total += gained
+                improved = True
+        if any(state.site_of[i] == UNPLACED and len(candidates[i]) for i in members):
+            gained = _refit_around_unplaced(state, members, deadline, should_stop, hooks)
+            if gained < -_EPS:
+                total += gained
+                improved = True
+    return state.site_of, total
+
+
+def _pair_up(state: PlanState, p: int, members: list[int]) -> float:
+    """Try each site as the PDU's meeting point; keep every compound move that pays."""
+    wellbeing = [i for i in members if state.is_wellbeing[i]]
+    hosts = [i for i in members if state.is_host[i]]
+    if not wellbeing or not hosts or not state.st.pairing_bonus:
+        return 0.0
+    sites = np.array(sorted({int(j) for w in wellbeing for j in state.candidates[w]}),
+                     dtype=np.int64)
+    total = 0.0
+    table = _host_table(state, hosts, sites)
+    for col, j in enumerate(sites):
+        j = int(j)
+        if state.host_count[p, j] > 0 or not np.isfinite(table[:, col]).any():
+            continue
+        row = int(np.argmin(table[:, col]))
+        e = hosts[row]
+        if not state.fits(e, j):
+            continue
+        undo = [(e, int(state.site_of[e]))]
+        change = state.delta(e, j)
+        state.move(e, j)
+        for w in wellbeing:
+            if state.site_of[w] != j and j in state.candidates[w] and state.fits(w, j):
+                d = state.delta(w, j)
+                if d < -_EPS:
+                    undo.append((w, int(state.site_of[w])))
+                    state.move(w, j)
+                    change += d
+        if change < -_EPS:
+            total += change
+            table = _host_table(state, hosts, sites)
+        else:
+            for i, back in reversed(undo):
+                state.move(i, back)
+    return total
+
+
+def _host_table(state: PlanState, hosts: list[int], sites: np.ndarray) -> np.ndarray:
+    """Cost of moving each host need to each site (inf where not allowed or full)."""
+    table = np.full((len(hosts), len(sites)), np.inf)
+    for r, e in enumerate(hosts):
+        ok = np.isin(sites, state.candidates[e]) & (sites != state.site_of[e]) \
+            & (state.desk_free[sites] >= state.a.desk_days[e]) \
+            & (state.room_free[sites] >= state.a.room_days[e])
+        if ok.any():
+            table[r, ok] = state.deltas(e, sites[ok])
+    return table
+
+
+def _make_room(state: PlanState, i: int) -> float:
+    """Place unplaced need i by moving one occupant of a candidate site elsewhere."""
+    a = state.a
+    for j in state.candidates[i]:
+        j = int(j)
+        if state.fits(i, j):
+            d = state.delta(i, j)
+            if d < -_EPS:
+                state.move(i, j)
+                return d
+            continue
+        occupants = np.flatnonzero(state.site_of == j)
+        for k in occupants:
+            k = int(k)
+            # k must free enough room for i
+            if (state.desk_free[j] + a.desk_days[k] < a.desk_days[i]
+                    or state.room_free[j] + a.room_days[k] < a.room_days[i]):
+                continue
+            others = state.candidates[k]
+            others = others[(others != j) & (state.desk_free[others] >= a.desk_days[k])
+                            & (state.room_free[others] >= a.room_days[k])]
+            if not len(others):
+                continue
+            ds = state.deltas(k, others)
+            best = int(np.argmin(ds))
+            j2 = int(others[best])
+            state.move(k, j2)
+            change = float(ds[best])
+            if state.fits(i, j):
+                d = state.delta(i, j)
+                if change + d < -_EPS:
+                    state.move(i, j)
+                    return change + d
+            state.move(k, j)
+    return 0.0
+
+
+_REFIT_LIMIT_S = 0.5
+
+
+def _refit_around_unplaced(state: PlanState, members: list[int], deadline: float,
+                           should_stop: Callable[[], bool],
+                           hooks: tuple[Callable[[object], None], Callable[[object], None]],
+                           ) -> float:
+    """Re-place, exactly, the needs at the sites unplaced needs could use; keep if it pays."""
+    from estates_planner.optimise.cpsat_part import PartModel  # avoid an import cycle
+    from estates_planner.optimise.decompose import Component
+
+    a = state.a
+    lost = [i for i in members if state.site_of[i] == UNPLACED and len(state.candidates[i])]
+    sites = np.unique(np.concatenate([state.candidates[i] for i in lost]))
+    at_sites = [i for i in members if state.site_of[i] in set(sites.tolist())]
+    group = np.array(sorted(set(lost) | set(at_sites)), dtype=np.int64)
+    inside = np.zeros(len(state.site_of), dtype=bool)
+    inside[group] = True
+    # capacity and fit-out as the needs outside the group leave them
+    desk_cap = state.desk_free.copy()
+    room_cap = state.room_free.copy()
+    for i in at_sites:
+        desk_cap[state.site_of[i]] += a.desk_days[i]
+        room_cap[state.site_of[i]] += a.room_days[i]
+    used_outside = np.zeros(len(desk_cap), dtype=bool)
+    for i in members:
+        if not inside[i] and state.site_of[i] != UNPLACED:
+            used_outside[state.site_of[i]] = True
+    # the needs there may also move to their other sites, freeing room where it is needed
+    sites = np.unique(np.concatenate([state.candidates[i] for i in group]))
+    local = state.candidates
+    remaining = min(deadline - time.perf_counter(), _REFIT_LIMIT_S)
+    if remaining <= 0.05:
+        return 0.0
+    try:
+        model = PartModel(a, Component(needs=group, sites=sites), local, state.site_of,
+                          should_stop, desk_cap=desk_cap, room_cap=room_cap,
+                          fit_out_paid=used_outside)
+    except CancelledError:
+        return 0.0
+    outcome = model.solve(time_limit_s=remaining, workers=1, relative_gap=0.0,
+                          register=hooks[0], unregister=hooks[1],
+                          on_update=lambda o, b: None)
+    if outcome.objective is None:
+        return 0.0
+    # apply exactly (the sub-model does not see the PDU's other sites), keep only a gain
+    before = {int(i): int(state.site_of[i]) for i in group}
+    change = 0.0
+    for i in group:
+        change += state.delta(int(i), UNPLACED)
+        state.move(int(i), UNPLACED)
+    for i, j in zip(group, outcome.site_of, strict=True):
+        if j != UNPLACED:
+            if not state.fits(int(i), int(j)):
+                break
+            change += state.delta(int(i), int(j))
+            state.move(int(i), int(j))
+    else:
+        if change < -_EPS:
+            return change
+    for i in group:
+        state.move(int(i), UNPLACED)
+    for i, j in before.items():
+        state.move(i, j)
+    return 0.0
+
+
+def _merge_locations(state: PlanState, p: int, members: list[int]) -> float:
+    """Move all of PDU p's needs at one of its sites to another of its sites, if it pays."""
+    if not state.st.location_penalty:
+        return 0.0
+    total = 0.0
+    used = sorted({int(state.site_of[i]) for i in members if state.site_of[i] != UNPLACED})
+    for s in used:
+        movers = [i for i in members if state.site_of[i] == s]
+        if not movers:
+            continue
+        for target in used:
+            if target == s or state.pdu_count[p, target] == 0:
+                continue
+            if not all(target in state.candidates[i] for i in movers):
+                continue
+            undo: list[int] = []
+            change = 0.0
+            for i in movers:
+                if not state.fits(i, target):
+                    break
+                change += state.delta(i, target)
+                state.move(i, target)
+                undo.append(i)
+            else:
+                if change < -_EPS:
+                    total += change
+                    break
+            for i in reversed(undo):
+                state.move(i, s)
+    return total

@@ -1,0 +1,140 @@
+"""Why a need is unplaced, in one sentence a planner can act on.
+
+Built from :func:`estates_planner.optimise.rules.pair_blocks` (R3-R8) for every site, and from
+the plan's free capacity (R2) for the sites the rules allow.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from estates_planner.model import Lot, ServiceNeed
+from estates_planner.optimise import rules
+
+if TYPE_CHECKING:
+    from estates_planner.optimise.evaluate import ScenarioArrays
+
+# how a rule reads when it rules out several sites of a need
+_RULE_PHRASES = {
+    "R3": "{n} not women-only",
+    "R4": "{n} authority (wellbeing is kept out of probation offices)",
+    "R5": "{n} in another region",
+    "R6": "{n} beyond its {limit} km travel limit",
+    "R7": "{n} not available by go-live",
+    "R8": "{n} closed, barred or not its pinned site",
+    "unreachable": "{n} not reachable on the travel network",
+}
+
+
+def unplaced_reason(arrays: ScenarioArrays, i: int, desk_used: np.ndarray,
+                    room_used: np.ndarray) -> str:
+    """The sentence for need index ``i`` left unplaced in a plan with the given usage."""
+    sc = arrays.scenario
+    need = sc.dataset.needs[i]
+    sites = sc.dataset.sites
+    allowed = np.flatnonzero(arrays.allowed[i])
+    if len(allowed):
+        free_desk = arrays.desk_cap[allowed] - desk_used[allowed]
+        free_room = arrays.room_cap[allowed] - room_used[allowed]
+        fits = (free_desk >= arrays.desk_days[i]) & (free_room >= arrays.room_days[i])
+        if fits.any():
+            site = sites[allowed[np.flatnonzero(fits)[0]]]
+            return (f"not placed although {site.name} is allowed and has room: placing it "
+                    "would cost more than leaving it unplaced, or the solver stopped first")
+        best = int(np.argmax(free_desk))
+        text = (f"no {_kind_phrase(sc.settings, need)}site{_where(sc.settings, need)} has "
+                f"{_room_phrase(need)} free for {need.days_per_week} day"
+                f"{'s' if need.days_per_week != 1 else ''} a week (most free: "
+                f"{max(int(free_desk[best]), 0)} desk-days and {max(int(free_room[best]), 0)} "
+                f"room-days a week at {sites[allowed[best]].name})")
+        scope, where = _scope(arrays, i)
+        others = [j for j in scope if not arrays.allowed[i, j]]
+        if others and len(others) <= 50:
+            text += (f"; the other {len(others)} site{'s' if len(others) != 1 else ''}"
+                     f"{where} are ruled out: " + _rule_counts(arrays, i, others))
+        return text
+    return _blocked_everywhere(arrays, i)
+
+
+def _scope(arrays: ScenarioArrays, i: int) -> tuple[list[int], str]:
+    """The sites a need could be considered for, and how to say where they are."""
+    sc = arrays.scenario
+    need = sc.dataset.needs[i]
+    if sc.settings.same_region:
+        return ([j for j, s in enumerate(sc.dataset.sites) if s.region == need.region],
+                f" in {need.region}")
+    return list(range(len(sc.dataset.sites))), ""
+
+
+def _rule_counts(arrays: ScenarioArrays, i: int, scope: list[int]) -> str:
+    sc = arrays.scenario
+    need = sc.dataset.needs[i]
+    counts: Counter[str] = Counter()
+    for j in scope:
+        blocks = rules.pair_blocks(sc, need, sc.dataset.sites[j], float(arrays.distances.km[i, j]))
+        counts.update({b.rule for b in blocks} or {"unreachable"})
+    limit = f"{need.max_travel_km:g}" if need.max_travel_km is not None else "?"
+    phrases = dict(_RULE_PHRASES)
+    if need.lot is not Lot.WOMENS:
+        phrases["R3"] = "{n} women-only (for women's services only)"
+    return "; ".join(f"{phrases[r].format(n=_count(counts[r]), limit=limit)}"
+                     + ("" if r == "unreachable" else f" ({r})") for r in sorted(counts))
+
+
+def _kind_phrase(settings, need: ServiceNeed) -> str:  # noqa: ANN001 (Settings)
+    if need.lot is Lot.WOMENS and settings.women_only_sites:
+        return "women-only "
+    if need.lot is Lot.WELLBEING and settings.wellbeing_outside_authority:
+        return "non-authority "
+    return "allowed "
+
+
+def _where(settings, need: ServiceNeed) -> str:  # noqa: ANN001
+    text = f" in {need.region}" if settings.same_region else ""
+    if need.max_travel_km is not None:
+        text += f" within {need.max_travel_km:g} km"
+    return text
+
+
+def _room_phrase(need: ServiceNeed) -> str:
+    text = f"{need.desks} desk{'s' if need.desks != 1 else ''}"
+    if need.interview_rooms:
+        text += (f" and {need.interview_rooms} interview room"
+                 f"{'s' if need.interview_rooms != 1 else ''}")
+    return text
+
+
+def _blocked_everywhere(arrays: ScenarioArrays, i: int) -> str:
+    sc = arrays.scenario
+    need = sc.dataset.needs[i]
+    sites = sc.dataset.sites
+    pinned = sc.pins.get(need.need_id)
+    if pinned is not None and sc.dataset.has_site(pinned):
+        site = sc.dataset.site(pinned)
+        j = sites.index(site)
+        own = [b for b in rules.pair_blocks(sc, need, site, float(arrays.distances.km[i, j]))
+               if not b.reason.endswith(f"pinned to another site ({pinned})")]
+        why = "; ".join(f"{b.reason} ({b.rule})" for b in own) or \
+            f"{site.name} cannot be reached on the travel network"
+        return f"pinned to {site.name}, but {why}"
+    scope, where = _scope(arrays, i)
+    if not scope:
+        return (f"there is no site in {need.region} (R5: needs are placed in their region)"
+                if sc.settings.same_region else "there are no sites")
+    if len(scope) == 1:
+        j = scope[0]
+        blocks = rules.pair_blocks(sc, need, sites[j], float(arrays.distances.km[i, j]))
+        why = "; ".join(f"{b.reason} ({b.rule})" for b in blocks) or \
+            "it cannot be reached on the travel network"
+        return f"the only site{where}, {sites[j].name}: {why}"
+    summary = _rule_counts(arrays, i, scope)
+    if summary.endswith("(R8)") and ";" not in summary:
+        return f"every site{where} is closed or barred for it (R8)"
+    return f"every one of the {len(scope)} sites{where} is ruled out: " + summary
+
+
+def _count(n: int) -> str:
+    return f"{n} {'is' if n == 1 else 'are'}"

@@ -1,0 +1,498 @@
+"""The optimiser: build, split, solve in parallel and report one plan (OR-Tools CP-SAT)."""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from estates_planner.errors import CancelledError, InfeasibleError, ScenarioError
+from estates_planner.model import Lot, Scenario
+from estates_planner.optimise import part_cache
+from estates_planner.optimise.candidates import Distances
+from estates_planner.optimise.cpsat_part import PENCE, PartModel, PartOutcome
+from estates_planner.optimise.decompose import Component, find_components, prune_candidates
+from estates_planner.optimise.evaluate import (
+    UNPLACED,
+    ScenarioArrays,
+    paired_needs,
+    plan_result,
+)
+from estates_planner.optimise.greedy import greedy_assignment
+from estates_planner.optimise.local_search import improve_plan
+from estates_planner.optimise.precheck import check_capacity
+from estates_planner.optimise.progress import (
+    Cancel,
+    ProgressCallback,
+    ProgressEvent,
+    StopWatcher,
+)
+from estates_planner.optimise.result import PlanResult
+
+_PROGRESS_EVERY_S = 0.1
+_LOCAL_SEARCH_SHARE = 0.25  # of a part's time, at most, before CP-SAT starts
+_ASSEMBLY_S = 0.25
+_MAX_PARALLEL_PARTS = 99  # parts searched at once, at most (each with its CP-SAT workers)
+_WORKERS_PER_CORE = 1  # CP-SAT workers per core given to a part
+_EXPLAIN_S = 5.0  # at most, to find and shrink a strict-mode conflict
+_MIN_ROUND_S = 0.3  # no further round of the unproven parts with less time left than this
+_MIN_SEARCH_S = 0.3  # a part's search gets at least this (within the deadline)
+
+
+def _better(old: PartOutcome | None, new: PartOutcome) -> PartOutcome:
+    """Merge two searches of one part: the better plan, the higher bound."""
+    if old is None:
+        return new
+    bound = max(old.bound, new.bound)
+    if new.objective is not None and (old.objective is None or new.objective <= old.objective):
+        status = "optimal" if new.status == "optimal" else new.status
+        return PartOutcome(new.site_of, new.objective, bound, status)
+    return PartOutcome(old.site_of, old.objective, bound, old.status)
+
+
+class AllocationModel:
+    r"""The allocation of service needs to sites as a 0/1 programme, solved with CP-SAT.
+
+    Variables: :math:`x_{ns} = 1` when need n sits at site s (only for pairs the rules R3-R8
+    allow and that survive sound pruning); :math:`y_s = 1` when site s is used (sites with a
+    fit-out cost); :math:`z_{ps} = 1` when PDU p uses site s; :math:`h_{ps} = 1` when site s
+    hosts an ETE/accommodation need of PDU p; :math:`q_{ws} = 1` when wellbeing need w at s
+    earns the pairing bonus.
+
+    Constraints:
+
+    - R1: :math:`\sum_s x_{ns} \le 1` (:math:`= 1` in strict mode); the unplaced indicator is
+      :math:`u_n = 1 - \sum_s x_{ns}`.
+    - R2: :math:`\sum_n d_n x_{ns} \le 5\,D_s\,y_s` and :math:`\sum_n r_n x_{ns} \le 5\,R_s`,
+      with :math:`d_n, r_n` the desk-days and room-days a week of need n and :math:`D_s, R_s`
+      the site's desks and interview rooms.
+    - R3-R8: pairs a rule forbids have no variable.
+    - Linking: :math:`x_{ns} \le y_s`, :math:`x_{ns} \le z_{p(n)s}`,
+      :math:`h_{ps} \le \sum_{n \in E_p} x_{ns}` (E_p the ETE/accommodation needs of p),
+      :math:`q_{ws} \le x_{ws}` and :math:`q_{ws} \le \sum_{t : |st| \le \rho} h_{p(w)t}`
+      (:math:`\rho` = ``pairing_radius_km``, the site itself included).
+
+    Objective (annual GBP, minimised):
+
+    .. math::
+        \sum_{ns} (c^{desk}_{ns} + c^{travel}_{ns} + c^{auth}_{ns} + c^{move}_{ns}) x_{ns}
+        + \sum_s \frac{F_s}{A} y_s + L \sum_{ps} z_{ps} - B \sum_{ws} q_{ws} + U \sum_n u_n
+
+    with desk cost = desks x days/5 x annual cost per desk, travel = caseload x distance x
+    ``travel_weight``, auth = ``authority_preference`` for ETE/accommodation away from
+    authority sites, move = ``move_penalty`` when the baseline places the need at another
+    site, :math:`F_s/A` the amortised fit-out, L the location penalty, B the pairing bonus and
+    U the unplaced penalty. The ``y``, ``z`` and ``q`` variables only need one-sided links
+    because the objective pushes them the right way. CP-SAT works in integer pence; the
+    reported objective is re-priced in float pounds by :func:`evaluate_plan` and the bound is
+    scaled back.
+
+    The model splits into independent parts (connected parts of the need-site candidate graph,
+    a PDU's needs kept together); parts are solved in parallel threads under one time limit,
+    and their objectives and bounds add up. Each part starts from a complete hint: the warm
+    start or greedy fill, improved by an exact-delta local search
+    (:mod:`estates_planner.optimise.local_search`). Parts solved before are remembered
+    (:mod:`estates_planner.optimise.part_cache`), so a what-if re-solves only what it changed.
+    See ``docs/optimiser.md``.
+
+    Parameters
+    ----------
+    scenario
+        The scenario to plan.
+    distances
+        Precomputed :func:`candidate_distances` (saves recomputing a network's matrices).
+    """
+
+    def __init__(self, scenario: Scenario, *, distances: Distances | None = None) -> None:
+        self.scenario = scenario
+        self.arrays = ScenarioArrays.build(scenario, distances)
+        self.candidates: list[np.ndarray] = prune_candidates(self.arrays)
+        self.components: list[Component] = find_components(self.arrays, self.candidates)
+        allowed = int(self.arrays.allowed.sum())
+        self.n_pairs_allowed = allowed
+        self.n_pairs_kept = int(sum(len(c) for c in self.candidates))
+
+    def solve(self, *, time_limit_s: float | None = None,
+              progress: ProgressCallback | None = None, cancel: Cancel | None = None,
+              warm_start: Mapping[str, str | None] | None = None, workers: int | None = None,
+              relative_gap: float = 0.0) -> PlanResult:
+        """Solve and return a new :class:`PlanResult` (the model itself is not changed).
+
+        Parameters
+        ----------
+        time_limit_s
+            Wall-clock limit for checking, building and solving together; default the
+            scenario's ``time_limit_s`` setting.
+        progress
+            Called with :class:`ProgressEvent` at stage changes and as the search improves
+            (from solver threads; at most every 0.1 s while solving).
+        cancel
+            Any object with ``is_set()``; when set, the search stops within about 0.1 s and
+            the best plan so far comes back with status "cancelled".
+        warm_start
+            A previous plan (need_id -> site_id or None) to start from; pairs no longer
+            allowed or over capacity are re-placed greedily.
+        workers
+            Threads for CP-SAT in total (default: the machine's cores).
+        relative_gap
+            Stop once the gap is at most this (0 = prove the optimum).
+
+        Raises
+        ------
+        InfeasibleError
+            Strict mode only, when no plan places every need; ``conflicts`` names the rules.
+        """
+        return _Run(self, time_limit_s, progress, cancel, warm_start, workers,
+                    relative_gap).run()
+
+
+def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
+                   progress: ProgressCallback | None = None, cancel: Cancel | None = None,
+                   warm_start: Mapping[str, str | None] | None = None,
+                   workers: int | None = None) -> PlanResult:
+    """Solve a scenario to optimality or to the time limit; see :class:`AllocationModel`."""
+    start = time.perf_counter()
+    model = AllocationModel(scenario)
+    limit = scenario.settings.time_limit_s if time_limit_s is None else time_limit_s
+    return model.solve(time_limit_s=max(0.0, limit - (time.perf_counter() - start)),
+                       progress=progress, cancel=cancel, warm_start=warm_start,
+                       workers=workers)
+
+
+class _Tracker:
+    """Adds up the parts' objectives and bounds for progress events (thread-safe)."""
+
+    def __init__(self, start: float, progress: ProgressCallback | None, fixed: float,
+                 objectives: list[float | None], bounds: list[float]) -> None:
+        self.start = start
+        self.progress = progress
+        self.fixed = fixed
+        self.objectives = objectives
+        self.bounds = bounds
+        self.lock = threading.Lock()
+        self.last_emit = -math.inf
+
+    def totals(self) -> tuple[float | None, float]:
+        obj = None if any(o is None for o in self.objectives) else \
+            float(self.fixed + sum(self.objectives))  # type: ignore[arg-type]
+        return obj, float(self.fixed + sum(self.bounds))
+
+    def update(self, k: int, objective: float | None, bound: float, force: bool = False) -> None:
+        with self.lock:
+            if objective is not None:
+                self.objectives[k] = objective
+            self.bounds[k] = max(self.bounds[k], bound)
+            now = time.perf_counter()
+            if self.progress is None or (not force and now - self.last_emit < _PROGRESS_EVERY_S):
+                return
+            self.last_emit = now
+            obj, bnd = self.totals()
+        self.progress(ProgressEvent(obj, bnd, now - self.start, "solving"))
+
+    def emit(self, stage: str) -> None:
+        if self.progress is not None:
+            obj, bnd = self.totals()
+            self.progress(ProgressEvent(obj, bnd, time.perf_counter() - self.start, stage))
+
+
+class _Run:
+    """One call of :meth:`AllocationModel.solve`."""
+
+    def __init__(self, model: AllocationModel, time_limit_s: float | None,
+                 progress: ProgressCallback | None, cancel: Cancel | None,
+                 warm_start: Mapping[str, str | None] | None, workers: int | None,
+                 relative_gap: float) -> None:
+        self.model = model
+        self.arrays = model.arrays
+        self.scenario = model.scenario
+        self.start = time.perf_counter()
+        limit = self.scenario.settings.time_limit_s if time_limit_s is None else time_limit_s
+        if limit is None or limit < 0 or not math.isfinite(limit):
+            raise ScenarioError(f"the time limit must be a number of seconds ≥ 0, got {limit}")
+        self.limit = limit
+        # keep back a little time to put the result together (re-pricing, reasons)
+        self.deadline = self.start + limit - min(_ASSEMBLY_S, 0.1 * limit)
+        self.progress = progress
+        self.cancel = cancel
+        self.warm_start = warm_start
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.relative_gap = relative_gap
+        self.trivial: list[float] = []  # searchless bound of each part, set in run()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def emit(self, stage: str, objective: float | None = None,
+             bound: float | None = None) -> None:
+        if self.progress is not None:
+            self.progress(ProgressEvent(objective, bound, self.elapsed(), stage))
+
+    def run(self) -> PlanResult:
+        sc, arrays, st = self.scenario, self.arrays, self.scenario.settings
+        n = len(sc.dataset.needs)
+        self.emit("checking")
+        messages: list[str] = []
+        shortfalls = check_capacity(sc)
+        no_candidates = [i for i in range(n) if not len(self.model.candidates[i])]
+        if st.strict:
+            from estates_planner.optimise.conflicts import explain_no_site
+
+            if shortfalls or no_candidates:
+                conflicts = shortfalls + explain_no_site(arrays, no_candidates)
+                raise InfeasibleError(
+                    "No plan can place every need (strict mode):\n"
+                    + "\n".join(f"- {c}" for c in conflicts), conflicts=conflicts)
+        else:
+            messages.extend(shortfalls)
+        hint = self._hint()
+        parts = self.model.components
+        self.trivial = [self._trivial_bound(p) for p in parts]
+        fixed = 0.0 if st.strict else st.unplaced_penalty * len(no_candidates)
+        tracker = _Tracker(self.start, self.progress, fixed,
+                           self._part_objectives(hint, parts),
+                           list(self.trivial))
+        tracker.emit("building")
+        outcomes: list[PartOutcome | None] = [None] * len(parts)
+        plan = hint  # the best plan so far, part by part
+        lock = threading.Lock()
+        solving_emitted = threading.Event()
+        pool_size = max(1, min(self.workers, len(parts), _MAX_PARALLEL_PARTS))
+        per_part = max(1, self.workers // pool_size) * _WORKERS_PER_CORE
+
+        with StopWatcher(self.cancel, self.deadline) as watcher:
+            stop = lambda: watcher.should_stop  # noqa: E731
+            work_left = [0]
+
+            def run_part(k: int, first_round: bool) -> None:
+                part = parts[k]
+                if watcher.should_stop:
+                    return
+                # each part gets its fair share of the time left, by size; parts that finish
+                # early leave more for the rest, and a further round revisits the unproven
+                with lock:
+                    now = time.perf_counter()
+                    share = (self.deadline - now) * pool_size * len(part.needs) \
+                        / max(work_left[0], 1)
+                    work_left[0] -= len(part.needs)
+                part_deadline = min(self.deadline, now + share)
+                start = plan
+                if first_round:
+                    start, _ = improve_plan(
+                        arrays, self.model.candidates, plan, part.needs,
+                        deadline=min(now + _LOCAL_SEARCH_SHARE * share, self.deadline),
+                        should_stop=stop, register=watcher.register,
+                        unregister=watcher.unregister)
+                    with lock:
+                        plan[part.needs] = start[part.needs]
+                    tracker.update(k, self._part_objectives(start, [part])[0], -math.inf,
+                                   force=True)
+                try:
+                    pm = PartModel(arrays, part, self.model.candidates, start, stop)
+                except CancelledError:
+                    return
+                if not solving_emitted.is_set():
+                    solving_emitted.set()
+                    tracker.emit("solving")
+                outcome = pm.solve(
+                    time_limit_s=max(part_deadline - time.perf_counter(),
+                                     min(_MIN_SEARCH_S, self.deadline - time.perf_counter())),
+                    workers=per_part,
+                    relative_gap=self.relative_gap, register=watcher.register,
+                    unregister=watcher.unregister,
+                    on_update=lambda o, b: tracker.update(
+                        k, None if o is None else o / PENCE, b / PENCE))
+                with lock:
+                    outcomes[k] = _better(outcomes[k], outcome)
+                    best = outcomes[k]
+                    if self.relative_gap == 0:  # "optimal" then means proven
+                        part_cache.remember(keys[k], arrays, best)
+                    if best is not None and best.objective is not None:
+                        plan[part.needs] = best.site_of
+                tracker.update(k, None if best is None else best.objective,
+                               outcome.bound, force=True)
+
+            keys = [part_cache.part_key(arrays, p, self.model.candidates) for p in parts]
+            # parts solved before (unchanged by this what-if) start from their answer; the
+            # first round searches only the new parts, later rounds every unproven one
+            pending = []
+            for k, part in enumerate(parts):
+                cached = part_cache.lookup(keys[k], arrays, part)
+                if cached is None:
+                    pending.append(k)
+                    continue
+                outcomes[k] = cached
+                plan[part.needs] = cached.site_of
+                tracker.update(k, cached.objective, cached.bound, force=True)
+            first = True
+            if not pending:
+                pending = [k for k in range(len(parts)) if outcomes[k].status != "optimal"]
+                first = False
+            while pending and not watcher.should_stop:
+                work_left[0] = sum(len(parts[k].needs) for k in pending)
+                if pool_size == 1 or len(pending) == 1:
+                    for k in pending:
+                        run_part(k, first)
+                else:
+                    with ThreadPoolExecutor(max_workers=pool_size,
+                                            thread_name_prefix="cp-sat-part") as pool:
+                        list(pool.map(lambda k, f=first: run_part(k, f), pending))
+                first = False
+                pending = [k for k in range(len(parts)) if outcomes[k] is None
+                           or outcomes[k].status not in ("optimal", "infeasible")]
+                if any(outcomes[k] is not None and outcomes[k].status == "infeasible"
+                       for k in range(len(parts))):
+                    break
+                if self.deadline - time.perf_counter() < _MIN_ROUND_S:
+                    break
+            cancelled = watcher.cancelled
+        return self._assemble(parts, outcomes, plan, tracker, messages, cancelled,
+                              no_candidates)
+
+    def _assemble(self, parts: list[Component], outcomes: list[PartOutcome | None],
+                  hint: np.ndarray, tracker: _Tracker, messages: list[str], cancelled: bool,
+                  no_candidates: list[int]) -> PlanResult:
+        sc, arrays, st = self.scenario, self.arrays, self.scenario.settings
+        infeasible = [k for k, o in enumerate(outcomes) if o is not None
+                      and o.status == "infeasible"]
+        if infeasible:
+            from estates_planner.optimise.conflicts import explain_infeasible
+
+            conflicts = explain_infeasible(arrays, [parts[k] for k in infeasible],
+                                           deadline=time.perf_counter() + _EXPLAIN_S)
+            raise InfeasibleError(
+                "No plan can place every need (strict mode). These rules conflict:\n"
+                + "\n".join(f"- {c}" for c in conflicts), conflicts=conflicts)
+        site_of = np.full(len(sc.dataset.needs), UNPLACED, dtype=np.int64)
+        bound = 0.0 if st.strict else st.unplaced_penalty * len(no_candidates)
+        all_optimal = True
+        unsolved = 0
+        for part, outcome, trivial in zip(parts, outcomes, self.trivial, strict=True):
+            if outcome is not None and outcome.objective is not None:
+                site_of[part.needs] = outcome.site_of
+                bound += max(outcome.bound, trivial)
+                all_optimal &= outcome.status == "optimal"
+            else:
+                site_of[part.needs] = hint[part.needs]
+                bound += max(outcome.bound, trivial) if outcome is not None else trivial
+                all_optimal = False
+                unsolved += 1
+        if st.strict and (site_of == UNPLACED).any() and not cancelled:
+            raise InfeasibleError(
+                f"No plan placing every need was found within the time limit of "
+                f"{self.limit:g} s (strict mode); the scenario may still be "
+                "feasible: allow more time, or turn strict mode off to see which needs stay "
+                "unplaced.", conflicts=[])
+        if cancelled and not all_optimal:
+            status = "cancelled"
+            messages.append("Cancelled: this is the best plan found so far.")
+        elif all_optimal:
+            status = "optimal"
+        else:
+            status = "feasible"
+        if unsolved:
+            messages.append(f"{unsolved} of {len(parts)} parts found no plan by search in time; "
+                            "they keep the starting plan (the warm start or greedy fill, "
+                            "improved by local search).")
+        pruned = self.model.n_pairs_allowed - self.model.n_pairs_kept
+        messages.append(f"{len(parts)} independent parts; {self.model.n_pairs_kept} need/site "
+                        f"pairs considered ({pruned} allowed pairs pruned as never optimal).")
+        result = plan_result(arrays, site_of, status=status, bound=bound,
+                             seconds=self.elapsed(), messages=messages)
+        if status == "optimal" and result.gap > 0:
+            # rounding to pence can leave a sliver; a proven optimum reports its own bound
+            result = plan_result(arrays, site_of, status=status, bound=result.objective,
+                                 seconds=self.elapsed(), messages=messages)
+        self.emit("done", result.objective, result.bound)
+        return result
+
+    def _hint(self) -> np.ndarray:
+        """A complete, feasible starting plan: the warm start repaired, then greedy filling."""
+        arrays = self.arrays
+        n, m = arrays.allowed.shape
+        mask = np.zeros((n, m), dtype=bool)
+        for i, cand in enumerate(self.model.candidates):
+            mask[i, cand] = True
+        initial = None
+        if self.warm_start:
+            site_index = {s.site_id: j for j, s in enumerate(self.scenario.dataset.sites)}
+            initial = np.full(n, UNPLACED, dtype=np.int64)
+            for i, need in enumerate(self.scenario.dataset.needs):
+                j = site_index.get(self.warm_start.get(need.need_id) or "", UNPLACED)
+                initial[i] = j
+        return greedy_assignment(arrays, allowed=mask, initial=initial)
+
+    def _part_objectives(self, hint: np.ndarray, parts: list[Component]) -> list[float | None]:
+        """Objective of the starting plan on each part (None where strict mode is broken)."""
+        arrays, st = self.arrays, self.scenario.settings
+        c = arrays.costs
+        paired = paired_needs(arrays, hint)
+        needs = self.scenario.dataset.needs
+        out: list[float | None] = []
+        for part in parts:
+            total = 0.0
+            broken = False
+            for i in part.needs:
+                j = hint[i]
+                if j == UNPLACED:
+                    total += st.unplaced_penalty
+                    broken |= st.strict
+                else:
+                    total += c.linear[i, j] - (st.pairing_bonus if paired[i] else 0.0)
+            used = {int(hint[i]) for i in part.needs if hint[i] != UNPLACED}
+            total += sum(c.fit_out[j] for j in used)
+            total += st.location_penalty * len({(needs[i].pdu, int(hint[i]))
+                                                for i in part.needs if hint[i] != UNPLACED})
+            out.append(None if broken else total)
+        return out
+
+    def _trivial_bound(self, part: Component) -> float:
+        """A lower bound needing no search: each need at its cheapest option, full bonus,
+        plus the unplaced penalties that a lot's shortage of capacity makes certain."""
+        arrays, st = self.arrays, self.scenario.settings
+        needs = self.scenario.dataset.needs
+        total = 0.0
+        best: dict[int, float] = {}
+        for i in part.needs:
+            cand = self.model.candidates[i]
+            value = float(arrays.costs.linear[i, cand].min()) if len(cand) else math.inf
+            if not st.strict:
+                value = min(value, st.unplaced_penalty)
+            best[int(i)] = value
+            if needs[i].lot is Lot.WELLBEING:
+                value -= max(st.pairing_bonus, 0.0)
+            total += value
+        if not st.strict:
+            total += self._shortage_penalty(part, best)
+        return total
+
+    def _shortage_penalty(self, part: Component, best: dict[int, float]) -> float:
+        """For each lot: if its needs ask for more than all their candidate sites hold, at
+        least k of them stay unplaced (k from the largest needs); add the cheapest such k.
+
+        Lots are disjoint sets of needs and other lots can only take capacity away, so the
+        sum over lots stays a valid bound.
+        """
+        arrays, st = self.arrays, self.scenario.settings
+        needs = self.scenario.dataset.needs
+        extra = 0.0
+        for lot in Lot:
+            group = [int(i) for i in part.needs if needs[i].lot is lot]
+            if not group:
+                continue
+            sites = np.unique(np.concatenate([self.model.candidates[i] for i in group]))
+            k = 0
+            for demand, cap in ((arrays.desk_days, arrays.desk_cap),
+                                (arrays.room_days, arrays.room_cap)):
+                short = int(demand[group].sum()) - int(cap[sites].sum())
+                if short > 0:
+                    sizes = np.sort(demand[group])[::-1]
+                    k = max(k, int(np.searchsorted(np.cumsum(sizes), short) + 1))
+            if k:
+                gains = sorted(st.unplaced_penalty - best[i] for i in group)
+                extra += sum(gains[:k])
+        return extra

@@ -1,0 +1,469 @@
+"""What a site plan says, as plain data: the PDF (and anything else) only lays it out.
+
+Keeping the content free of Qt means it can be tested without a display and that the PDF,
+the spreadsheets and the app say the same thing. :func:`build_report_content` gathers, for
+one scenario and its plan: the KPI lines (from :mod:`estates_planner.report.kpis`), the
+summary tables, one :class:`SiteSection` per used site grouped by region, the allocation
+appendix, the rules and weights used, and the data sources.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from estates_planner.model import Lot, Scenario, ServiceNeed, Settings, Site, SiteKind
+from estates_planner.optimise.result import PlanResult
+from estates_planner.optimise.rules import RULE_TITLES
+from estates_planner.report.exports import allocation_rows
+from estates_planner.report.kpis import Kpis, compute_kpis, format_value, kpi_rows
+
+WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
+_DAY_ALIASES = {d.lower(): i for i, d in enumerate(WEEKDAYS)} | {
+    name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday"))
+} | {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
+
+# the weights a planner can change, with how they read in a report
+WEIGHT_LABELS: Mapping[str, tuple[str, str]] = {
+    "travel_weight": ("Travel weight", "£{:,.2f} per person-km"),
+    "amortisation_years": ("Fit-out amortised over", "{:g} years"),
+    "location_penalty": ("Separate location penalty", "£{:,.0f} per site per PDU"),
+    "authority_preference": ("ETE/accommodation not in authority property", "£{:,.0f} per need"),
+    "pairing_bonus": ("Wellbeing pairing bonus", "£{:,.0f} per paired need"),
+    "pairing_radius_km": ("Pairing radius", "{:g} km"),
+    "unplaced_penalty": ("Unplaced need penalty", "£{:,.0f} per need"),
+    "move_penalty": ("Move from baseline penalty", "£{:,.0f} per need"),
+}
+SHORT_LOT: Mapping[Lot, str] = {Lot.ETE: "ETE", Lot.ACCOMMODATION: "Accommodation",
+                                Lot.WELLBEING: "Wellbeing", Lot.WOMENS: "Women's"}
+_RULE_SWITCHES = {"R3": "women_only_sites", "R4": "wellbeing_outside_authority",
+                  "R5": "same_region", "R1": "strict"}
+
+
+@dataclass(frozen=True, slots=True)
+class KpiLine:
+    """One line of the KPI table: ``text`` is what is printed, ``value`` the number behind it."""
+
+    label: str
+    text: str
+    value: float | None = None
+    group: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Occupant:
+    """One need placed at a site, as the site section lists it."""
+
+    need_id: str
+    provider: str
+    lot: str
+    pdu: str
+    desks: int
+    interview_rooms: int
+    days_per_week: int
+    days: str  # "Mon, Wed" when the need has a rota, else "" (any days)
+    desk_days: int
+    travel_km: float | None
+    paired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyOccupancy:
+    """Desk-days a week at a site.
+
+    ``by_day`` (Mon..Fri) counts desks of needs whose weekdays are known (a ``days`` column
+    such as "Mon,Wed"); ``unscheduled_desk_days`` are those of needs without fixed days.
+    ``by_day`` is None when no need at the site has fixed days: then only totals are shown.
+    """
+
+    desks_per_day: int
+    by_day: tuple[int, ...] | None
+    unscheduled_desk_days: int
+    total_desk_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    provider: str
+    lot: str
+    where: str  # "same site" or "<site name>, 0.3 km"
+
+
+@dataclass(frozen=True)
+class SiteSection:
+    site: Site
+    facts: list[tuple[str, str]]
+    occupants: list[Occupant]
+    desk_days_used: int
+    desk_days_available: int
+    room_days_used: int
+    room_days_available: int
+    partners: list[Partner]
+    weekly: WeeklyOccupancy
+
+    @property
+    def region(self) -> str:
+        return self.site.region
+
+
+@dataclass(frozen=True)
+class RegionGroup:
+    name: str
+    sections: list[SiteSection]
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything a site plan report shows, ready to lay out."""
+
+    title: str
+    project_name: str
+    scenario_name: str
+    scenario_description: str
+    created: date
+    status_text: str
+    data_sources: list[str]
+    scope_text: str
+    kpis: list[KpiLine]
+    placed_by_lot_kind: list[list[str]]  # header row first
+    authority_share: tuple[int, int]  # ETE/accommodation needs in authority sites, placed
+    wellbeing_paired: tuple[int, int]  # paired wellbeing needs, placed wellbeing needs
+    locations_per_pdu: list[tuple[str, str, int, int]]  # region, pdu, sites, needs
+    unplaced: list[tuple[str, str, str, str, str]]  # need_id, provider, lot, region, reason
+    rules: list[tuple[str, str, str]]  # rule, title, "on"/"off"/"always"
+    weights: list[tuple[str, str]]
+    edits: list[str]
+    regions: list[RegionGroup]
+    appendix_header: list[str]
+    appendix: list[list[str]]
+    included_regions: list[str] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[SiteSection]:
+        return [s for g in self.regions for s in g.sections]
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+def money(value: float) -> str:
+    """£ with thousands separators and no pence: how every report figure reads."""
+    sign = "−" if value < -0.5 else ""
+    return f"{sign}£{abs(value):,.0f}"
+
+
+def percent(part: float, whole: float) -> str:
+    return "–" if whole <= 0 else f"{100.0 * part / whole:.0f}%"
+
+
+def parse_weekdays(value: object) -> tuple[int, ...] | None:
+    """Weekday indexes (0 = Monday) from a ``days`` cell such as "Mon,Wed" or "tue; thu".
+
+    None for empty cells, "rota", "any" or anything that does not name weekdays: such a need
+    is counted as unscheduled, not guessed onto days.
+    """
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if not text or text in ("rota", "any", "flexible", "nan", "none"):
+        return None
+    days: set[int] = set()
+    for part in re.split(r"[\s,;/+&]+", text):
+        if not part:
+            continue
+        if part not in _DAY_ALIASES:
+            return None
+        days.add(_DAY_ALIASES[part])
+    return tuple(sorted(days)) or None
+
+
+def kpi_lines(scenario: Scenario, result: PlanResult) -> list[KpiLine]:
+    """The KPI table, from :func:`estates_planner.report.kpis.kpi_rows` so the app agrees.
+
+    Money rows are grouped as "Objective (annual £)", the rest as "Plan"; ``text`` is
+    :func:`~estates_planner.report.kpis.format_value` of the row.
+    """
+    return [KpiLine(row.label, format_value(row.value, row.unit),
+                    float(row.value) if isinstance(row.value, int | float) else None,
+                    "Objective (annual £)" if row.unit == "£" else "Plan")
+            for row in kpi_rows(compute_kpis(scenario, result))]
+
+
+def data_sources(metadata: Mapping[str, str] | None, scenario: Scenario) -> list[str]:
+    """Where the figures come from, for the cover: the project's source notes, what the data
+    holds and how travel was measured, then any notes (such as "illustrative")."""
+    sources: list[str] = []
+    notes: list[str] = []
+    for key, value in sorted((metadata or {}).items()):
+        k = key.lower()
+        label = f"{key.replace('_', ' ').capitalize()}: {value}"
+        if value and any(w in k for w in ("source", "file", "imported", "origin")):
+            sources.append(label)
+        elif value and "note" in k:
+            notes.append(label)
+    ds = scenario.dataset
+    sources.append(f"{len(ds.sites)} sites, {len(ds.needs)} service needs, "
+                   f"{len(ds.providers)} providers in {len(ds.regions)} regions")
+    travel = getattr(scenario.travel, "name", None) or "straight line (British National Grid)"
+    sources.append(f"Travel distances: {travel}")
+    return sources + notes
+
+
+# --- the content -----------------------------------------------------------------------------
+
+def build_report_content(
+    scenario: Scenario,
+    result: PlanResult,
+    *,
+    project_name: str = "",
+    metadata: Mapping[str, str] | None = None,
+    regions: Iterable[str] | None = None,
+    site_ids: Iterable[str] | None = None,
+    created: date | None = None,
+    title: str = "Site plan",
+) -> ReportContent:
+    """Gather the content of a site plan for ``scenario`` and its plan ``result``.
+
+    Parameters
+    ----------
+    regions, site_ids
+        Limit the site sections and the appendix to these regions and/or sites (the summary
+        always covers the whole plan, so its figures equal the app's). None means all.
+    created
+        The date printed on the report; today when None.
+    """
+    ds = scenario.dataset
+    kpis = compute_kpis(scenario, result)
+    region_filter = set(regions) if regions else None
+    site_filter = set(site_ids) if site_ids else None
+    if region_filter is not None:
+        unknown = region_filter - set(ds.regions)
+        if unknown:
+            from estates_planner.errors import ExportError
+
+            raise ExportError(f"unknown region(s) {', '.join(sorted(unknown))}; the project "
+                              f"has: {', '.join(ds.regions)}")
+
+    def site_included(site: Site) -> bool:
+        if site_filter is not None and site.site_id not in site_filter:
+            return False
+        return region_filter is None or site.region in region_filter
+
+    by_site: dict[str, list[ServiceNeed]] = defaultdict(list)
+    for a in result.allocations:
+        if a.site_id is not None and ds.has_site(a.site_id) and ds.has_need(a.need_id):
+            by_site[a.site_id].append(ds.need(a.need_id))
+
+    used_sites = [ds.site(sid) for sid in by_site if ds.has_site(sid)]
+    groups: dict[str, list[SiteSection]] = defaultdict(list)
+    for site in sorted(used_sites, key=lambda s: (s.region, s.name, s.site_id)):
+        if site_included(site):
+            groups[site.region].append(_site_section(scenario, result, site, by_site,
+                                                     used_sites))
+    region_groups = [RegionGroup(name, groups[name]) for name in sorted(groups)]
+
+    # appendix: the needs of the included regions (or placed at included sites)
+    header = ["Need", "Provider", "Lot", "PDU", "Site", "Kind", "Desks", "Rooms", "Days",
+              "Travel km", "Notes"]
+    appendix: list[list[str]] = []
+    for row, need in zip(allocation_rows(scenario, result), ds.needs, strict=True):
+        if region_filter is not None and need.region not in region_filter:
+            continue
+        if site_filter is not None and row["site_id"] not in site_filter:
+            continue
+        km = row["travel_km"]
+        note = "paired" if row["paired"] else str(row["unplaced_reason"] or "")
+        appendix.append([
+            str(row["need_id"]), str(row["provider"]), SHORT_LOT[need.lot],
+            str(row["pdu"]),
+            str(row["site_name"]) or "— unplaced —",
+            SiteKind(row["site_kind"]).value.capitalize() if row["site_kind"] else "",
+            str(row["desks"]), str(row["interview_rooms"]), str(row["days_per_week"]),
+            f"{km:.1f}" if isinstance(km, float) else "", note,
+        ])
+
+    scope = ("All regions" if region_filter is None
+             else "Regions: " + ", ".join(sorted(region_filter)))
+    if site_filter is not None:
+        scope += f"; {len(site_filter)} selected site(s)"
+
+    return ReportContent(
+        title=title,
+        project_name=project_name or "Estates Planner project",
+        scenario_name=scenario.name,
+        scenario_description=scenario.description,
+        created=created or date.today(),
+        status_text=_status_text(result),
+        data_sources=data_sources(metadata, scenario),
+        scope_text=scope,
+        kpis=kpi_lines(scenario, result),
+        placed_by_lot_kind=[[str(c) for c in row] for row in kpis.placed_table()],
+        authority_share=(kpis.ete_acc_in_authority, kpis.ete_acc_placed),
+        wellbeing_paired=(kpis.wellbeing_paired, kpis.wellbeing_placed),
+        locations_per_pdu=_locations_per_pdu(scenario, kpis),
+        unplaced=[(u.need_id, u.provider, u.lot.label, u.region,
+                   u.reason or "no allowed site with room") for u in kpis.unplaced],
+        rules=_rules(scenario.settings),
+        weights=_weights(scenario.settings),
+        edits=_edits(scenario),
+        regions=region_groups,
+        appendix_header=header,
+        appendix=appendix,
+        included_regions=sorted(region_filter) if region_filter else [],
+    )
+
+
+def _status_text(result: PlanResult) -> str:
+    words = {"optimal": "proven optimal", "feasible": "best found in the time limit",
+             "greedy": "greedy baseline (not optimised)", "evaluated": "costed as given",
+             "cancelled": "best found before cancelling", "infeasible": "no feasible plan"}
+    text = f"Plan status: {words.get(result.status, result.status)}"
+    if result.status == "feasible" and math.isfinite(result.gap):
+        text += f" (gap {100 * result.gap:.2f}% to the proven bound)"
+    return text
+
+
+def _site_section(scenario: Scenario, result: PlanResult, site: Site,
+                  by_site: Mapping[str, list[ServiceNeed]],
+                  used_sites: Sequence[Site]) -> SiteSection:
+    needs = sorted(by_site[site.site_id], key=lambda n: (n.provider, n.lot.value, n.need_id))
+    desks, rooms = scenario.site_capacity(site)
+    usage = result.site_usage.get(site.site_id)
+    desk_used = usage.desk_days_used if usage else sum(n.desk_days for n in needs)
+    room_used = usage.room_days_used if usage else sum(n.room_days for n in needs)
+    desk_avail = usage.desk_days_available if usage else 5 * desks
+    room_avail = usage.room_days_available if usage else 5 * rooms
+    cost = f"£{site.annual_cost_per_desk:,.0f} per desk a year"
+    facts = [
+        ("Kind", site.kind.label),
+        ("Women-only", "yes" if site.women_only else "no"),
+        ("Capacity", f"{desks} desks" + (f" (of {site.desks})" if desks != site.desks else "")
+         + f", {rooms} interview rooms" + (f" (of {site.interview_rooms})"
+                                          if rooms != site.interview_rooms else "")),
+        ("Cost", cost),
+    ]
+    if site.fit_out_cost:
+        facts.append(("Fit-out", f"£{site.fit_out_cost:,.0f}"))
+    if site.available_from is not None:
+        facts.append(("Available from", site.available_from.isoformat()))
+    if site.step_free is not None:
+        facts.append(("Step-free access", "yes" if site.step_free else "no"))
+    facts.append(("Grid reference", f"E {site.easting:,.0f}  N {site.northing:,.0f}"))
+
+    occupants = []
+    for n in needs:
+        a = result.allocation(n.need_id)
+        wd = parse_weekdays(n.extra.get("days")) if n.extra else None
+        occupants.append(Occupant(
+            need_id=n.need_id, provider=n.provider, lot=n.lot.label, pdu=n.pdu,
+            desks=n.desks, interview_rooms=n.interview_rooms, days_per_week=n.days_per_week,
+            days=", ".join(WEEKDAYS[i] for i in wd) if wd else "",
+            desk_days=n.desk_days, travel_km=a.travel_km, paired=a.paired))
+
+    return SiteSection(
+        site=site, facts=facts, occupants=occupants,
+        desk_days_used=desk_used, desk_days_available=desk_avail,
+        room_days_used=room_used, room_days_available=room_avail,
+        partners=_partners(scenario, site, by_site, used_sites),
+        weekly=_weekly(needs, desks))
+
+
+def _weekly(needs: Sequence[ServiceNeed], desks: int) -> WeeklyOccupancy:
+    by_day = [0] * 5
+    scheduled = False
+    unscheduled = 0
+    for n in needs:
+        wd = parse_weekdays(n.extra.get("days")) if n.extra else None
+        if wd:
+            scheduled = True
+            for d in wd:
+                by_day[d] += n.desks
+        else:
+            unscheduled += n.desk_days
+    total = sum(by_day) + unscheduled
+    return WeeklyOccupancy(desks, tuple(by_day) if scheduled else None, unscheduled, total)
+
+
+def _partners(scenario: Scenario, site: Site, by_site: Mapping[str, list[ServiceNeed]],
+              used_sites: Sequence[Site]) -> list[Partner]:
+    """Providers sharing the site, and those at used sites within the pairing radius."""
+    seen: set[tuple[str, str]] = set()
+    partners: list[Partner] = []
+    for n in sorted(by_site[site.site_id], key=lambda n: (n.provider, n.lot.value)):
+        if (n.provider, n.lot.label) not in seen:
+            seen.add((n.provider, n.lot.label))
+            partners.append(Partner(n.provider, n.lot.label, "same site"))
+    radius = scenario.settings.pairing_radius_km
+    nearby = []
+    for other in used_sites:
+        if other.site_id == site.site_id:
+            continue
+        km = math.hypot(other.easting - site.easting, other.northing - site.northing) / 1000
+        if km <= radius + 1e-9:
+            nearby.append((km, other))
+    for km, other in sorted(nearby, key=lambda t: (t[0], t[1].name)):
+        for n in sorted(by_site[other.site_id], key=lambda n: (n.provider, n.lot.value)):
+            partners.append(Partner(n.provider, n.lot.label, f"{other.name}, {km:.1f} km"))
+    # only one entry per provider, lot and place
+    unique: dict[tuple[str, str, str], Partner] = {}
+    for p in partners:
+        unique.setdefault((p.provider, p.lot, p.where), p)
+    return list(unique.values())
+
+
+def _locations_per_pdu(scenario: Scenario, kpis: Kpis) -> list[tuple[str, str, int, int]]:
+    """(region, PDU, distinct sites used, needs) for every PDU of the data, by region."""
+    needs: Counter[tuple[str, str]] = Counter((n.region, n.pdu) for n in scenario.dataset.needs)
+    return [(r, p, kpis.locations_per_pdu.get(p, 0), needs[(r, p)]) for r, p in sorted(needs)]
+
+
+def _rules(s: Settings) -> list[tuple[str, str, str]]:
+    rows = []
+    for rule, title in RULE_TITLES.items():
+        switch = _RULE_SWITCHES.get(rule)
+        if rule == "R1":
+            state = "strict" if s.strict else "unplaced allowed, with penalty"
+        elif switch is None:
+            state = "always"
+        else:
+            state = "on" if getattr(s, switch) else "off"
+        rows.append((rule, title, state))
+    return rows
+
+
+def _weights(s: Settings) -> list[tuple[str, str]]:
+    rows = []
+    for name in Settings.WEIGHT_NAMES:
+        label, fmt = WEIGHT_LABELS.get(name, (name, "{}"))
+        rows.append((label, fmt.format(getattr(s, name))))
+    rows.append(("Go-live date", s.go_live.isoformat() if s.go_live else "not set"))
+    rows.append(("Travel measured in", "minutes" if s.travel_measure == "minutes" else "km"))
+    return rows
+
+
+def _edits(scenario: Scenario) -> list[str]:
+    ds = scenario.dataset
+    out = []
+
+    def site_name(sid: str) -> str:
+        return ds.site(sid).name if ds.has_site(sid) else sid
+
+    for sid in sorted(scenario.closed_sites):
+        out.append(f"Closed: {site_name(sid)}")
+    for sid, o in sorted(scenario.capacity_overrides.items()):
+        parts = []
+        if o.desks is not None:
+            parts.append(f"{o.desks} desks")
+        if o.interview_rooms is not None:
+            parts.append(f"{o.interview_rooms} rooms")
+        out.append(f"Capacity of {site_name(sid)} set to {', '.join(parts)}")
+    for nid, sid in sorted(scenario.pins.items()):
+        out.append(f"Pinned: {nid} to {site_name(sid)}")
+    for nid, sid in sorted(scenario.barred):
+        out.append(f"Barred: {nid} from {site_name(sid)}")
+    if scenario.baseline is not None:
+        out.append("Re-planned from a baseline (moves penalised)")
+    return out

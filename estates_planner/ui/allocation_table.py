@@ -1,0 +1,438 @@
+"""The allocation table: one row per need with its site and costs, sortable and filterable.
+
+Rows can be dragged out (mime ``application/x-estates-need-id``) onto a site on the map to pin
+them there. Selection is shared with the map through :class:`~ui.state.WorkspaceState`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QMimeData,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from estates_planner.model import Allocation, ServiceNeed
+from estates_planner.ui.common import NEED_MIME, km, money
+from estates_planner.ui.state import WorkspaceState
+
+_ROOT = QModelIndex()  # the invisible root, as Qt's default "parent" argument
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+NEED_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+UNPLACED = "(unplaced)"
+ALL = "All"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    numeric: bool = False
+
+
+COLUMNS = (
+    Column("need_id", "Need"),
+    Column("provider", "Provider"),
+    Column("lot", "Lot"),
+    Column("region", "Region"),
+    Column("pdu", "PDU"),
+    Column("desks", "Desks", True),
+    Column("rooms", "Rooms", True),
+    Column("days", "Days/wk", True),
+    Column("site_id", "Site"),
+    Column("site_name", "Site name"),
+    Column("kind", "Site kind"),
+    Column("travel_km", "Travel", True),
+    Column("desk_cost", "Desk cost", True),
+    Column("travel_cost", "Travel cost", True),
+    Column("paired", "Paired"),
+    Column("pinned", "Pinned"),
+    Column("status", "Status"),
+)
+COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
+
+
+class AllocationTableModel(QAbstractTableModel):
+    """Needs of the current scenario joined with the current result (if any)."""
+
+    def __init__(self, state: WorkspaceState, parent=None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self._rows: list[tuple[ServiceNeed, Allocation | None]] = []
+        self._cells: list[tuple[str, ...]] = []
+        self._sort_keys: list[tuple] = []
+        self._row_of: dict[str, int] = {}
+        self.reload()
+        state.projectChanged.connect(self.reload)
+        state.scenarioChanged.connect(self.reload)
+        state.resultChanged.connect(self.reload)
+
+    def reload(self, *_args) -> None:
+        ws = self.state.workspace
+        result = ws.result()
+        self.beginResetModel()
+        self._rows = []
+        for need in ws.dataset.needs:
+            alloc = None
+            if result is not None:
+                try:
+                    alloc = result.allocation(need.need_id)
+                except KeyError:
+                    alloc = None
+            self._rows.append((need, alloc))
+        self._row_of = {n.need_id: i for i, (n, _) in enumerate(self._rows)}
+        # every cell worked out once here: views ask for the same cells many times over
+        # while painting, sorting and filtering
+        self._cells = []
+        self._sort_keys = []
+        for need, alloc in self._rows:
+            pairs = [(c, self._value(need, alloc, c.key)) for c in COLUMNS]
+            self._cells.append(tuple(self._display(c, v) for c, v in pairs))
+            self._sort_keys.append(tuple(
+                (float("inf") if v is None else float(v)) if c.numeric else str(v).lower()
+                for c, v in pairs))
+        self._stale = ws.result_is_stale()
+        self._solved = result is not None
+        self.endResetModel()
+
+    def sample_cells(self, n: int) -> list[tuple[str, ...]]:
+        """The shown text of the first ``n`` rows (for sizing columns)."""
+        return self._cells[:n]
+
+    def row_text(self, row: int) -> str:
+        """All cells of a row in lower case, for the search box."""
+        return " ".join(self._cells[row]).lower()
+
+    def row_of(self, need_id: str) -> int:
+        return self._row_of.get(need_id, -1)
+
+    def need_id(self, row: int) -> str:
+        return self._rows[row][0].need_id
+
+    # Qt model API
+    def rowCount(self, parent=_ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=_ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def _value(self, need: ServiceNeed, alloc: Allocation | None, key: str) -> object:
+        ws = self.state.workspace
+        site = None
+        if alloc is not None and alloc.site_id and ws.dataset.has_site(alloc.site_id):
+            site = ws.dataset.site(alloc.site_id)
+        match key:
+            case "need_id":
+                return need.need_id
+            case "provider":
+                return need.provider
+            case "lot":
+                return need.lot.label
+            case "region":
+                return need.region
+            case "pdu":
+                return need.pdu
+            case "desks":
+                return need.desks
+            case "rooms":
+                return need.interview_rooms
+            case "days":
+                return need.days_per_week
+            case "site_id":
+                return alloc.site_id if alloc and alloc.site_id else ""
+            case "site_name":
+                return site.name if site else ""
+            case "kind":
+                return site.kind.label if site else ""
+            case "travel_km":
+                return alloc.travel_km if alloc else None
+            case "desk_cost":
+                return alloc.desk_cost if alloc and alloc.placed else None
+            case "travel_cost":
+                return alloc.travel_cost if alloc and alloc.placed else None
+            case "paired":
+                return "yes" if alloc and alloc.paired else ""
+            case "pinned":
+                return ws.current.pins.get(need.need_id, "")
+            case "status":
+                if alloc is None:
+                    return "not solved"
+                if not alloc.placed:
+                    return f"unplaced: {alloc.unplaced_reason}" if alloc.unplaced_reason \
+                        else "unplaced"
+                return "moved" if alloc.moved else "placed"
+        return None
+
+    @staticmethod
+    def _display(col: Column, value: object) -> str:
+        if col.key == "travel_km":
+            return km(value)  # type: ignore[arg-type]
+        if col.key in ("desk_cost", "travel_cost"):
+            return money(value)  # type: ignore[arg-type]
+        return "" if value is None else str(value)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cells[row][column]
+        if role == SORT_ROLE:
+            return self._sort_keys[row][column]
+        if role == NEED_ID_ROLE:
+            return self._rows[row][0].need_id
+        col = COLUMNS[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and self._stale:
+            from PySide6.QtGui import QColor
+
+            return QColor("#777777")
+        if role == Qt.ItemDataRole.ToolTipRole and col.key == "status" and self._stale:
+            return "The scenario was edited after this plan was solved; press F5 to re-solve."
+        return None
+
+    def mimeTypes(self) -> list[str]:
+        return [NEED_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        ids = []
+        for index in indexes:
+            nid = self.need_id(index.row())
+            if nid not in ids:
+                ids.append(nid)
+        mime = QMimeData()
+        mime.setData(NEED_MIME, "\n".join(ids).encode("utf-8"))
+        mime.setText("\n".join(ids))
+        return mime
+
+    def supportedDragActions(self):
+        return Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
+
+
+class AllocationFilter(QSortFilterProxyModel):
+    """Keeps rows matching the chosen region, lot, provider and site, and a search text."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._wanted: dict[str, str] = {}
+        self._text = ""
+
+    def set_filter(self, key: str, value: str | None) -> None:
+        """``key`` is "region", "lot", "provider" or "site_id"; None or "All" clears it."""
+        self.beginFilterChange()
+        if value in (None, "", ALL):
+            self._wanted.pop(key, None)
+        else:
+            self._wanted[key] = value
+        self.endFilterChange()
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._text = text.strip().lower()
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        model = self.sourceModel()
+        for key, wanted in self._wanted.items():
+            value = model.data(model.index(source_row, COLUMN_INDEX[key]))
+            if key == "site_id" and wanted == UNPLACED:
+                if value:
+                    return False
+            elif value != wanted:
+                return False
+        if self._text:
+            return self._text in model.row_text(source_row)
+        return True
+
+
+class AllocationPanel(QWidget):
+    """The table with its filter bar; selection follows and drives the shared selection."""
+
+    contextMenuRequested = Signal(str, object)  # need id, global QPoint
+
+    def __init__(self, state: WorkspaceState, parent=None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.model = AllocationTableModel(state, self)
+        self.proxy = AllocationFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self._syncing = False
+
+        self.filters: dict[str, QComboBox] = {}
+        bar = QHBoxLayout()
+        for key, label in (("region", "&Region"), ("lot", "&Lot"), ("provider", "&Provider"),
+                           ("site_id", "S&ite")):
+            combo = QComboBox(self)
+            combo.setAccessibleName(f"Filter by {label.replace('&', '').lower()}")
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            caption = QLabel(label, self)
+            caption.setBuddy(combo)
+            bar.addWidget(caption)
+            bar.addWidget(combo)
+            combo.currentTextChanged.connect(lambda text, k=key: self.proxy.set_filter(k, text))
+            self.filters[key] = combo
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search needs…")
+        self.search.setAccessibleName("Search the allocation table")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_text)
+        bar.addWidget(self.search, 1)
+        self.count_label = QLabel(self)
+        bar.addWidget(self.count_label)
+
+        self.view = QTableView(self)
+        self.view.setObjectName("allocationTable")
+        self.view.setAccessibleName("Allocation table")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.selectionModel().selectionChanged.connect(self._table_selection_changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+
+        self._fill_filters()
+        self.model.modelReset.connect(self._after_reset)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        state.projectChanged.connect(self._fill_filters)
+        state.selectionChanged.connect(self._apply_shared_selection)
+        self._update_count()
+        self._sized_for: tuple | None = None
+        self._after_reset()
+
+    def fit_columns(self) -> None:
+        """Columns as wide as their contents, within reason (long names are elided)."""
+        # measured with font metrics on the first rows: asking the view to size columns
+        # goes through the style sheet for every cell and delays the window by half a second
+        metrics = self.view.fontMetrics()
+        header_metrics = self.view.horizontalHeader().fontMetrics()
+        cap = metrics.averageCharWidth() * 28
+        rows = self.model.sample_cells(200)
+        padding = metrics.averageCharWidth() * 2 + 8
+        for column, col in enumerate(COLUMNS):
+            width = header_metrics.horizontalAdvance(col.title) + padding + 16  # sort arrow
+            for cells in rows:
+                width = max(width, metrics.horizontalAdvance(cells[column]) + padding)
+            self.view.setColumnWidth(column, min(width, cap))
+
+    # ---------------------------------------------------------------- filters
+    def _fill_filters(self) -> None:
+        ws = self.state.workspace
+        values = {
+            "region": ws.dataset.regions,
+            "lot": sorted({n.lot.label for n in ws.dataset.needs}),
+            "provider": ws.dataset.providers,
+            "site_id": [UNPLACED, *sorted(s.site_id for s in ws.dataset.sites)],
+        }
+        for key, combo in self.filters.items():
+            keep = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems([ALL, *values[key]])
+            combo.setCurrentText(keep if keep in values[key] else ALL)
+            combo.blockSignals(False)
+            self.proxy.set_filter(key, combo.currentText())
+
+    def set_filter(self, key: str, value: str) -> None:
+        """Choose a filter value programmatically (as the combo box would)."""
+        self.filters[key].setCurrentText(value)
+
+    def _update_count(self, *_args) -> None:
+        self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} needs")
+
+    def _after_reset(self) -> None:
+        # fit the columns when the data or "solved or not" changes, not on every edit, so
+        # widths the user set survive undo and redo
+        key = (id(self.state.workspace.dataset), self.model._solved)
+        if key != self._sized_for:
+            self._sized_for = key
+            self.fit_columns()
+        self._apply_shared_selection(self.state.selected_site_ids, self.state.selected_need_ids)
+
+    # ---------------------------------------------------------------- selection
+    def selected_need_ids(self) -> list[str]:
+        rows = self.view.selectionModel().selectedRows()
+        return [self.proxy.data(r, NEED_ID_ROLE) for r in rows]
+
+    def _table_selection_changed(self, *_args) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            self.state.set_selection([], self.selected_need_ids())
+        finally:
+            self._syncing = False
+
+    def _apply_shared_selection(self, site_ids: list[str], need_ids: list[str]) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            selection = QItemSelection()
+            for nid in need_ids:
+                row = self.model.row_of(nid)
+                if row < 0:
+                    continue
+                proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+                if proxy_index.isValid():
+                    selection.select(proxy_index, proxy_index)
+            flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                     | QItemSelectionModel.SelectionFlag.Rows)
+            self.view.selectionModel().select(selection, flags)
+            if not selection.isEmpty():
+                self.view.scrollTo(selection.indexes()[0])
+        finally:
+            self._syncing = False
+
+    def _context_menu(self, pos) -> None:
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            return
+        need_id = self.proxy.data(index, NEED_ID_ROLE)
+        self.contextMenuRequested.emit(need_id, self.view.viewport().mapToGlobal(pos))
+

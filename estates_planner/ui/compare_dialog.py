@@ -1,0 +1,172 @@
+"""Two scenarios side by side: the KPI table with changes, and the needs that moved.
+
+Everything shown comes from :func:`estates_planner.scenarios.compare_plans`; selecting moved
+needs highlights them on the map (through ``highlightRequested``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from estates_planner.errors import EstatesError
+from estates_planner.ui.common import money
+from estates_planner.ui.state import WorkspaceState
+
+MOVE_HEADERS = ("Need", "Provider", "Lot", "From", "To", "Cost change")
+
+
+def _table(parent: QWidget, headers: tuple[str, ...], name: str,
+           stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class CompareDialog(QDialog):
+    """Non-modal: the user can keep looking at the map while it is open.
+
+    Signals
+    -------
+    highlightRequested(site_ids, need_ids)
+        The moved needs (all of them, or the selected rows) and their old and new sites.
+    """
+
+    highlightRequested = Signal(list, list)
+
+    def __init__(self, state: WorkspaceState, parent=None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("Compare scenarios")
+        self.comparison = None
+        self.combo_a = QComboBox(self)
+        self.combo_b = QComboBox(self)
+        self.combo_a.setAccessibleName("First scenario")
+        self.combo_b.setAccessibleName("Second scenario")
+        names = state.workspace.scenario_names
+        for combo in (self.combo_a, self.combo_b):
+            combo.addItems(names)
+        current = state.workspace.current_name
+        other = next((n for n in names if n != current), current)
+        self.combo_a.setCurrentText(other)
+        self.combo_b.setCurrentText(current)
+        top = QHBoxLayout()
+        for text, combo in (("Scenario &A:", self.combo_a), ("Scenario &B:", self.combo_b)):
+            label = QLabel(text, self)
+            label.setBuddy(combo)
+            top.addWidget(label)
+            top.addWidget(combo, 1)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.kpis = _table(self, ("Figure", "A", "B", "Change (B − A)"), "KPI comparison", 0)
+        self.moves = _table(self, MOVE_HEADERS, "Needs that moved", 1)
+        self.moves.itemSelectionChanged.connect(self._moves_selected)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.kpis)
+        split.addWidget(self.moves)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+        layout.addWidget(buttons)
+        self.combo_a.currentTextChanged.connect(self.refresh)
+        self.combo_b.currentTextChanged.connect(self.refresh)
+        self.resize(760, 640)
+        self.refresh()
+
+    def set_pair(self, name_a: str, name_b: str) -> None:
+        self.combo_a.setCurrentText(name_a)
+        self.combo_b.setCurrentText(name_b)
+        self.refresh()
+
+    def refresh(self, *_args) -> None:
+        ws = self.state.workspace
+        a, b = self.combo_a.currentText(), self.combo_b.currentText()
+        self.kpis.setRowCount(0)
+        self.moves.setRowCount(0)
+        self.comparison = None
+        missing = [n for n in (a, b) if ws.result(n) is None]
+        if missing:
+            self.summary.setText("Solve " + " and ".join(sorted(set(missing)))
+                                 + " first: only solved scenarios can be compared.")
+            return
+        try:
+            from estates_planner.scenarios import compare_plans
+
+            cmp = compare_plans(ws.scenario(a), ws.result(a), ws.scenario(b), ws.result(b))
+        except (ImportError, EstatesError) as exc:
+            self.summary.setText(f"These scenarios cannot be compared: {exc}")
+            return
+        self.comparison = cmp
+        stale = [n for n in (a, b) if ws.result_is_stale(n)]
+        note = f" (plan of {', '.join(stale)} is out of date)" if stale else ""
+        moved = cmp.moved + cmp.newly_placed + cmp.newly_unplaced
+        self.summary.setText(
+            f"B costs {money(cmp.objective_change)} a year "
+            f"{'more' if cmp.objective_change > 0 else 'less'} than A; {len(cmp.moved)} needs "
+            f"moved, {len(cmp.newly_placed)} newly placed, {len(cmp.newly_unplaced)} newly "
+            f"unplaced{note}.")
+        self.kpis.setRowCount(len(cmp.rows))
+        for r, row in enumerate(cmp.rows):
+            for c, text in enumerate(row.formatted()):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if c == 3 and row.delta not in (None, 0):
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.kpis.setItem(r, c, item)
+        self.moves.setRowCount(len(moved))
+        for r, move in enumerate(moved):
+            values = (move.need_id, move.provider, move.lot.label,
+                      move.from_site_name or "unplaced", move.to_site_name or "unplaced",
+                      money(move.cost_change))
+            for c, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, move)
+                self.moves.setItem(r, c, item)
+        self._emit_highlight(moved)
+
+    def kpi_table(self) -> list[tuple[str, ...]]:
+        return [tuple(self.kpis.item(r, c).text() for c in range(4))
+                for r in range(self.kpis.rowCount())]
+
+    def moved_need_ids(self) -> list[str]:
+        return [self.moves.item(r, 0).text() for r in range(self.moves.rowCount())]
+
+    def _moves_selected(self) -> None:
+        rows = sorted({i.row() for i in self.moves.selectedItems()})
+        moves = [self.moves.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in rows]
+        if not moves and self.comparison is not None:
+            c = self.comparison
+            moves = list(c.moved + c.newly_placed + c.newly_unplaced)
+        self._emit_highlight(moves)
+
+    def _emit_highlight(self, moves) -> None:
+        sites = sorted({s for m in moves for s in (m.from_site_id, m.to_site_id) if s})
+        self.highlightRequested.emit(sites, [m.need_id for m in moves])

@@ -1,0 +1,246 @@
+"""The inspector: every attribute of the selected site or need, where it sits, and why.
+
+For a site: its data (including extra columns of the input), capacity bars of the current plan,
+the needs placed there, and buttons to close/reopen it and edit its capacity. For a need: its
+data, its placement and cost, and the core's explanation of why it sits there.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from estates_planner.errors import EstatesError
+from estates_planner.model import ServiceNeed, Site
+from estates_planner.ui import edits
+from estates_planner.ui.common import km, money
+from estates_planner.ui.state import WorkspaceState
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if hasattr(value, "label"):
+        return str(value.label)
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+class Inspector(QWidget):
+    """Shows the first selected site, else the first selected need."""
+
+    def __init__(self, state: WorkspaceState, parent=None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setAccessibleName("Inspector")
+        self.title = QLabel(self)
+        self.title.setObjectName("inspectorTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body = QWidget(self)
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(0, 0, 0, 0)
+        self.scroll = scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(scroll, 1)
+        self.shown: tuple[str, str] | None = None  # ("site"|"need", id)
+        state.selectionChanged.connect(self.refresh)
+        for signal in (state.scenarioChanged, state.resultChanged, state.projectChanged):
+            signal.connect(self.refresh)
+        self.refresh()
+
+    def _clear(self) -> None:
+        while self.body_layout.count():
+            item = self.body_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+
+    def refresh(self, *_args) -> None:
+        before = self.shown
+        self._clear()
+        ws = self.state.workspace
+        sites = [s for s in self.state.selected_site_ids if ws.dataset.has_site(s)]
+        needs = [n for n in self.state.selected_need_ids if ws.dataset.has_need(n)]
+        if sites:
+            self.shown = ("site", sites[0])
+            self._show_site(ws.dataset.site(sites[0]))
+        elif needs:
+            self.shown = ("need", needs[0])
+            self._show_need(ws.dataset.need(needs[0]))
+        else:
+            self.shown = None
+            self.title.setText("<b>Nothing selected</b>")
+            hint = QLabel("Click a site or a need on the map, or a row of the allocation "
+                          "table, to see its details here.", self.body)
+            hint.setWordWrap(True)
+            self.body_layout.addWidget(hint)
+        extra = len(sites) + len(needs) - 1
+        if extra > 0:
+            self.title.setText(self.title.text() + f"<br><small>and {extra} more selected"
+                               "</small>")
+        self.body_layout.addStretch(1)
+        if self.shown != before:  # another item: start at its top; same item: stay put
+            self.scroll.verticalScrollBar().setValue(0)
+
+    def _form(self, title: str, rows: list[tuple[str, object]]) -> QGroupBox:
+        box = QGroupBox(title, self.body)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for label, value in rows:
+            field = QLabel(_text(value), box)
+            field.setWordWrap(True)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            field.setAccessibleName(label)
+            form.addRow(f"{label}:", field)
+        self.body_layout.addWidget(box)
+        return box
+
+    # ---------------------------------------------------------------- site
+    def _show_site(self, site: Site) -> None:
+        ws = self.state.workspace
+        scenario = ws.current
+        closed = site.site_id in scenario.closed_sites
+        women = " · women-only" if site.women_only else ""
+        self.title.setText(f"<b>{site.name}</b><br>{site.kind.label}{women}"
+                           + (" · <b>closed in this scenario</b>" if closed else ""))
+        desks, rooms = scenario.site_capacity(site)
+        rows: list[tuple[str, object]] = [
+            ("Site id", site.site_id), ("Region", site.region), ("PDU", site.pdu),
+            ("Desks", desks if desks == site.desks else f"{desks} (data: {site.desks})"),
+            ("Interview rooms", rooms if rooms == site.interview_rooms
+             else f"{rooms} (data: {site.interview_rooms})"),
+            ("Cost per desk a year", money(site.annual_cost_per_desk)),
+            ("Fit-out cost", money(site.fit_out_cost)),
+            ("Available from", site.available_from), ("Step-free access", site.step_free),
+            ("Easting, northing", f"{site.easting:,.0f}, {site.northing:,.0f}"),
+        ]
+        # what the planner acts on first; the reference data below it
+        self._site_usage(site)
+        buttons = QHBoxLayout()
+        toggle = QPushButton("&Reopen site" if closed else "&Close site", self.body)
+        toggle.setObjectName("toggleSiteButton")
+        toggle.clicked.connect(
+            lambda: edits.set_site_closed(self, self.state, site.site_id, not closed))
+        capacity = QPushButton("Edit ca&pacity…", self.body)
+        capacity.clicked.connect(lambda: edits.edit_capacity(self, self.state, site.site_id))
+        buttons.addWidget(toggle)
+        buttons.addWidget(capacity)
+        buttons.addStretch(1)
+        holder = QWidget(self.body)
+        holder.setLayout(buttons)
+        self.body_layout.addWidget(holder)
+        self._form("Site", rows)
+        if site.extra:
+            self._form("Other columns", [(str(k), v) for k, v in site.extra.items()])
+
+    def _site_usage(self, site: Site) -> None:
+        ws = self.state.workspace
+        result = ws.result()
+        box = QGroupBox("Use in the current plan", self.body)
+        layout = QVBoxLayout(box)
+        usage = result.site_usage.get(site.site_id) if result is not None else None
+        if usage is None:
+            layout.addWidget(QLabel("Not solved yet." if result is None
+                                    else "No needs placed here.", box))
+            self.body_layout.addWidget(box)
+            return
+        for label, used, available in (
+                ("Desk-days a week", usage.desk_days_used, usage.desk_days_available),
+                ("Room-days a week", usage.room_days_used, usage.room_days_available)):
+            bar = QProgressBar(box)
+            bar.setAccessibleName(label)
+            bar.setRange(0, max(available, 1))
+            bar.setValue(min(used, max(available, 1)))
+            bar.setFormat(f"{label}: {used} of {available}")
+            bar.setTextVisible(True)
+            layout.addWidget(bar)
+        if usage.need_ids:
+            names = ", ".join(usage.need_ids[:30])
+            more = f" and {len(usage.need_ids) - 30} more" if len(usage.need_ids) > 30 else ""
+            placed = QLabel(f"Needs here: {names}{more}", box)
+            placed.setWordWrap(True)
+            layout.addWidget(placed)
+        self.body_layout.addWidget(box)
+
+    # ---------------------------------------------------------------- need
+    def _show_need(self, need: ServiceNeed) -> None:
+        ws = self.state.workspace
+        pinned = ws.current.pins.get(need.need_id)
+        self.title.setText(f"<b>{need.need_id}</b><br>{need.provider} · {need.lot.label}"
+                           + (f" · pinned to {pinned}" if pinned else ""))
+        result = ws.result()
+        if result is None:
+            self.body_layout.addWidget(QLabel("Not solved yet: press F5.", self.body))
+        else:
+            try:
+                alloc = result.allocation(need.need_id)
+            except KeyError:
+                alloc = None
+            if alloc is not None:
+                site = ws.dataset.site(alloc.site_id) if alloc.site_id and \
+                    ws.dataset.has_site(alloc.site_id) else None
+                self._form("Placement", [
+                    ("Site", f"{site.name} ({site.site_id})" if site else
+                     f"unplaced: {alloc.unplaced_reason or 'no allowed site with room'}"),
+                    ("Travel", km(alloc.travel_km)), ("Desk cost", money(alloc.desk_cost)),
+                    ("Travel cost", money(alloc.travel_cost)), ("Paired", alloc.paired),
+                ])
+                self._explanation(need.need_id)
+        buttons = QHBoxLayout()
+        pin_button = QPushButton("&Pin to site…", self.body)
+        pin_button.clicked.connect(
+            lambda: edits.choose_site_and_pin(self, self.state, need.need_id))
+        unpin_button = QPushButton("&Unpin", self.body)
+        unpin_button.setEnabled(pinned is not None)
+        unpin_button.clicked.connect(lambda: edits.unpin(self, self.state, [need.need_id]))
+        buttons.addWidget(pin_button)
+        buttons.addWidget(unpin_button)
+        buttons.addStretch(1)
+        holder = QWidget(self.body)
+        holder.setLayout(buttons)
+        self.body_layout.addWidget(holder)
+        self._form("Need", [
+            ("Provider", need.provider), ("Lot", need.lot), ("Region", need.region),
+            ("PDU", need.pdu), ("Desks", need.desks), ("Interview rooms", need.interview_rooms),
+            ("Days a week", need.days_per_week), ("Caseload", need.caseload),
+            ("Maximum travel", km(need.max_travel_km) or "no limit"),
+            ("Service users from", need.location_source),
+        ])
+        if need.extra:
+            self._form("Other columns", [(str(k), v) for k, v in need.extra.items()])
+
+    def _explanation(self, need_id: str) -> None:
+        ws = self.state.workspace
+        result = ws.result()
+        if result is None or ws.result_is_stale():
+            return
+        try:
+            from estates_planner.optimise.explain import explain_need
+
+            text = explain_need(ws.current, result, need_id).text()
+        except (ImportError, EstatesError) as exc:
+            text = f"No explanation available: {exc}"
+        box = QGroupBox("Why here", self.body)
+        label = QLabel(text, box)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        QVBoxLayout(box).addWidget(label)
+        self.body_layout.addWidget(box)

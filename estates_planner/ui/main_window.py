@@ -1,0 +1,715 @@
+"""The main window: map in the centre, docks around it, menus, toolbar and the solve loop.
+
+The window holds no planning state of its own: everything lives in the
+:class:`~estates_planner.workspace.Workspace` behind :class:`~ui.state.WorkspaceState`. Each
+user action catches :class:`~estates_planner.errors.EstatesError` and shows its message;
+anything else reaches the application's exception hook.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
+
+from estates_planner.errors import EstatesError
+from estates_planner.model import Dataset
+from estates_planner.optimise.result import PlanResult
+from estates_planner.ui import edits
+from estates_planner.ui.about import show_about
+from estates_planner.ui.allocation_table import AllocationPanel
+from estates_planner.ui.common import icon, user_action
+from estates_planner.ui.compare_dialog import CompareDialog
+from estates_planner.ui.import_wizard import ImportOutcome, ImportWizard, guess_kind
+from estates_planner.ui.inspector import Inspector
+from estates_planner.ui.kpi_panel import KpiPanel
+from estates_planner.ui.layers_dock import LayersPanel
+from estates_planner.ui.map_binding import create_map
+from estates_planner.ui.provider_view import ProviderView
+from estates_planner.ui.scenarios_dock import ScenariosPanel
+from estates_planner.ui.settings_dialog import SettingsDialog
+from estates_planner.ui.solve_dialog import SolveProgressDialog
+from estates_planner.ui.state import WorkspaceState
+from estates_planner.ui.workers import SolveWorker, start_solve
+from estates_planner.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+MAX_RECENT = 8
+PROJECT_FILTER = "Estates Planner projects (*.gpkg)"
+IMPORT_SUFFIXES = {".csv", ".txt", ".xlsx", ".geojson", ".json", ".shp", ".zip"}
+APP_TITLE = "Estates Planner"
+
+
+def _empty_project():
+    from estates_planner.project import new_project
+
+    return new_project(Dataset((), ()), title="Untitled project")
+
+
+class MainWindow(QMainWindow):
+    """The application window for one open project at a time.
+
+    Parameters
+    ----------
+    project
+        The project to show (from ``project.open_project`` or ``new_project``).
+    settings
+        Where window layout and recent files are kept (tests pass a temporary one).
+    solve
+        The solver function (default: ``optimise.solve_scenario``); tests may pass another.
+    """
+
+    def __init__(self, project, settings: QSettings | None = None,
+                 solve: Callable | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.settings = settings or QSettings()
+        self.solve_function = solve
+        self.workspace = Workspace(project)
+        self.state = WorkspaceState(self.workspace, self)
+        self.solve_thread = None
+        self.solve_worker: SolveWorker | None = None
+        self.solve_dialog: SolveProgressDialog | None = None
+        self.compare_dialog: CompareDialog | None = None
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
+                            | QMainWindow.DockOption.AllowTabbedDocks)
+
+        self.map = create_map(self.state, self)
+        self.setCentralWidget(self.map.widget)
+        self._build_docks()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.status_scenario = QLabel(self)
+        self.status_scenario.setAccessibleName("Current scenario")
+        self.statusBar().addPermanentWidget(self.status_scenario)
+
+        self.state.modifiedChanged.connect(self._update_title)
+        self.state.historyChanged.connect(self._update_undo_actions)
+        self.state.scenarioChanged.connect(self._update_status)
+        self.state.resultChanged.connect(self._update_status)
+        self.state.scenariosChanged.connect(self._update_status)
+        self.state.projectChanged.connect(self._project_changed)
+        self.state.layersChanged.connect(self._refresh_layers)
+        self.map.needDroppedOnSite.connect(self._need_dropped)
+        self.map.siteMenuRequested.connect(self._site_menu)
+        self.map.needMenuRequested.connect(self._need_menu)
+        self.table_panel.contextMenuRequested.connect(self._need_menu)
+        self.provider_view.highlightRequested.connect(self.map.highlight)
+        self.map.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+        self._restore_layout()
+        self._restore_basemap()
+        self._project_changed()
+        self._update_title()
+        self._update_undo_actions()
+        self.statusBar().showMessage(f"Opened {self._project_title()}", 5000)
+
+    # ================================================================= building
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState needs stable names
+        dock.setWidget(widget)
+        dock.setAccessibleName(title)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.scenarios_panel = ScenariosPanel(self.state, self)
+        self.scenarios_panel.compareRequested.connect(self.compare_scenarios)
+        self.layers_panel = LayersPanel(self)
+        self.layers_panel.visibilityChanged.connect(self.map.set_layer_visible)
+        self.inspector = Inspector(self.state, self)
+        self.kpi_panel = KpiPanel(self.state, self)
+        self.table_panel = AllocationPanel(self.state, self)
+        self.provider_view = ProviderView(self.state, self)
+        self.scenarios_dock = self._dock("Scenarios", "scenariosDock", self.scenarios_panel, left)
+        self.layers_dock = self._dock("Layers", "layersDock", self.layers_panel, left)
+        self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector, right)
+        self.kpi_dock = self._dock("Key figures", "kpiDock", self.kpi_panel, right)
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.table_dock = self._dock("Allocation", "allocationDock", self.table_panel, bottom)
+        self.provider_dock = self._dock("Provider view", "providerDock", self.provider_view,
+                                        bottom)
+        # the provider view's table is wide: it shares the bottom with the allocation table
+        self.tabifyDockWidget(self.table_dock, self.provider_dock)
+        self.table_dock.raise_()
+        self._layout_restored = False
+
+    def _default_dock_sizes(self) -> None:
+        """First start: a map as large as possible with readable docks around it."""
+        line = self.fontMetrics().height()
+        self.resizeDocks([self.scenarios_dock, self.inspector_dock],
+                         [18 * line, 26 * line], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock, self.kpi_dock],
+                         [int(self.height() * 0.36), int(self.height() * 0.24)],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([self.table_dock], [int(self.height() * 0.32)],
+                         Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._layout_restored:
+            self._layout_restored = True
+            QTimer.singleShot(0, self._default_dock_sizes)
+
+    def _action(self, text: str, slot, shortcut=None, icon_name: str | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        plain = text.replace("&", "").rstrip("…")
+        action.setStatusTip(tip or plain)
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{plain} ({keys})" if keys else plain)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        k = QKeySequence.StandardKey
+        self.act_new = self._action("&New project", self.new_project, k.New, "new",
+                                    "Start an empty project and import data into it")
+        self.act_open = self._action("&Open…", self.open_dialog, k.Open, "open",
+                                     "Open a project file")
+        self.act_save = self._action("&Save", self.save, k.Save, "save", "Save the project")
+        self.act_save_as = self._action("Save &As…", self.save_as, k.SaveAs, None,
+                                        "Save the project under another name")
+        self.act_import = self._action("&Import…", lambda: self.import_data(), "Ctrl+I",
+                                       "import", "Import sites, needs, demand or boundaries")
+        self.act_export = self._action("&Export…", self.export, "Ctrl+E", "export",
+                                       "Export site plans (PDF) and tables")
+        self.act_export.setEnabled(
+            importlib.util.find_spec("estates_planner.ui.export_dialog") is not None)
+        self.act_quit = self._action("&Quit", self.close, k.Quit, None, "Quit Estates Planner")
+        self.act_undo = self._action("&Undo", self.workspace.undo, k.Undo, "undo")
+        self.act_redo = self._action("&Redo", self.workspace.redo, "Ctrl+Shift+Z", "redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(k.Redo)])
+        # the menu names the edit ("Undo Close Rose House"); the toolbar stays short
+        self.act_undo.setIconText("Undo")
+        self.act_redo.setIconText("Redo")
+        self.act_settings = self._action("Scenario &settings…", self.edit_settings, "Ctrl+,",
+                                         "settings", "Weights and rule switches of this "
+                                         "scenario")
+        self.act_solve = self._action("&Solve", self.solve, "F5", "solve",
+                                      "Find the best plan for the current scenario")
+        self.act_compare = self._action("&Compare scenarios…", self.compare_scenarios,
+                                        "Ctrl+K", "compare", "Two scenarios side by side")
+        self.act_new_scenario = self._action("&New scenario…", self.scenarios_panel.create,
+                                             "Ctrl+Shift+N")
+        self.act_duplicate = self._action("&Duplicate scenario…",
+                                          self.scenarios_panel.duplicate, "Ctrl+D")
+        self.act_rename = self._action("&Rename scenario…", self.scenarios_panel.rename, "F2")
+        self.act_delete = self._action("De&lete scenario", self.scenarios_panel.delete)
+        self.act_zoom_all = self._action("Zoom to &all", self.map.zoom_to_all, "Ctrl+0",
+                                         "zoom-all")
+        self.act_zoom_selection = self._action("Zoom to &selection", self.map.zoom_to_selection,
+                                               "Ctrl+J", "zoom-selection")
+        self.act_pin = self._action("&Pin selected needs where they are", self.pin_selected,
+                                    "Ctrl+P", "pin")
+        self.act_unpin = self._action("U&npin selected needs", self.unpin_selected,
+                                      "Ctrl+Shift+P", "unpin")
+        self.act_close_site = self._action("&Close or reopen selected site",
+                                           self.toggle_selected_site, "Ctrl+W", "close-site")
+        self.act_capacity = self._action("Edit site &capacity…", self.edit_selected_capacity,
+                                         "Ctrl+Shift+C")
+        self.act_basemap = self._action("Online &basemap…", self.choose_basemap, None, None,
+                                        "Show map tiles from a web address under the map")
+        self.act_about = self._action("&About Estates Planner", lambda: show_about(self))
+        self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_new, self.act_open])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_save, self.act_save_as])
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_import, self.act_export])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.act_undo, self.act_redo])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.act_pin, self.act_unpin, self.act_close_site,
+                              self.act_capacity])
+        scenario_menu = bar.addMenu("&Scenario")
+        scenario_menu.addActions([self.act_solve, self.act_settings])
+        scenario_menu.addSeparator()
+        scenario_menu.addActions([self.act_new_scenario, self.act_duplicate, self.act_rename,
+                                  self.act_delete])
+        scenario_menu.addSeparator()
+        scenario_menu.addAction(self.act_compare)
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.act_zoom_all, self.act_zoom_selection])
+        view_menu.addAction(self.act_basemap)
+        view_menu.addSeparator()
+        for dock in (self.scenarios_dock, self.layers_dock, self.inspector_dock,
+                     self.provider_dock, self.kpi_dock, self.table_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_about)
+
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setAccessibleName("Main toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addActions([self.act_open, self.act_save, self.act_import])
+        bar.addSeparator()
+        bar.addActions([self.act_undo, self.act_redo])
+        bar.addSeparator()
+        bar.addActions([self.act_solve, self.act_settings, self.act_compare])
+        bar.addSeparator()
+        bar.addActions([self.act_zoom_all, self.act_export])
+
+    # ================================================================= basemap
+    def _restore_basemap(self) -> None:
+        url = str(self.settings.value("map/basemap_url", "") or "")
+        if url and self.settings.value("map/basemap_on", False) in (True, "true"):
+            self.map.set_basemap(url, str(self.settings.value("map/basemap_attribution", "")))
+
+    def choose_basemap(self) -> None:
+        """Ask for an XYZ tile address (off when left empty); kept for the next start."""
+        current = str(self.settings.value("map/basemap_url", "") or "")
+        url, ok = QInputDialog.getText(
+            self, "Online basemap",
+            "Address of map tiles with {z}, {x} and {y}, for example\n"
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png\n"
+            "Leave empty to switch the basemap off. Tiles are fetched only for what you view.",
+            text=current)
+        if not ok:
+            return
+        url = url.strip()
+        if url and not all(part in url for part in ("{z}", "{x}", "{y}")):
+            QMessageBox.warning(self, "Online basemap",
+                                f"{url!r} has no {{z}}, {{x}} and {{y}} placeholders; the map "
+                                "needs them to ask for tiles.")
+            return
+        attribution = "© OpenStreetMap contributors" if "openstreetmap" in url else ""
+        self.settings.setValue("map/basemap_url", url)
+        self.settings.setValue("map/basemap_attribution", attribution)
+        self.settings.setValue("map/basemap_on", bool(url))
+        self.map.set_basemap(url or None, attribution)
+
+    # ================================================================= window state
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        if isinstance(state, QByteArray | bytes) and state:
+            self._layout_restored = self.restoreState(state)
+
+    def _save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+
+    def _project_title(self) -> str:
+        p = self.workspace.project
+        if getattr(p, "path", None):
+            return Path(p.path).name
+        return getattr(p, "metadata", {}).get("title", "Untitled project")
+
+    def _update_title(self, *_args) -> None:
+        self.setWindowTitle(f"{self._project_title()}[*] — {APP_TITLE}")
+        self.setWindowModified(self.workspace.modified)
+
+    def _update_undo_actions(self) -> None:
+        ws = self.workspace
+        self.act_undo.setEnabled(ws.can_undo)
+        self.act_redo.setEnabled(ws.can_redo)
+        self.act_undo.setText(f"&Undo {ws.undo_label}" if ws.can_undo else "&Undo")
+        self.act_redo.setText(f"&Redo {ws.redo_label}" if ws.can_redo else "&Redo")
+        self.act_undo.setToolTip(f"Undo {ws.undo_label} (Ctrl+Z)" if ws.can_undo else "Undo")
+        self.act_redo.setToolTip(f"Redo {ws.redo_label} (Ctrl+Shift+Z)" if ws.can_redo
+                                 else "Redo")
+
+    def _update_status(self, *_args) -> None:
+        ws = self.workspace
+        result = ws.result()
+        if result is None:
+            note = "not solved"
+        elif ws.result_is_stale():
+            note = f"{result.status}, edited since"
+        else:
+            note = f"{result.status}, {len(result.unplaced)} unplaced"
+        self.status_scenario.setText(f"Scenario: {ws.current_name} ({note})")
+        several = len(ws.scenario_names) > 1
+        self.act_delete.setEnabled(several)
+        self.act_compare.setEnabled(several)
+
+    def _project_changed(self) -> None:
+        self._refresh_layers()
+        self._update_status()
+        self._update_title()
+        self.act_solve.setEnabled(bool(self.workspace.dataset.needs))
+
+    def _refresh_layers(self) -> None:
+        self.layers_panel.set_layers(self.map.layers())
+
+    # ================================================================= files
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent/files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember(self, path: Path) -> None:
+        text = str(Path(path).resolve())
+        files = [text, *[f for f in self.recent_files() if f != text]][:MAX_RECENT]
+        self.settings.setValue("recent/files", files)
+        self.settings.setValue("recent/last", text)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for i, path in enumerate(files, 1):
+            action = self.recent_menu.addAction(f"&{i} {Path(path).name}")
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        if not files:
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    def maybe_save(self) -> bool:
+        """Ask Save / Discard / Cancel when there are unsaved changes; False means stop."""
+        if not self.workspace.modified:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes",
+            f"{self._project_title()} has changes that are not saved. Save them first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def set_project(self, project) -> None:
+        """Show another project (history and modified flag start afresh)."""
+        if self.compare_dialog is not None:
+            self.compare_dialog.close()
+            self.compare_dialog = None
+        self.workspace.set_project(project)
+        self._update_title()
+        self._update_undo_actions()
+
+    def new_project(self) -> None:
+        if self._busy() or not self.maybe_save():
+            return
+        with user_action(self, "New project"):
+            self.set_project(_empty_project())
+            self.statusBar().showMessage("New project: import sites and needs (Ctrl+I)", 8000)
+
+    def open_dialog(self) -> None:
+        if self._busy() or not self.maybe_save():
+            return
+        start = str(Path(self.recent_files()[0]).parent) if self.recent_files() else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", start, PROJECT_FILTER)
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path: str | Path, ask: bool = True) -> bool:
+        """Open a project file; True when it opened."""
+        if ask and (self._busy() or not self.maybe_save()):
+            return False
+        from estates_planner.project import open_project
+
+        try:
+            project = open_project(path)
+        except EstatesError as exc:
+            QMessageBox.warning(self, "Open project", str(exc))
+            return False
+        self.set_project(project)
+        self._remember(Path(path))
+        self.statusBar().showMessage(f"Opened {Path(path).name}", 5000)
+        return True
+
+    def save(self) -> bool:
+        if getattr(self.workspace.project, "path", None) is None:
+            return self.save_as()
+        return self._save_to(Path(self.workspace.project.path))
+
+    def save_as(self) -> bool:
+        current = getattr(self.workspace.project, "path", None)
+        path, _ = QFileDialog.getSaveFileName(self, "Save project as",
+                                              str(current or "project.gpkg"), PROJECT_FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith(".gpkg"):
+            path += ".gpkg"
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        from estates_planner.project import save_project
+
+        try:
+            written = save_project(self.workspace.project, path)
+        except EstatesError as exc:
+            QMessageBox.warning(self, "Save project", str(exc))
+            return False
+        self.workspace.mark_saved(written)
+        self._remember(written)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {written.name}", 5000)
+        return True
+
+    # ================================================================= import / export
+    def import_data(self, path: str | Path | None = None) -> bool:
+        """Run the import wizard (on ``path`` if given); True when something was imported."""
+        kind = guess_kind(Path(path)) if path else None
+        wizard = ImportWizard(self.workspace.dataset, str(path) if path else None, kind,
+                              parent=self)
+        if wizard.exec() != QDialog.DialogCode.Accepted or wizard.outcome is None:
+            return False
+        with user_action(self, "Import"):
+            self.apply_import(wizard.outcome)
+            return True
+        return False
+
+    def apply_import(self, outcome: ImportOutcome) -> None:
+        """Put what the wizard read into the project (one undoable step)."""
+        ws = self.workspace
+        ds = ws.dataset
+        name = outcome.path.name
+        if outcome.kind == "sites":
+            ws.replace_dataset(Dataset(tuple(outcome.data), ds.needs, ds.demand),
+                               f"Import sites from {name}")
+        elif outcome.kind == "needs":
+            ws.replace_dataset(Dataset(ds.sites, tuple(outcome.data), ds.demand),
+                               f"Import needs from {name}")
+        elif outcome.kind == "demand":
+            ws.replace_dataset(Dataset(ds.sites, ds.needs, tuple(outcome.data)),
+                               f"Import demand points from {name}")
+        else:
+            ws.set_layer(outcome.layer_name, outcome.data, f"Import layer {outcome.layer_name}")
+        warnings = len(outcome.report.warnings)
+        self.statusBar().showMessage(
+            f"Imported {name}" + (f" with {warnings} warnings" if warnings else ""), 8000)
+
+    def export(self) -> None:
+        if self._busy():
+            return
+        try:
+            from estates_planner.ui import export_dialog
+        except ImportError:
+            QMessageBox.information(self, "Export", "Export is not available in this build.")
+            return
+        with user_action(self, "Export"):
+            opener = getattr(export_dialog, "show_export_dialog", None) \
+                or getattr(export_dialog, "run_export_dialog", None)
+            if opener is not None:
+                opener(self, self.workspace.project, self.workspace.current_name)
+            else:
+                dialog = export_dialog.ExportDialog(self.workspace.project,
+                                                    self.workspace.current_name, self)
+                dialog.exec()
+
+    # ================================================================= drag and drop
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(
+                Path(u.toLocalFile()).suffix.lower() in IMPORT_SUFFIXES | {".gpkg"}
+                for u in event.mimeData().urls() if u.isLocalFile()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        # handle after the drop returns, so the source application is not kept waiting
+        QTimer.singleShot(0, lambda: self.open_dropped(paths))
+
+    def open_dropped(self, paths: list[Path]) -> None:
+        """A dropped .gpkg opens as a project; tables and boundary files go to the wizard."""
+        for path in paths:
+            suffix = path.suffix.lower()
+            if suffix == ".gpkg" and self._is_project(path):
+                self.open_path(path)
+                return
+            if suffix in IMPORT_SUFFIXES or suffix == ".gpkg":
+                self.import_data(path)
+
+    @staticmethod
+    def _is_project(path: Path) -> bool:
+        try:
+            import pyogrio
+
+            return "scenarios" in {str(n).lower() for n in pyogrio.list_layers(path)[:, 0]}
+        except Exception:  # noqa: BLE001 - an unreadable file is tried as a project and reported
+            return True
+
+    # ================================================================= editing
+    def _need_dropped(self, need_ids: list[str], site_id: str) -> None:
+        edits.pin(self, self.state, need_ids, site_id)
+        self.statusBar().showMessage(f"Pinned {', '.join(need_ids)} to {site_id}", 5000)
+
+    def _site_menu(self, site_id: str, global_pos) -> None:
+        self.popup_menu(edits.site_menu(self, self.state, site_id), global_pos)
+
+    def _need_menu(self, need_id: str, global_pos) -> None:
+        self.popup_menu(edits.need_menu(self, self.state, need_id), global_pos)
+
+    def popup_menu(self, menu: QMenu, global_pos) -> None:
+        """Show a context menu and wait for the choice (tests replace this)."""
+        menu.exec(global_pos)
+        menu.deleteLater()
+
+    def pin_selected(self) -> None:
+        result = self.workspace.result()
+        needs = self.state.selected_need_ids
+        if result is None or not needs:
+            self.statusBar().showMessage("Select solved needs in the table or on the map "
+                                         "first", 5000)
+            return
+        with user_action(self, "Pin needs"):
+            for need_id in needs:
+                site_id = result.allocation(need_id).site_id
+                if site_id is not None:
+                    self.workspace.pin(need_id, site_id)
+
+    def unpin_selected(self) -> None:
+        edits.unpin(self, self.state, self.state.selected_need_ids)
+
+    def _selected_site(self) -> str | None:
+        sites = self.state.selected_site_ids
+        if not sites:
+            self.statusBar().showMessage("Select a site on the map first", 5000)
+            return None
+        return sites[0]
+
+    def toggle_selected_site(self) -> None:
+        site_id = self._selected_site()
+        if site_id is not None:
+            closed = site_id in self.workspace.current.closed_sites
+            edits.set_site_closed(self, self.state, site_id, not closed)
+
+    def edit_selected_capacity(self) -> None:
+        site_id = self._selected_site()
+        if site_id is not None:
+            edits.edit_capacity(self, self.state, site_id)
+
+    def edit_settings(self) -> None:
+        ws = self.workspace
+        dialog = SettingsDialog(ws.current.settings, ws.current_name, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            changes = dialog.changes()
+            if changes:
+                with user_action(self, "Scenario settings"):
+                    ws.set_settings(f"Change settings of {ws.current_name}", **changes)
+
+    def compare_scenarios(self) -> None:
+        if len(self.workspace.scenario_names) < 2:
+            self.statusBar().showMessage("Create a second scenario to compare with", 5000)
+            return
+        if self.compare_dialog is None:
+            self.compare_dialog = CompareDialog(self.state, self)
+            self.compare_dialog.highlightRequested.connect(self.map.highlight)
+            self.compare_dialog.finished.connect(self._compare_closed)
+        self.compare_dialog.show()
+        self.compare_dialog.raise_()
+
+    def _compare_closed(self) -> None:
+        self.map.highlight([], [])
+        if self.compare_dialog is not None:
+            self.compare_dialog.deleteLater()
+        self.compare_dialog = None
+
+    # ================================================================= solving
+    def _busy(self) -> bool:
+        if self.solve_thread is not None:
+            self.statusBar().showMessage("Wait for the solver to finish, or cancel it", 5000)
+            return True
+        return False
+
+    def solve(self) -> None:
+        """Solve the current scenario in a worker thread with a progress dialog."""
+        if self._busy():
+            return
+        scenario = self.workspace.current
+        if not scenario.dataset.needs:
+            QMessageBox.information(self, "Solve", "There are no needs to place: import a "
+                                    "needs file first (File → Import).")
+            return
+        limit = scenario.settings.time_limit_s
+        self.solve_worker = SolveWorker(scenario, limit, self.solve_function)
+        self.solve_dialog = SolveProgressDialog(scenario.name, limit, self)
+        self.solve_worker.progress.connect(self.solve_dialog.update_progress)
+        self.solve_worker.finished.connect(self._solve_finished)
+        self.solve_worker.failed.connect(self._solve_failed)
+        self.solve_worker.done.connect(self._solve_done)
+        # direct: the worker's own thread is busy in the solver and would never deliver it
+        self.solve_dialog.cancelRequested.connect(self.solve_worker.cancel,
+                                                  Qt.ConnectionType.DirectConnection)
+        self.act_solve.setEnabled(False)
+        self.statusBar().showMessage(f"Solving {scenario.name}…")
+        self.solve_dialog.show()
+        self.solve_thread = start_solve(self.solve_worker, self)
+
+    def cancel_solve(self) -> None:
+        if self.solve_worker is not None:
+            self.solve_worker.cancel()
+
+    def _solve_finished(self, result: PlanResult, scenario) -> None:
+        self.workspace.set_result(result, scenario)
+        unplaced = len(result.unplaced)
+        self.statusBar().showMessage(
+            f"Solved {scenario.name}: {result.status}, {len(result.allocations) - unplaced} "
+            f"placed, {unplaced} unplaced, in {result.seconds:.1f} s", 10000)
+        for message in result.messages[:3]:
+            log.info("solver: %s", message)
+
+    def _solve_failed(self, message: str) -> None:
+        self.statusBar().showMessage("Solving stopped", 5000)
+        QMessageBox.warning(self, "Solve", message)
+
+    def _solve_done(self) -> None:
+        thread = self.solve_thread
+        if thread is not None:
+            thread.quit()
+            thread.wait(10_000)
+            thread.deleteLater()
+        self.solve_thread = None
+        self.solve_worker = None
+        if self.solve_dialog is not None:
+            self.solve_dialog.finish()
+            self.solve_dialog.deleteLater()
+            self.solve_dialog = None
+        self.act_solve.setEnabled(bool(self.workspace.dataset.needs))
+
+    # ================================================================= closing
+    def closeEvent(self, event) -> None:
+        if self.solve_thread is not None:
+            self.cancel_solve()
+            self.solve_thread.wait(15_000)
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._save_layout()
+        if self.compare_dialog is not None:
+            self.compare_dialog.close()
+        event.accept()

@@ -1,0 +1,661 @@
+"""The interactive map: ``MapView``, a QGraphicsView whose scene coordinates are BNG metres.
+
+The view transform flips y (``scale(s, -s)``) so north is up and ``mapToScene`` gives eastings
+and northings directly. Nothing is a QGraphicsItem: with 10,000 sites, items (and items that
+ignore transformations in particular) are slow to index and to hit-test. Instead, following
+QGIS's canvas, the static layers are rendered by :mod:`render` into a cached image that is
+redrawn only when the view or the content changes; the selection, scale bar, north arrow and
+legend are painted on top of it in viewport coordinates; and clicks are hit-tested with shapely
+STRtrees in map units. While the user drags or wheels and a full redraw is slow, the cached
+image is shown moved and scaled, and redrawn once the view is idle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QTransform
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsScene,
+    QGraphicsView,
+    QRubberBand,
+    QToolTip,
+    QWidget,
+)
+
+from estates_planner.ui.map import render, style
+from estates_planner.ui.map.basemap import TileLayer
+from estates_planner.ui.map.content import (
+    BASEMAP,
+    NEEDS,
+    SITES,
+    MapContent,
+    need_tooltip,
+    site_tooltip,
+)
+
+NEED_MIME = "application/x-estates-need-id"
+MIN_PX_PER_M = 1 / 2000.0  # 2 km a pixel: all of Great Britain in a small window
+MAX_PX_PER_M = 20.0  # 5 cm a pixel
+ZOOM_STEP = 1.25
+SCENE_RECT = QRectF(-1_000_000, -1_000_000, 3_500_000, 3_500_000)  # BNG with a wide margin
+IDLE_REDRAW_MS = 120
+SLOW_FRAME_MS = 20.0  # full redraws slower than this are deferred while the user interacts
+
+
+class MapView(QGraphicsView):
+    """The map of sites, needs, allocation lines and polygon layers.
+
+    Signals
+    -------
+    selectionChanged(site_ids: list, need_ids: list)
+        The user changed the selection (click or rubber band); not emitted by :meth:`select`.
+    siteContextMenuRequested(site_id: str, global_pos: QPoint)
+    needContextMenuRequested(need_id: str, global_pos: QPoint)
+    needDroppedOnSite(need_id: str, site_id: str)
+        A drag carrying ``application/x-estates-need-id`` was dropped on a site.
+    extentChanged()
+        The visible area changed (pan, zoom, resize).
+    statusMessage(str)
+        A short note for the status bar (e.g. basemap offline).
+    """
+
+    tile_cache_dir: str | None = None  # None: the user's cache folder (tests set a temp dir)
+
+    selectionChanged = Signal(list, list)
+    siteContextMenuRequested = Signal(str, QPoint)
+    needContextMenuRequested = Signal(str, QPoint)
+    needDroppedOnSite = Signal(str, str)
+    extentChanged = Signal()
+    statusMessage = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._scene = QGraphicsScene(self)
+        self._scene.setSceneRect(SCENE_RECT)
+        self.setScene(self._scene)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.setMouseTracking(True)
+        self.viewport().setMouseTracking(True)
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumSize(200, 150)
+        self.setAccessibleName("Map of sites and service needs")
+        self.setAccessibleDescription(
+            "Sites: squares are authority offices, circles provider-owned, triangles market "
+            "property; a diamond outline marks women-only sites; crossed grey sites are closed. "
+            "Dots are service users' locations. Arrow keys pan, plus and minus zoom, Home shows "
+            "everything, Escape clears the selection. Click to select, Shift or Ctrl to add; "
+            "drag to pan, Shift-drag to select an area.")
+        self.setToolTip("")
+
+        self._content = MapContent()
+        self._prepared = render.PreparedContent(self._content)
+        self._layers_key: tuple = ()
+        self._visibility: dict[str, bool] = {}
+        self._state = render.DrawState()
+        self._cache: QImage | None = None
+        self._cache_key: tuple | None = None
+        self._cache_frame: render.MapFrame | None = None
+        self._version = 0
+        self.progressive = True  # defer slow redraws while the user drags or wheels
+        self.last_render_ms = 0.0
+        self._interacting_until = 0.0
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(IDLE_REDRAW_MS)
+        self._idle.timeout.connect(self._on_idle)
+        self._fit_extent: render.Extent | None = None  # keep fitting it until the user moves
+        self._fitted_once = False
+        self._press: QPointF | None = None
+        self._press_mods = Qt.KeyboardModifier.NoModifier
+        self._drag_mode: str | None = None  # "pan" or "band"
+        self._last_pos = QPointF()
+        self._band = QRubberBand(QRubberBand.Shape.Rectangle, self.viewport())
+        self._tiles: TileLayer | None = None
+        self.legend_visible = True
+        self._overlay_key: tuple | None = None
+        self._arrow_image = QImage()
+        self._legend_image: QImage | None = None
+        self.setTransform(QTransform.fromScale(1 / 500, -1 / 500))
+
+    # ------------------------------------------------------------------ content
+    def set_content(self, content: MapContent) -> None:
+        """Show ``content``; keeps the view and the layer visibility the user chose."""
+        old = self._content
+        self._visibility = {**self._visibility, **content.layer_visibility}
+        content = dataclasses.replace(content, layer_visibility=dict(self._visibility))
+        same_data = (old.dataset is content.dataset and old.result is content.result
+                     and old.scenario is content.scenario
+                     and self._layers_key == _layers_key(content.layers)
+                     and old.highlighted_need_ids == content.highlighted_need_ids
+                     and old.catchment is content.catchment)
+        self._content = content
+        if same_data:
+            self._prepared.content = content
+        else:
+            self._prepared = render.PreparedContent(content)
+            self._layers_key = _layers_key(content.layers)
+        self._invalidate()
+        # a different set of sites (first content, another project, an import) is shown whole;
+        # a new plan or scenario of the same data keeps the user's view
+        new_sites = (old.dataset is not content.dataset
+                     and _site_ids(old.dataset) != _site_ids(content.dataset))
+        if (new_sites or not self._fitted_once) and self._prepared.data_extent() is not None:
+            self._fitted_once = True
+            self.zoom_to_all()
+
+    def content(self) -> MapContent:
+        return self._content
+
+    def prepared(self) -> render.PreparedContent:
+        return self._prepared
+
+    def layer_names(self) -> list[str]:
+        """Names for :meth:`set_layer_visible`, top of the drawing order first."""
+        return self._content.layer_names()
+
+    def set_layer_visible(self, name: str, visible: bool) -> None:
+        self._visibility[name] = bool(visible)
+        self._content = dataclasses.replace(self._content,
+                                            layer_visibility=dict(self._visibility))
+        self._prepared.content = self._content
+        self._invalidate()
+
+    def is_layer_visible(self, name: str) -> bool:
+        if name == BASEMAP:
+            return self._tiles is not None and self._tiles.template is not None and \
+                self._content.is_visible(BASEMAP)
+        return self._content.is_visible(name)
+
+    def set_legend_visible(self, visible: bool) -> None:
+        self.legend_visible = bool(visible)
+        self._overlay_key = None
+        self.viewport().update()
+
+    # ------------------------------------------------------------------ basemap
+    def set_basemap(self, url_template: str | None, attribution: str = "") -> None:
+        """Show XYZ tiles from ``url_template`` under the map, or switch them off (None)."""
+        if url_template and self._tiles is None:
+            self._tiles = TileLayer(self, cache_dir=self.tile_cache_dir)
+            self._tiles.tilesChanged.connect(self._on_tiles_changed)
+            self._tiles.statusMessage.connect(self.statusMessage)
+        if self._tiles is not None:
+            self._tiles.set_source(url_template, attribution)
+        self._invalidate()
+
+    def basemap(self) -> TileLayer | None:
+        return self._tiles
+
+    def _on_tiles_changed(self) -> None:
+        self.viewport().update()
+
+    # ------------------------------------------------------------------ selection
+    def select(self, site_ids, need_ids) -> None:
+        """Show this selection (from another view); emits nothing, to avoid loops."""
+        self._set_selection(set(site_ids), set(need_ids), emit=False)
+
+    def selected(self) -> tuple[list[str], list[str]]:
+        return sorted(self._content.selected_site_ids), sorted(self._content.selected_need_ids)
+
+    def _set_selection(self, site_ids: set[str], need_ids: set[str], emit: bool) -> None:
+        site_ids = {s for s in site_ids if s in self._prepared.site_index}
+        need_ids = {n for n in need_ids if n in self._prepared.need_index}
+        changed = (site_ids != set(self._content.selected_site_ids)
+                   or need_ids != set(self._content.selected_need_ids))
+        self._content = dataclasses.replace(self._content,
+                                            selected_site_ids=frozenset(site_ids),
+                                            selected_need_ids=frozenset(need_ids))
+        self._prepared.content = self._content
+        self.viewport().update()
+        if emit and changed:
+            self.selectionChanged.emit(sorted(site_ids), sorted(need_ids))
+
+    # ------------------------------------------------------------------ extent
+    def frame(self) -> render.MapFrame:
+        """The current mapping from BNG to viewport pixels."""
+        size = self.viewport().size()
+        rect = QRectF(0, 0, max(size.width(), 1), max(size.height(), 1))
+        inverse, _ok = self.viewportTransform().inverted()
+        box = inverse.mapRect(rect)
+        extent = (box.left(), box.top(), box.right(), box.bottom())
+        return render.MapFrame(extent, rect, abs(self.transform().m11()))
+
+    def visible_extent(self) -> render.Extent:
+        return self.frame().extent
+
+    def px_per_m(self) -> float:
+        return abs(self.transform().m11())
+
+    def set_extent(self, extent: render.Extent) -> None:
+        """Show ``extent`` (BNG metres) as large as fits."""
+        size = self.viewport().size()
+        w, h = max(size.width(), 1), max(size.height(), 1)
+        xmin, ymin, xmax, ymax = extent
+        scale = min(w / max(xmax - xmin, 1e-6), h / max(ymax - ymin, 1e-6))
+        self._set_scale(scale)
+        self.centerOn(QPointF((xmin + xmax) / 2, (ymin + ymax) / 2))
+        self._view_changed(interactive=False)
+
+    def zoom_to_all(self) -> None:
+        """Fit all sites, needs and layers (with a margin); refits when resized until moved."""
+        extent = render.padded_extent(self._prepared.data_extent())
+        self.set_extent(extent)
+        self._fit_extent = extent
+
+    def zoom_to_selection(self) -> None:
+        """Fit the selected sites and needs (and their plan's lines); nothing if none."""
+        content = self._content
+        points = [self._prepared.site_xy[self._prepared.site_index[s]]
+                  for s in content.selected_site_ids if s in self._prepared.site_index]
+        points += [self._prepared.need_xy[self._prepared.need_index[n]]
+                   for n in content.selected_need_ids if n in self._prepared.need_index]
+        if not points:
+            return
+        extent = render.extent_of([tuple(p) for p in points])
+        self.set_extent(render.padded_extent(extent, 0.15, minimum_m=1500.0))
+        self._fit_extent = None
+
+    def zoom_in(self) -> None:
+        self.zoom_by(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(1 / ZOOM_STEP)
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom by ``factor`` keeping the map point under ``anchor`` (viewport px) still."""
+        anchor = anchor if anchor is not None else QPointF(self.viewport().rect().center())
+        middle = QPointF(self.viewport().width() / 2, self.viewport().height() / 2)
+        before = self._to_scene(anchor)
+        self._set_scale(self.px_per_m() * factor)
+        # centre the view so that the map point that was under the anchor is there again
+        offset = self._to_scene(anchor) - self._to_scene(middle)
+        self.centerOn(before - offset)
+        self._fit_extent = None
+        self._view_changed(interactive=True)
+
+    def pan_by(self, dx_px: float, dy_px: float) -> None:
+        """Move the map by (dx, dy) viewport pixels (the map follows the pointer)."""
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(h.value() - round(dx_px))
+        v.setValue(v.value() - round(dy_px))
+        self._fit_extent = None
+        self._view_changed(interactive=True)
+
+    def _to_scene(self, p: QPointF) -> QPointF:
+        inverse, _ok = self.viewportTransform().inverted()
+        return inverse.map(p)
+
+    def _set_scale(self, px_per_m: float) -> None:
+        s = min(max(px_per_m, MIN_PX_PER_M), MAX_PX_PER_M)
+        self.setTransform(QTransform.fromScale(s, -s))
+
+    def _view_changed(self, interactive: bool) -> None:
+        if interactive:
+            self._interacting_until = time.monotonic() + IDLE_REDRAW_MS / 1000
+        self.viewport().update()
+        self.extentChanged.emit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._fit_extent is not None:
+            extent = self._fit_extent
+            self.set_extent(extent)
+            self._fit_extent = extent
+        else:
+            self._view_changed(interactive=False)
+
+    # ------------------------------------------------------------------ painting
+    def _invalidate(self) -> None:
+        self._version += 1
+        self.viewport().update()
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        frame = self.frame()
+        painter.save()
+        painter.resetTransform()
+        painter.fillRect(frame.rect, QColor(style.BACKGROUND))
+        if self.is_layer_visible(BASEMAP):
+            self._tiles.draw(painter, frame)
+        self._draw_cached(painter, frame)
+        painter.restore()
+
+    def _draw_cached(self, painter: QPainter, frame: render.MapFrame) -> None:
+        dpr = self.viewport().devicePixelRatioF()
+        key = (tuple(round(v, 3) for v in frame.extent), frame.rect.width(),
+               frame.rect.height(), dpr, self._version)
+        if key != self._cache_key:
+            deferring = (self.progressive and self._cache is not None
+                         and self.last_render_ms > SLOW_FRAME_MS
+                         and time.monotonic() < self._interacting_until)
+            if deferring:
+                # show the last picture moved and scaled; redraw properly once idle
+                old = self._cache_frame
+                top_left = frame.point_to_px(old.extent[0], old.extent[3])
+                bottom_right = frame.point_to_px(old.extent[2], old.extent[1])
+                painter.drawImage(QRectF(top_left, bottom_right), self._cache)
+                self._idle.start()
+                return
+            self._render_cache(frame, dpr, key)
+        painter.drawImage(QPointF(0, 0), self._cache)
+
+    def _render_cache(self, frame: render.MapFrame, dpr: float, key: tuple) -> None:
+        started = time.perf_counter()
+        size = QSize(math.ceil(frame.rect.width() * dpr), math.ceil(frame.rect.height() * dpr))
+        if self._cache is None or self._cache.size() != size:
+            self._cache = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        self._cache.setDevicePixelRatio(dpr)
+        self._cache.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(self._cache)
+        options = render.RenderOptions(unit=1.0, basemap=self._tiles
+                                       if self.is_layer_visible(BASEMAP) else None)
+        self._state = render.draw_static(painter, frame, self._prepared, options)
+        painter.end()
+        self._cache_key = key
+        self._cache_frame = frame
+        self.last_render_ms = (time.perf_counter() - started) * 1000
+
+    def _on_idle(self) -> None:
+        self._interacting_until = 0.0
+        self.viewport().update()
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        frame = self.frame()
+        painter.save()
+        painter.resetTransform()
+        render.draw_highlights(painter, frame, self._prepared, self._state, 1.0)
+        render.draw_scale_bar(painter, frame, None, 1.0, painter.font())
+        if self.is_layer_visible(BASEMAP):
+            render.draw_attribution(painter, frame.rect, self._tiles.attribution, 1.0,
+                                    painter.font())
+        self._draw_fixed_overlays(painter, frame)
+        painter.restore()
+
+    def _draw_fixed_overlays(self, painter: QPainter, frame: render.MapFrame) -> None:
+        """North arrow and legend, from images redrawn only when the content changes."""
+        dpr = self.viewport().devicePixelRatioF()
+        key = (self._version, self.legend_visible, dpr, painter.font().key())
+        if key != self._overlay_key:
+            self._overlay_key = key
+            self._arrow_image = _overlay_image(
+                lambda p, r: render.draw_north_arrow(p, r, 1.0, p.font()), dpr, painter.font())
+            self._legend_image = _overlay_image(
+                lambda p, r: render.draw_legend(p, r, self._prepared, 1.0,
+                                                render._overlay_font(p, None, 0.9),
+                                                corner="top-left"),
+                dpr, painter.font()) if self.legend_visible else None
+        painter.drawImage(QPointF(0, 0), self._arrow_image)
+        if self._legend_image is not None and not self._legend_image.isNull():
+            width = self._legend_image.width() / dpr
+            painter.drawImage(QPointF(frame.rect.right() - width, 0), self._legend_image)
+
+    def grab_image(self) -> QImage:
+        """The map as shown (static layers, selection and overlays) as a QImage."""
+        return self.viewport().grab().toImage()
+
+    # ------------------------------------------------------------------ hit testing
+    def item_at(self, pos: QPointF) -> tuple[str, str] | None:
+        """("site", id) or ("need", id) under viewport position ``pos``; sites win ties."""
+        frame = self.frame()
+        x, y = frame.px_to_map(pos.x(), pos.y())
+        prepared = self._prepared
+        m_per_px = frame.m_per_px
+        if len(prepared.site_ids) and self._content.is_visible(SITES):
+            radius_px = prepared.site_radius * self._state.lod + 3.0
+            reach = float(radius_px.max()) * m_per_px
+            rows = prepared.site_tree.query(shapely.box(x - reach, y - reach, x + reach,
+                                                        y + reach))
+            if len(rows):
+                d = np.hypot(prepared.site_xy[rows, 0] - x,
+                             prepared.site_xy[rows, 1] - y) / m_per_px
+                inside = d <= radius_px[rows]
+                if inside.any():
+                    # the smallest symbol is drawn on top, so it wins among those hit
+                    candidates = rows[inside]
+                    order = np.lexsort((d[inside], prepared.site_radius[candidates]))
+                    return ("site", prepared.site_ids[int(candidates[order[0]])])
+        if len(prepared.need_ids) and self._content.is_visible(NEEDS):
+            reach = 5.0 * m_per_px
+            rows = prepared.need_tree.query(shapely.box(x - reach, y - reach, x + reach,
+                                                        y + reach))
+            if len(rows):
+                d = np.hypot(prepared.need_xy[rows, 0] - x, prepared.need_xy[rows, 1] - y)
+                return ("need", prepared.need_ids[int(rows[int(np.argmin(d))])])
+        return None
+
+    def items_in_rect(self, rect: QRectF) -> tuple[list[str], list[str]]:
+        """Site and need ids whose points lie inside viewport rectangle ``rect``."""
+        frame = self.frame()
+        x0, y0 = frame.px_to_map(rect.left(), rect.bottom())
+        x1, y1 = frame.px_to_map(rect.right(), rect.top())
+        box = shapely.box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        prepared = self._prepared
+        sites: list[str] = []
+        needs: list[str] = []
+        if len(prepared.site_ids) and self._content.is_visible(SITES):
+            rows = prepared.site_tree.query(box, predicate="intersects")
+            sites = sorted(prepared.site_ids[int(i)] for i in rows)
+        if len(prepared.need_ids) and self._content.is_visible(NEEDS):
+            rows = prepared.need_tree.query(box, predicate="intersects")
+            needs = sorted(prepared.need_ids[int(i)] for i in rows)
+        return sites, needs
+
+    def tooltip_at(self, pos: QPointF) -> str:
+        """The tooltip text for viewport position ``pos`` ("" over empty map)."""
+        hit = self.item_at(pos)
+        if hit is None or self._content.dataset is None:
+            return ""
+        kind, item_id = hit
+        if kind == "site":
+            return site_tooltip(self._content, item_id)
+        return need_tooltip(self._content, item_id)
+
+    # ------------------------------------------------------------------ events
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(QPointF(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton):
+            self._press = event.position()
+            self._last_pos = event.position()
+            self._press_mods = event.modifiers()
+            self._drag_mode = "pan" if event.button() == Qt.MouseButton.MiddleButton else None
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._press is None:
+            super().mouseMoveEvent(event)
+            return
+        pos = event.position()
+        if self._drag_mode is None:
+            moved = (pos - self._press).manhattanLength()
+            if moved < QApplication.startDragDistance():
+                return
+            adding = self._press_mods & (Qt.KeyboardModifier.ShiftModifier
+                                         | Qt.KeyboardModifier.ControlModifier)
+            self._drag_mode = "band" if adding else "pan"
+            if self._drag_mode == "pan":
+                self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+        if self._drag_mode == "pan":
+            delta = pos - self._last_pos
+            self.pan_by(delta.x(), delta.y())
+        else:
+            self._band.setGeometry(QRect(self._press.toPoint(), pos.toPoint()).normalized())
+            self._band.show()
+        self._last_pos = pos
+        event.accept()
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._press is None:
+            super().mouseReleaseEvent(event)
+            return
+        pos = event.position()
+        mode = self._drag_mode
+        self._press, self._drag_mode = None, None
+        self.viewport().unsetCursor()
+        mods = event.modifiers() | self._press_mods
+        adding = bool(mods & (Qt.KeyboardModifier.ShiftModifier
+                              | Qt.KeyboardModifier.ControlModifier))
+        toggling = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        sites = set(self._content.selected_site_ids) if adding else set()
+        needs = set(self._content.selected_need_ids) if adding else set()
+        if mode == "band":
+            self._band.hide()
+            s, n = self.items_in_rect(self._band.geometry().toRectF())
+            self._set_selection(sites | set(s), needs | set(n), emit=True)
+        elif mode is None and event.button() == Qt.MouseButton.LeftButton:
+            hit = self.item_at(pos)
+            if hit is not None:
+                target = sites if hit[0] == "site" else needs
+                if toggling and hit[1] in target:
+                    target.discard(hit[1])
+                else:
+                    target.add(hit[1])
+            if hit is not None or not adding:
+                self._set_selection(sites, needs, emit=True)
+        else:
+            self._view_changed(interactive=False)
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.item_at(event.position()) \
+                is None:
+            self.zoom_by(2.0, event.position())
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def wheelEvent(self, event) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom_by(ZOOM_STEP ** steps, event.position())
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        step_x = self.viewport().width() / 6
+        step_y = self.viewport().height() / 6
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_out()
+        elif key == Qt.Key.Key_Left:
+            self.pan_by(step_x, 0)
+        elif key == Qt.Key.Key_Right:
+            self.pan_by(-step_x, 0)
+        elif key == Qt.Key.Key_Up:
+            self.pan_by(0, step_y)
+        elif key == Qt.Key.Key_Down:
+            self.pan_by(0, -step_y)
+        elif key == Qt.Key.Key_Home:
+            self.zoom_to_all()
+        elif key == Qt.Key.Key_Escape and (self._content.selected_site_ids
+                                           or self._content.selected_need_ids):
+            self._set_selection(set(), set(), emit=True)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def contextMenuEvent(self, event) -> None:
+        hit = self.item_at(QPointF(event.pos()))
+        if hit is None:
+            event.ignore()
+            return
+        kind, item_id = hit
+        if kind == "site":
+            self.siteContextMenuRequested.emit(item_id, event.globalPos())
+        else:
+            self.needContextMenuRequested.emit(item_id, event.globalPos())
+        event.accept()
+
+    # ------------------------------------------------------------------ drag and drop
+    @staticmethod
+    def need_ids_from_mime(mime) -> list[str]:
+        if mime is None or not mime.hasFormat(NEED_MIME):
+            return []
+        text = bytes(mime.data(NEED_MIME)).decode("utf-8", errors="replace")
+        return [part.strip() for part in text.replace(",", "\n").splitlines() if part.strip()]
+
+    def _site_at(self, pos: QPointF) -> str | None:
+        hit = self.item_at(pos)
+        return hit[1] if hit is not None and hit[0] == "site" else None
+
+    def dragEnterEvent(self, event) -> None:
+        if self.need_ids_from_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if self.need_ids_from_mime(event.mimeData()) and self._site_at(event.position()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event) -> None:
+        event.accept()
+
+    def dropEvent(self, event) -> None:
+        need_ids = self.need_ids_from_mime(event.mimeData())
+        site_id = self._site_at(event.position())
+        if not need_ids or site_id is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        for need_id in need_ids:
+            self.needDroppedOnSite.emit(need_id, site_id)
+
+
+def _layers_key(layers) -> tuple:
+    # the same dict may come back with a layer added or replaced in place
+    return tuple((name, id(frame)) for name, frame in layers.items())
+
+
+def _site_ids(dataset) -> tuple[str, ...]:
+    return tuple(s.site_id for s in dataset.sites) if dataset is not None else ()
+
+
+def _overlay_image(draw, dpr: float, font) -> QImage:
+    """Draw an overlay into a transparent image and crop it to what was drawn (plus margin)."""
+    canvas = QImage(math.ceil(700 * dpr), math.ceil(1400 * dpr),
+                    QImage.Format.Format_ARGB32_Premultiplied)
+    canvas.setDevicePixelRatio(dpr)
+    canvas.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(canvas)
+    painter.setFont(font)
+    box = draw(painter, QRectF(0, 0, 700, 1400))
+    painter.end()
+    if box is None or box.isEmpty():
+        return QImage()
+    margin = 12
+    crop = QRect(0, 0, math.ceil((box.right() + margin) * dpr),
+                 math.ceil((box.bottom() + margin) * dpr))
+    image = canvas.copy(crop)
+    image.setDevicePixelRatio(dpr)
+    return image

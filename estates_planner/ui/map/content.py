@@ -1,0 +1,128 @@
+"""What the map shows: a plain value the map canvas and the PDF site plan both draw.
+
+``MapContent`` holds references to core objects only (dataset, plan, scenario, layers); it has
+no Qt in it, so a window, a report writer or a test can build one in a line. The tooltip texts
+live here too, next to the data they describe, so that the app and tests word them the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from estates_planner.model import Dataset, Scenario, Site
+
+if TYPE_CHECKING:
+    from estates_planner.optimise.result import PlanResult
+
+SITES = "Sites"
+NEEDS = "Needs"
+LINES = "Allocation lines"
+CATCHMENT = "Catchment"
+BASEMAP = "Basemap"
+BOUNDARY_PREFIX = "Boundaries: "
+
+
+def boundary_layer_name(layer: str) -> str:
+    """The map's layer name for a project polygon layer, e.g. ``"Boundaries: regions"``."""
+    return f"{BOUNDARY_PREFIX}{layer}"
+
+
+@dataclass
+class MapContent:
+    """Everything one map picture needs.
+
+    Attributes
+    ----------
+    dataset
+        Sites and needs to draw; None draws an empty map.
+    result
+        The plan after a solve: sites are filled by utilisation and lines join needs to sites.
+    scenario
+        Supplies closed sites (greyed and crossed) and capacity overrides (symbol size).
+    layers
+        Polygon layers by name (GeoDataFrames in EPSG:27700), drawn under everything else.
+    highlighted_need_ids
+        Needs to pick out, e.g. the needs that move between two compared plans.
+    selected_site_ids, selected_need_ids
+        The shared selection.
+    catchment
+        A shapely geometry in BNG metres (e.g. a travel-time catchment), or None.
+    layer_visibility
+        Layer name -> shown; a layer not listed is shown (the basemap only once it is set).
+    """
+
+    dataset: Dataset | None = None
+    result: PlanResult | None = None
+    scenario: Scenario | None = None
+    layers: dict[str, Any] = field(default_factory=dict)
+    highlighted_need_ids: frozenset[str] = frozenset()
+    selected_site_ids: frozenset[str] = frozenset()
+    selected_need_ids: frozenset[str] = frozenset()
+    catchment: Any = None
+    layer_visibility: dict[str, bool] = field(default_factory=dict)
+
+    def layer_names(self) -> list[str]:
+        """Layer names, top of the drawing order first."""
+        names = [SITES, NEEDS, LINES]
+        if self.catchment is not None:
+            names.append(CATCHMENT)
+        names += [boundary_layer_name(n) for n in self.layers]
+        names.append(BASEMAP)
+        return names
+
+    def is_visible(self, name: str) -> bool:
+        return self.layer_visibility.get(name, True)
+
+    def site_desks(self, site: Site) -> int:
+        """Desks after the scenario's capacity overrides."""
+        if self.scenario is None:
+            return site.desks
+        return self.scenario.site_capacity(site)[0]
+
+    def is_closed(self, site_id: str) -> bool:
+        return self.scenario is not None and site_id in self.scenario.closed_sites
+
+
+def site_tooltip(content: MapContent, site_id: str) -> str:
+    """Plain-text tooltip of a site: name, kind, women-only, desks and utilisation."""
+    site = content.dataset.site(site_id)  # type: ignore[union-attr]
+    lines = [f"{site.name} ({site.site_id})", site.kind.label]
+    if site.women_only:
+        lines.append("Women-only site")
+    desks = content.site_desks(site)
+    lines.append(f"{desks} desks, {site.interview_rooms} interview rooms")
+    if content.is_closed(site_id):
+        lines.append("Closed in this scenario")
+    if content.result is not None:
+        usage = content.result.site_usage.get(site_id)
+        if usage is None or not usage.need_ids:
+            lines.append("Not used by the plan")
+        else:
+            lines.append(f"Utilisation {usage.utilisation:.0%} "
+                         f"({len(usage.need_ids)} need{'s' if len(usage.need_ids) != 1 else ''})")
+    lines.append(f"{site.region} · {site.pdu}")
+    return "\n".join(lines)
+
+
+def need_tooltip(content: MapContent, need_id: str) -> str:
+    """Plain-text tooltip of a need: id, provider, lot and where the plan puts it."""
+    need = content.dataset.need(need_id)  # type: ignore[union-attr]
+    lines = [f"Need {need.need_id}", f"Provider: {need.provider}", f"Lot: {need.lot.label}",
+             f"{need.desks} desks, {need.days_per_week} days a week"]
+    if content.result is not None:
+        try:
+            allocation = content.result.allocation(need_id)
+        except KeyError:
+            allocation = None
+        if allocation is None or allocation.site_id is None:
+            reason = f": {allocation.unplaced_reason}" if allocation and \
+                allocation.unplaced_reason else ""
+            lines.append(f"Not placed{reason}")
+        else:
+            site = content.dataset.site(allocation.site_id)  # type: ignore[union-attr]
+            lines.append(f"Placed at {site.name} ({site.site_id})")
+    if content.scenario is not None and need_id in content.scenario.pins:
+        lines.append(f"Pinned to {content.scenario.pins[need_id]}")
+    lines.append(f"{need.region} · {need.pdu}")
+    return "\n".join(lines)

@@ -1,0 +1,137 @@
+"""Weights and rule switches of the current scenario; OK makes one undoable edit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QVBoxLayout,
+)
+
+from estates_planner.model import Settings
+from estates_planner.optimise.rules import RULE_TITLES
+
+# label, prefix, suffix, maximum, decimals
+WEIGHTS = {
+    "travel_weight": ("Travel weight", "£", " per person-km a year", 1_000.0, 2),
+    "amortisation_years": ("Fit-out amortised over", "", " years", 50.0, 1),
+    "location_penalty": ("Penalty per separate location", "£", "", 1e7, 0),
+    "authority_preference": ("ETE/accommodation outside authority", "£", "", 1e7, 0),
+    "pairing_bonus": ("Wellbeing pairing bonus", "£", "", 1e7, 0),
+    "pairing_radius_km": ("Pairing radius", "", " km", 100.0, 2),
+    "unplaced_penalty": ("Penalty per unplaced need", "£", "", 1e9, 0),
+    "move_penalty": ("Penalty per move from baseline", "£", "", 1e7, 0),
+    "time_limit_s": ("Solver time limit", "", " s", 3_600.0, 0),
+}
+SWITCHES = {
+    "women_only_sites": "R3: " + RULE_TITLES["R3"],
+    "wellbeing_outside_authority": "R4: " + RULE_TITLES["R4"],
+    "same_region": "R5: " + RULE_TITLES["R5"],
+    "strict": "Strict: every need must be placed (R1), else no plan",
+}
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of :class:`Settings`; :meth:`changes` gives what differs."""
+
+    def __init__(self, settings: Settings, scenario_name: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Settings of {scenario_name}")
+        self.original = settings
+        self.spins: dict[str, QDoubleSpinBox] = {}
+        self.checks: dict[str, QCheckBox] = {}
+        weights = QGroupBox("Weights (annual £)", self)
+        form = QFormLayout(weights)
+        for name, (label, prefix, suffix, maximum, decimals) in WEIGHTS.items():
+            spin = QDoubleSpinBox(weights)
+            spin.setPrefix(prefix)
+            spin.setDecimals(decimals)
+            spin.setRange(0.0, maximum)
+            spin.setSuffix(suffix)
+            spin.setGroupSeparatorShown(True)
+            spin.setValue(float(getattr(settings, name)))
+            spin.setAccessibleName(label)
+            spin.setObjectName(name)
+            form.addRow(f"{label}:", spin)
+            self.spins[name] = spin
+        self.measure = QComboBox(weights)
+        self.measure.addItems(["km", "minutes"])
+        self.measure.setCurrentText(settings.travel_measure)
+        self.measure.setAccessibleName("Travel measure")
+        form.addRow("Travel measured in:", self.measure)
+        rules = QGroupBox("Rules", self)
+        rules_layout = QVBoxLayout(rules)
+        for name, label in SWITCHES.items():
+            check = QCheckBox(label, rules)
+            check.setChecked(bool(getattr(settings, name)))
+            check.setObjectName(name)
+            rules_layout.addWidget(check)
+            self.checks[name] = check
+        go_live_row = QHBoxLayout()
+        self.use_go_live = QCheckBox("R7: sites must be available by go-live on", rules)
+        self.go_live = QDateEdit(rules)
+        self.go_live.setCalendarPopup(True)
+        self.go_live.setDisplayFormat("d MMM yyyy")
+        self.go_live.setAccessibleName("Go-live date")
+        self.use_go_live.setChecked(settings.go_live is not None)
+        start = settings.go_live or date.today()
+        self.go_live.setDate(QDate(start.year, start.month, start.day))
+        self.go_live.setEnabled(settings.go_live is not None)
+        self.use_go_live.toggled.connect(self.go_live.setEnabled)
+        go_live_row.addWidget(self.use_go_live)
+        go_live_row.addWidget(self.go_live)
+        go_live_row.addStretch(1)
+        rules_layout.addLayout(go_live_row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel
+                                   | QDialogButtonBox.StandardButton.RestoreDefaults, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
+            self.restore_defaults)
+        layout = QVBoxLayout(self)
+        layout.addWidget(weights)
+        layout.addWidget(rules)
+        layout.addWidget(buttons)
+
+    def restore_defaults(self) -> None:
+        default = Settings()
+        for name, spin in self.spins.items():
+            spin.setValue(float(getattr(default, name)))
+        for name, check in self.checks.items():
+            check.setChecked(bool(getattr(default, name)))
+        self.measure.setCurrentText(default.travel_measure)
+        self.use_go_live.setChecked(default.go_live is not None)
+
+    def values(self) -> dict[str, object]:
+        values: dict[str, object] = {n: s.value() for n, s in self.spins.items()}
+        values.update({n: c.isChecked() for n, c in self.checks.items()})
+        values["travel_measure"] = self.measure.currentText()
+        values["go_live"] = self.go_live.date().toPython() if self.use_go_live.isChecked() \
+            else None
+        return values
+
+    def changes(self) -> dict[str, object]:
+        """Only the settings the user changed (rounding of spin boxes ignored)."""
+        out = {}
+        for name, value in self.values().items():
+            old = getattr(self.original, name)
+            if isinstance(value, float) and isinstance(old, int | float) \
+                    and not isinstance(old, bool):
+                decimals = self.spins[name].decimals()
+                if round(float(old), decimals) == value:
+                    continue
+            elif value == old:
+                continue
+            out[name] = value
+        return out

@@ -1,0 +1,477 @@
+"""The desktop app's edit model: one open project, its current scenario and an undo history.
+
+Plain Python with no Qt, in the manner of napari's ``components``: the GUI (``ui.state``)
+subscribes to this object's events and never holds state of its own, so every edit can be
+tested without a window. Scenarios are immutable, so an edit is simply "the project's
+scenarios, results and layers before" and "after"; undo puts the earlier snapshot back. That
+keeps undo exact (including scenario create/rename/delete and imports) and cheap, because
+snapshots share the unchanged scenario objects.
+
+A result belongs to the scenario object it was solved for. After an edit the scenario is a new
+object, so :meth:`Workspace.result_is_stale` turns true; undoing the edit brings back the very
+object that was solved and the result is current again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from estates_planner.errors import ScenarioError
+from estates_planner.model import Dataset, Scenario, Settings
+from estates_planner.optimise.result import PlanResult
+
+# event kinds a listener can subscribe to
+EVENT_KINDS = (
+    "project",  # a different project was opened (everything changed)
+    "scenarios",  # scenarios were added, removed or renamed
+    "scenario",  # the current scenario's content changed (an edit or undo)
+    "current",  # another scenario became current
+    "result",  # a result was stored or removed
+    "history",  # undo/redo availability or labels changed
+    "modified",  # the modified flag changed
+    "layers",  # polygon layers changed
+)
+
+
+@dataclass(frozen=True)
+class WorkspaceEvent:
+    kind: str
+    scenario_name: str | None = None
+
+
+Listener = Callable[[WorkspaceEvent], None]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything an edit can change, held by reference (all parts are immutable)."""
+
+    dataset: Dataset
+    scenarios: tuple[Scenario, ...]
+    results: Mapping[str, PlanResult]
+    solved_for: Mapping[str, Scenario]
+    layers: Mapping[str, Any]
+    current: str
+
+
+def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Same keys holding the same objects (GeoDataFrames cannot be compared with ==)."""
+    return a.keys() == b.keys() and all(a[k] is b[k] for k in a)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One undoable step: its label as the Edit menu shows it, and the states around it."""
+
+    label: str
+    before: Snapshot
+    after: Snapshot
+
+
+@dataclass
+class _History:
+    done: list[Edit] = field(default_factory=list)
+    undone: list[Edit] = field(default_factory=list)
+
+
+class Workspace:
+    """The open project, the scenario being worked on, and the edits made to it.
+
+    Parameters
+    ----------
+    project
+        A :class:`estates_planner.project.Project` (or anything with ``dataset``,
+        ``scenarios``, ``results``, ``layers`` and ``path`` attributes). The workspace edits it
+        in place, so ``save_project(workspace.project)`` always writes what the user sees.
+    """
+
+    def __init__(self, project: Any) -> None:
+        self._listeners: dict[str, list[Listener]] = {k: [] for k in EVENT_KINDS}
+        self._history = _History()
+        self._saved_depth: int | None = 0
+        self._modified = False
+        self.project = project
+        self._solved_for: dict[str, Scenario] = {}
+        self._current = ""
+        self._adopt(project)
+
+    # ---------------------------------------------------------------- listeners
+    def subscribe(self, kind: str, listener: Listener) -> None:
+        """Call ``listener(event)`` after every change of ``kind`` (see ``EVENT_KINDS``)."""
+        if kind not in self._listeners:
+            raise ValueError(f"unknown event kind {kind!r}; use one of {', '.join(EVENT_KINDS)}")
+        self._listeners[kind].append(listener)
+
+    def unsubscribe(self, kind: str, listener: Listener) -> None:
+        if listener in self._listeners.get(kind, []):
+            self._listeners[kind].remove(listener)
+
+    def _emit(self, kind: str, name: str | None = None) -> None:
+        event = WorkspaceEvent(kind, name)
+        for listener in list(self._listeners[kind]):
+            listener(event)
+
+    # ---------------------------------------------------------------- project
+    def _adopt(self, project: Any) -> None:
+        self.project = project
+        if not getattr(project, "scenarios", None):
+            project.scenarios = [Scenario("Base", project.dataset)]
+        if getattr(project, "results", None) is None:
+            project.results = {}
+        if getattr(project, "layers", None) is None:
+            project.layers = {}
+        by_name = {s.name: s for s in project.scenarios}
+        # results read from a file belong to the scenarios read with them
+        self._solved_for = {n: by_name[n] for n in project.results if n in by_name}
+        self._current = project.scenarios[0].name
+
+    def set_project(self, project: Any) -> None:
+        """Start working on another project: clears the history and the modified flag."""
+        self._adopt(project)
+        self._history = _History()
+        self._saved_depth = 0
+        self._set_modified(False)
+        self._emit("project")
+        self._emit("scenarios")
+        self._emit("current", self._current)
+        self._emit("history")
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.project.dataset
+
+    @property
+    def scenarios(self) -> list[Scenario]:
+        return list(self.project.scenarios)
+
+    @property
+    def scenario_names(self) -> list[str]:
+        return [s.name for s in self.project.scenarios]
+
+    def scenario(self, name: str | None = None) -> Scenario:
+        """The scenario called ``name`` (the current one when None)."""
+        name = self._current if name is None else name
+        for s in self.project.scenarios:
+            if s.name == name:
+                return s
+        raise ScenarioError(f"there is no scenario called {name!r}; the project has "
+                            f"{', '.join(self.scenario_names)}")
+
+    @property
+    def current_name(self) -> str:
+        return self._current
+
+    @property
+    def current(self) -> Scenario:
+        return self.scenario(self._current)
+
+    def set_current(self, name: str) -> None:
+        """Make another scenario current (a view change, not an undoable edit)."""
+        self.scenario(name)  # raises for an unknown name
+        if name != self._current:
+            self._current = name
+            self._emit("current", name)
+
+    # ---------------------------------------------------------------- results
+    def result(self, name: str | None = None) -> PlanResult | None:
+        name = self._current if name is None else name
+        return self.project.results.get(name)
+
+    def result_is_stale(self, name: str | None = None) -> bool:
+        """True when the scenario was edited after its result was computed."""
+        name = self._current if name is None else name
+        if name not in self.project.results:
+            return False
+        solved = self._solved_for.get(name)
+        return solved is None or solved is not self.scenario(name)
+
+    def set_result(self, result: PlanResult, scenario: Scenario) -> None:
+        """Store the plan solved for ``scenario`` (kept even if the user edited meanwhile).
+
+        Not an undoable edit (solving is not an edit of the plan's inputs), but it changes
+        what a save writes, so the project becomes modified.
+        """
+        names = self.scenario_names
+        name = scenario.name if scenario.name in names else None
+        if name is None:  # renamed or deleted while solving: find it by identity
+            name = next((s.name for s in self.project.scenarios if s is scenario), None)
+        if name is None:
+            return
+        self.project.results[name] = result
+        self._solved_for[name] = scenario
+        self._saved_depth = None  # undo cannot lead back to the saved state any more
+        self._set_modified(True)
+        self._emit("result", name)
+
+    # ---------------------------------------------------------------- history
+    def _snapshot(self) -> Snapshot:
+        p = self.project
+        return Snapshot(p.dataset, tuple(p.scenarios), MappingProxyType(dict(p.results)),
+                        MappingProxyType(dict(self._solved_for)),
+                        MappingProxyType(dict(p.layers)), self._current)
+
+    def _restore(self, snap: Snapshot) -> None:
+        p = self.project
+        old_names = self.scenario_names
+        old_dataset, old_layers = p.dataset, dict(p.layers)
+        old_current = self.current
+        p.dataset = snap.dataset
+        p.scenarios = list(snap.scenarios)
+        p.results = dict(snap.results)
+        p.layers = dict(snap.layers)
+        self._solved_for = dict(snap.solved_for)
+        self._current = snap.current
+        if snap.dataset is not old_dataset:
+            self._emit("project")
+        if self.scenario_names != old_names:
+            self._emit("scenarios")
+        if not _same(snap.layers, old_layers):
+            self._emit("layers")
+        if self.current.name != old_current.name:
+            self._emit("current", self._current)
+        elif self.current is not old_current:
+            self._emit("scenario", self._current)
+        self._emit("result", self._current)
+
+    def _commit(self, label: str, before: Snapshot) -> None:
+        after = self._snapshot()
+        self._history.done.append(Edit(label, before, after))
+        if self._saved_depth is not None and self._saved_depth > len(self._history.done) - 1:
+            self._saved_depth = None  # the saved state was on the undone branch
+        self._history.undone.clear()
+        self._restore_events_only(before, after)
+        self._set_modified(len(self._history.done) != self._saved_depth)
+        self._emit("history")
+
+    def _restore_events_only(self, before: Snapshot, after: Snapshot) -> None:
+        # the project already holds `after`; tell listeners what changed
+        if after.dataset is not before.dataset:
+            self._emit("project")
+        if [s.name for s in after.scenarios] != [s.name for s in before.scenarios]:
+            self._emit("scenarios")
+        if not _same(after.layers, before.layers):
+            self._emit("layers")
+        if after.current != before.current:
+            self._emit("current", after.current)
+        else:
+            self._emit("scenario", after.current)
+        if not _same(after.results, before.results):
+            self._emit("result", after.current)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._history.done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._history.undone)
+
+    @property
+    def undo_label(self) -> str:
+        return self._history.done[-1].label if self._history.done else ""
+
+    @property
+    def redo_label(self) -> str:
+        return self._history.undone[-1].label if self._history.undone else ""
+
+    @property
+    def history_labels(self) -> list[str]:
+        return [e.label for e in self._history.done]
+
+    def undo(self) -> None:
+        if not self._history.done:
+            return
+        edit = self._history.done.pop()
+        self._history.undone.append(edit)
+        self._restore(edit.before)
+        self._set_modified(len(self._history.done) != self._saved_depth)
+        self._emit("history")
+
+    def redo(self) -> None:
+        if not self._history.undone:
+            return
+        edit = self._history.undone.pop()
+        self._history.done.append(edit)
+        self._restore(edit.after)
+        self._set_modified(len(self._history.done) != self._saved_depth)
+        self._emit("history")
+
+    # ---------------------------------------------------------------- modified flag
+    @property
+    def modified(self) -> bool:
+        return self._modified
+
+    def _set_modified(self, value: bool) -> None:
+        if value != self._modified:
+            self._modified = value
+            self._emit("modified")
+
+    def mark_saved(self, path: Any = None) -> None:
+        """Record that the project as it is now has been written (to ``path`` if given)."""
+        if path is not None:
+            self.project.path = path
+        self._saved_depth = len(self._history.done)
+        self._set_modified(False)
+
+    # ---------------------------------------------------------------- scenario edits
+    def _replace_current(self, label: str, new: Scenario) -> None:
+        old = self.current
+        if new == old and new.settings == old.settings:
+            return
+        before = self._snapshot()
+        self.project.scenarios = [new if s is old else s for s in self.project.scenarios]
+        self._commit(label, before)
+
+    def _need(self, need_id: str):
+        if not self.dataset.has_need(need_id):
+            raise ScenarioError(f"there is no need {need_id!r} in this project")
+        return self.dataset.need(need_id)
+
+    def _site(self, site_id: str):
+        if not self.dataset.has_site(site_id):
+            raise ScenarioError(f"there is no site {site_id!r} in this project")
+        return self.dataset.site(site_id)
+
+    def pin(self, need_id: str, site_id: str) -> None:
+        """Fix a need to a site (rule R8) in the current scenario."""
+        self._need(need_id)
+        site = self._site(site_id)
+        self._replace_current(f"Pin {need_id} to {site.name}",
+                              self.current.with_pin(need_id, site_id))
+
+    def unpin(self, need_id: str) -> None:
+        self._need(need_id)
+        if need_id not in self.current.pins:
+            return
+        self._replace_current(f"Unpin {need_id}", self.current.with_pin(need_id, None))
+
+    def set_site_closed(self, site_id: str, closed: bool = True) -> None:
+        """Take a site out of use in the current scenario (or bring it back)."""
+        site = self._site(site_id)
+        if (site_id in self.current.closed_sites) == closed:
+            return
+        verb = "Close" if closed else "Reopen"
+        self._replace_current(f"{verb} {site.name}",
+                              self.current.with_site_closed(site_id, closed))
+
+    def set_capacity(self, site_id: str, desks: int | None, interview_rooms: int | None) -> None:
+        """Override a site's capacity in the current scenario; None keeps the data's value."""
+        site = self._site(site_id)
+        for label, value in (("desks", desks), ("interview rooms", interview_rooms)):
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise ScenarioError(f"{site.name}: {label} must be a whole number ≥ 0, "
+                                    f"got {value!r}")
+        if desks == site.desks:
+            desks = None
+        if interview_rooms == site.interview_rooms:
+            interview_rooms = None
+        self._replace_current(f"Set capacity of {site.name}",
+                              self.current.with_capacity(site_id, desks, interview_rooms))
+
+    def set_settings(self, label: str = "Change settings", **changes: object) -> None:
+        """Change weights or rule switches of the current scenario."""
+        unknown = sorted(set(changes) - set(Settings.__dataclass_fields__))
+        if unknown:
+            raise ScenarioError(f"unknown setting {', '.join(unknown)}")
+        current = self.current.settings
+        changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
+        if not changes:
+            return
+        self._replace_current(label, self.current.with_settings(**changes))
+
+    # ---------------------------------------------------------------- scenario list
+    def _check_new_name(self, name: str) -> str:
+        name = name.strip()
+        if not name:
+            raise ScenarioError("a scenario needs a name")
+        if name in self.scenario_names:
+            raise ScenarioError(f"there is already a scenario called {name!r}")
+        return name
+
+    def unique_name(self, stem: str) -> str:
+        """``stem``, or ``stem 2``, ``stem 3``... whichever is free."""
+        names = set(self.scenario_names)
+        if stem not in names:
+            return stem
+        i = 2
+        while f"{stem} {i}" in names:
+            i += 1
+        return f"{stem} {i}"
+
+    def create_scenario(self, name: str) -> Scenario:
+        """A fresh scenario on the project's data with default settings; becomes current."""
+        name = self._check_new_name(name)
+        before = self._snapshot()
+        new = Scenario(name, self.dataset, travel=self.current.travel)
+        self.project.scenarios = [*self.project.scenarios, new]
+        self._current = name
+        self._commit(f"New scenario {name}", before)
+        return new
+
+    def duplicate_scenario(self, name: str, new_name: str) -> Scenario:
+        """A copy of ``name`` (edits and settings, not its result); becomes current."""
+        source = self.scenario(name)
+        new_name = self._check_new_name(new_name)
+        before = self._snapshot()
+        new = source.replace(name=new_name)
+        self.project.scenarios = [*self.project.scenarios, new]
+        self._current = new_name
+        self._commit(f"Duplicate {name} as {new_name}", before)
+        return new
+
+    def rename_scenario(self, name: str, new_name: str) -> None:
+        source = self.scenario(name)
+        if new_name.strip() == name:
+            return
+        new_name = self._check_new_name(new_name)
+        before = self._snapshot()
+        new = source.replace(name=new_name)
+        self.project.scenarios = [new if s is source else s for s in self.project.scenarios]
+        p = self.project
+        if name in p.results:
+            result = p.results.pop(name)
+            p.results[new_name] = result
+            solved = self._solved_for.pop(name, None)
+            # the renamed result is still the plan of this (renamed) scenario
+            if solved is source:
+                self._solved_for[new_name] = new
+        if self._current == name:
+            self._current = new_name
+        self._commit(f"Rename {name} to {new_name}", before)
+
+    def delete_scenario(self, name: str) -> None:
+        source = self.scenario(name)
+        if len(self.project.scenarios) == 1:
+            raise ScenarioError("a project keeps at least one scenario; create another "
+                                "before deleting this one")
+        before = self._snapshot()
+        index = self.project.scenarios.index(source)
+        self.project.scenarios = [s for s in self.project.scenarios if s is not source]
+        self.project.results.pop(name, None)
+        self._solved_for.pop(name, None)
+        if self._current == name:
+            self._current = self.project.scenarios[max(0, index - 1)].name
+        self._commit(f"Delete scenario {name}", before)
+
+    # ---------------------------------------------------------------- data and layers
+    def replace_dataset(self, dataset: Dataset, label: str = "Import data") -> None:
+        """Swap in newly imported sites or needs; every scenario moves onto the new data.
+
+        Results of the old data no longer fit and are dropped (undo brings them back).
+        """
+        before = self._snapshot()
+        p = self.project
+        p.dataset = dataset
+        p.scenarios = [s.replace(dataset=dataset) for s in p.scenarios]
+        p.results = {}
+        self._solved_for = {}
+        self._commit(label, before)
+
+    def set_layer(self, name: str, layer: Any, label: str | None = None) -> None:
+        """Add or replace a polygon layer (e.g. imported region boundaries)."""
+        before = self._snapshot()
+        self.project.layers = {**self.project.layers, name: layer}
+        self._commit(label or f"Import layer {name}", before)

@@ -1,0 +1,140 @@
+"""Cancel, time limit, progress, warm start and decomposition on larger instances."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from plan_checker import check_plan
+
+from estates_planner.optimise import AllocationModel, ProgressEvent, solve_scenario
+from estates_planner.optimise.synthetic import generate_national_instance
+
+
+@pytest.fixture(scope="module")
+def national():  # noqa: ANN201
+    return generate_national_instance(500, 1200, seed=1)
+
+
+@pytest.mark.slow
+def test_cancel_returns_quickly_with_a_usable_plan(national) -> None:  # noqa: ANN001
+    cancel = threading.Event()
+    set_at: list[float] = []
+
+    def fire() -> None:
+        set_at.append(time.perf_counter())
+        cancel.set()
+
+    timer = threading.Timer(1.0, fire)
+    timer.start()
+    result = solve_scenario(national, time_limit_s=60, cancel=cancel)
+    returned = time.perf_counter()
+    timer.cancel()
+    assert set_at, "the solve finished before it could be cancelled"
+    assert returned - set_at[0] < 0.5
+    assert result.status == "cancelled"
+    check_plan(national, result, abs_tol=1e-3)
+
+
+@pytest.mark.slow
+def test_time_limit_is_honoured(national) -> None:  # noqa: ANN001
+    events: list[ProgressEvent] = []
+    start = time.perf_counter()
+    result = solve_scenario(national, time_limit_s=2.0, progress=events.append)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 2.5
+    assert result.status in ("feasible", "optimal")
+    check_plan(national, result, abs_tol=1e-3)
+    stages = [e.stage for e in events]
+    assert stages[0] == "checking" and stages[-1] == "done"
+    assert {"building", "solving"} <= set(stages)
+    assert events[-1].objective == pytest.approx(result.objective)
+    assert result.bound <= result.objective
+    assert result.gap == pytest.approx((result.objective - result.bound) / result.objective)
+
+
+def test_cancel_before_start_still_gives_a_plan() -> None:
+    sc = generate_national_instance(40, 100, seed=2, n_regions=2)
+    cancel = threading.Event()
+    cancel.set()
+    result = solve_scenario(sc, time_limit_s=10, cancel=cancel)
+    assert result.status == "cancelled"
+    check_plan(sc, result, abs_tol=1e-3)
+
+
+def test_regions_are_solved_as_independent_parts() -> None:
+    sc = generate_national_instance(40, 100, seed=2, n_regions=3)
+    model = AllocationModel(sc)
+    regions = [{sc.dataset.needs[i].region for i in part.needs} for part in model.components]
+    assert all(len(r) == 1 for r in regions)
+    assert len(model.components) == 3
+    # without R5 needs may cross regions: the parts merge, and a PDU's needs stay together
+    joined = AllocationModel(sc.with_settings(same_region=False))
+    assert len(joined.components) == 1
+    for part in model.components:
+        pdus = {sc.dataset.needs[i].pdu for i in part.needs}
+        others = [p for p in model.components if p is not part]
+        assert not any(pdus & {sc.dataset.needs[i].pdu for i in o.needs} for o in others)
+    assert not hasattr(model, "result")  # solve() returns a new result, the model is unchanged
+    first = model.solve(time_limit_s=10)
+    second = model.solve(time_limit_s=10)
+    assert first.objective == pytest.approx(second.objective)
+
+
+def test_warm_start_after_closing_a_site() -> None:
+    sc = generate_national_instance(40, 100, seed=4, n_regions=2)
+    before = solve_scenario(sc, time_limit_s=10)
+    busiest = max(before.site_usage.values(), key=lambda u: len(u.need_ids)).site_id
+    closed = sc.with_site_closed(busiest)
+    warm = solve_scenario(closed, time_limit_s=10, warm_start=before.assignment)
+    cold = solve_scenario(closed, time_limit_s=10)
+    check_plan(closed, warm, abs_tol=1e-3)
+    assert busiest not in warm.used_site_ids
+    if warm.status == cold.status == "optimal":
+        assert warm.objective == pytest.approx(cold.objective, abs=1.0)
+
+
+def test_a_what_if_reuses_the_parts_it_did_not_change() -> None:
+    from estates_planner.optimise import part_cache
+
+    sc = generate_national_instance(40, 100, seed=2, n_regions=3)
+    first = solve_scenario(sc, time_limit_s=20)
+    if first.status != "optimal":
+        pytest.skip("the machine is too busy to prove the first plan optimal in 20 s")
+    site = next(s for s in sc.dataset.sites if first.site_usage[s.site_id].need_ids)
+    closed = sc.with_site_closed(site.site_id)
+    warm = solve_scenario(closed, time_limit_s=20, warm_start=first.assignment)
+    part_cache.clear()
+    cold = solve_scenario(closed, time_limit_s=20)
+    check_plan(closed, warm, abs_tol=1e-3)
+    assert warm.status == cold.status == "optimal"
+    assert warm.objective == pytest.approx(cold.objective, abs=1.0)
+    # the regions the closure did not touch keep their plan
+    region = site.region
+    for a in warm.allocations:
+        if sc.dataset.need(a.need_id).region != region:
+            assert a.site_id == first.allocation(a.need_id).site_id
+
+
+def test_local_search_prices_its_moves_exactly() -> None:
+    import numpy as np
+
+    from estates_planner.optimise.evaluate import plan_result
+    from estates_planner.optimise.local_search import improve_plan
+    from estates_planner.optimise.solver import _Run
+
+    sc = generate_national_instance(60, 160, seed=6, n_regions=2)
+    model = AllocationModel(sc)
+    start = _Run(model, 10, None, None, None, None, 0.0)._hint()
+    plan = start
+    total = 0.0
+    for part in model.components:
+        plan, change = improve_plan(model.arrays, model.candidates, plan, part.needs,
+                                    deadline=time.perf_counter() + 5, should_stop=lambda: False)
+        total += change
+    before = plan_result(model.arrays, start, status="x", bound=np.nan, seconds=0).objective
+    after = plan_result(model.arrays, plan, status="x", bound=np.nan, seconds=0)
+    assert total < 0  # it found something on this instance
+    assert after.objective - before == pytest.approx(total, abs=1e-6)
+    check_plan(sc, after, abs_tol=1e-3)

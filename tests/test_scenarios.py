@@ -1,0 +1,162 @@
+"""Plan comparison and the what-if re-plan on a hand-sized scenario, worked out here.
+
+North: Leeds Probation Office (authority, 2 desks, £1,000), Leeds Market (market, 4 desks,
+£2,000, 0.5 km away, fit-out £1,000 a year), Bradford Hub (provider, 4 desks, £1,500, 10 km).
+South: Bristol Probation Office (authority, 3 desks), Bristol Women's Centre (women-only).
+Every need uses 1 desk 5 days a week with a caseload of 10 at (0, 0) (S1 at the Bristol office).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed, Site, SiteKind
+from estates_planner.optimise import evaluate_plan
+from estates_planner.scenarios import compare_plans, minimal_disruption, replan
+
+
+def site(site_id, name, region, kind, desks, cost, x, y, *, women=False, fit_out=0.0):
+    return Site(site_id, name, region, region, kind, women, desks, 2, cost, x, y,
+                fit_out_cost=fit_out)
+
+
+def need(need_id, provider, lot, region, pdu, x, y):
+    return ServiceNeed(need_id, provider, lot, region, pdu, 1, 0, 5, 10.0, x, y)
+
+
+SITES = (
+    site("LPO", "Leeds Probation Office", "North", SiteKind.AUTHORITY, 2, 1000, 0, 0),
+    site("LMK", "Leeds Market", "North", SiteKind.MARKET, 4, 2000, 300, 400, fit_out=4000),
+    site("BRH", "Bradford Hub", "North", SiteKind.PROVIDER, 4, 1500, 10_000, 0),
+    site("BPO", "Bristol Probation Office", "South", SiteKind.AUTHORITY, 3, 1000, 0, 100_000),
+    site("BWC", "Bristol Women's Centre", "South", SiteKind.PROVIDER, 2, 1200, 0, 100_500,
+         women=True),
+)
+NEEDS = (
+    need("E1", "Prov A", Lot.ETE, "North", "Leeds", 0, 0),
+    need("B1", "Prov B", Lot.WELLBEING, "North", "Leeds", 0, 0),
+    need("A1", "Prov C", Lot.ACCOMMODATION, "North", "Leeds", 0, 0),
+    need("G1", "Prov D", Lot.WOMENS, "North", "Leeds", 0, 0),
+    need("S1", "Prov A", Lot.ETE, "South", "Bristol", 0, 100_000),
+)
+PLAN = {"E1": "LPO", "B1": "LMK", "A1": "LPO", "G1": None, "S1": "BPO"}
+
+
+@pytest.fixture
+def scenario():
+    return Scenario("hand", Dataset(SITES, NEEDS))
+
+
+def test_comparison_lists_exactly_the_moved_needs_and_the_term_changes(scenario):
+    a = evaluate_plan(scenario, PLAN)
+    b = evaluate_plan(scenario, {**PLAN, "E1": "LMK", "B1": "BRH"})
+    c = compare_plans(scenario, a, scenario, b)
+    moves = {m.need_id: m for m in c.moved}
+    assert set(moves) == {"E1", "B1"}
+    assert c.changed_need_ids == {"E1", "B1"}
+    e1 = moves["E1"]
+    assert (e1.provider, e1.lot, e1.from_site_id, e1.to_site_id) == (
+        "Prov A", Lot.ETE, "LPO", "LMK")
+    assert (e1.from_site_name, e1.to_site_name) == ("Leeds Probation Office", "Leeds Market")
+    # E1: 1,000 at the office -> 2,000 desks + 10 travel + 10,000 not in authority
+    assert e1.cost_change == pytest.approx(11_010)
+    # B1: 2,000 + 10 - 5,000 paired -> 1,500 + 200 travel, unpaired
+    assert moves["B1"].cost_change == pytest.approx(4690)
+    assert c.newly_placed == () and c.newly_unplaced == ()
+    assert c.sites_newly_used == ("BRH",) and c.sites_no_longer_used == ()
+    assert dict(c.term_changes) == pytest.approx({
+        "desk_cost": 500, "fit_out": 0, "travel": 200, "locations": 5000,
+        "authority_preference": 10_000, "pairing": 5000, "unplaced": 0, "moves": 0})
+    assert c.objective_change == pytest.approx(20_700)
+    rows = {r.label: r for r in c.rows}
+    share = rows["Wellbeing needs paired (share)"]
+    assert (share.a, share.b, share.delta) == (100, 0, -100)
+    assert share.formatted() == ("Wellbeing needs paired (share)", "100.0%", "0.0%",
+                                 "-100.0 pp")
+    assert rows["Total annual cost (objective)"].formatted()[3] == "+£20,700"
+    assert c.summary().startswith("From 'hand' to 'hand': 2 needs moved; total annual cost "
+                                  "+£20,700. By term: desk cost +£500, travel +£200")
+
+
+def test_newly_placed_and_newly_unplaced(scenario):
+    a = evaluate_plan(scenario, PLAN)
+    relaxed = scenario.with_settings(women_only_sites=False).replace(name="relaxed")
+    b = evaluate_plan(relaxed, {**PLAN, "G1": "BRH", "S1": None})
+    c = compare_plans(scenario, a, relaxed, b)
+    assert c.moved == ()
+    (g1,) = c.newly_placed
+    assert (g1.need_id, g1.from_site_id, g1.to_site_id, g1.to_site_name) == (
+        "G1", None, "BRH", "Bradford Hub")
+    # unplaced 1,000,000 -> 1,500 desks + 10 km x 10 x £2 travel
+    assert g1.cost_change == pytest.approx(1700 - 1_000_000)
+    (s1,) = c.newly_unplaced
+    assert (s1.need_id, s1.from_site_id, s1.to_site_id) == ("S1", "BPO", None)
+    assert s1.cost_change == pytest.approx(1_000_000 - 1000)
+    assert c.sites_newly_used == ("BRH",) and c.sites_no_longer_used == ("BPO",)
+    assert c.name_b == "relaxed"
+    assert "1 newly placed, 1 newly unplaced" in c.summary()
+
+
+def test_identical_plans_compare_as_no_change(scenario):
+    a = evaluate_plan(scenario, PLAN)
+    c = compare_plans(scenario, a, scenario, a)
+    assert c.changed_need_ids == frozenset()
+    assert all(r.delta in (0, None) for r in c.rows)
+    assert c.summary() == "From 'hand' to 'hand': 0 needs moved; total annual cost £0."
+
+
+def test_replan_warm_starts_from_the_previous_plan_and_reports_the_moves(scenario):
+    before = evaluate_plan(scenario, PLAN)
+    closed = scenario.with_site_closed("LMK")
+    seen = {}
+
+    def fake_solve(sc, *, warm_start, time_limit_s):
+        seen.update(warm_start=warm_start, time_limit_s=time_limit_s)
+        return evaluate_plan(sc, {**warm_start, "B1": "BRH"})
+
+    after, comparison = replan(closed, before, fake_solve, time_limit_s=2)
+    assert seen == {"warm_start": PLAN, "time_limit_s": 2}
+    assert after.assignment["B1"] == "BRH"
+    assert [(m.need_id, m.from_site_id, m.to_site_id) for m in comparison.moved] == [
+        ("B1", "LMK", "BRH")]
+    assert comparison.sites_no_longer_used == ("LMK",)
+
+
+def test_replan_drops_needs_and_sites_the_edited_scenario_lacks(scenario):
+    before = evaluate_plan(scenario, PLAN)
+    smaller = scenario.replace(dataset=Dataset(SITES[:3], NEEDS[:4]))
+    seen = {}
+
+    def fake_solve(sc, *, warm_start):
+        seen.update(warm_start)
+        return evaluate_plan(sc, warm_start)
+
+    _, comparison = replan(smaller, before, fake_solve, previous_scenario=scenario)
+    assert seen == {"E1": "LPO", "B1": "LMK", "A1": "LPO", "G1": None}
+    assert comparison.needs_only_in_a == ("S1",)
+
+
+def test_minimal_disruption_makes_moves_cost(scenario):
+    before = evaluate_plan(scenario, PLAN)
+    careful = minimal_disruption(scenario.with_site_closed("LMK"), before)
+    assert dict(careful.baseline) == PLAN
+    moved = evaluate_plan(careful, {**PLAN, "B1": "BRH"})
+    assert moved.terms["moves"] == pytest.approx(2000)  # B1 only; G1 was unplaced before
+    assert evaluate_plan(careful, PLAN).terms["moves"] == 0
+
+
+def test_replan_with_the_solver_after_closing_the_market(scenario):
+    from estates_planner.optimise import solve_scenario
+
+    before = solve_scenario(scenario, time_limit_s=5)
+    # the optimum is the hand plan: the office holds E1 and A1, B1 pairs from the market
+    assert before.assignment == PLAN
+    after, comparison = replan(scenario.with_site_closed("LMK"), before, time_limit_s=5,
+                               workers=1, previous_scenario=scenario)
+    # B1 cannot use the office (R4), so Bradford; nothing else moves
+    assert after.assignment == {**PLAN, "B1": "BRH"}
+    assert [(m.need_id, m.from_site_id, m.to_site_id) for m in comparison.moved] == [
+        ("B1", "LMK", "BRH")]
+    # desk -500, fit-out -1,000, travel +190, pairing lost +5,000
+    assert comparison.objective_change == pytest.approx(3690)
+    assert comparison.term_changes["fit_out"] == pytest.approx(-1000)

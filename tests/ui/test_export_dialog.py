@@ -1,0 +1,145 @@
+"""The export dialog: its choices become PdfOptions, it writes each format, errors are shown."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from estates_planner.errors import ExportError
+from estates_planner.ui.export_dialog import ExportDialog, export_plan
+
+
+def _load_builders():
+    path = Path(__file__).parents[1] / "report" / "plan_builders.py"
+    spec = importlib.util.spec_from_file_location("plan_builders_dialog", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pb = _load_builders()
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda parent, title, text, *a, **k: shown.append((title, text)))
+    return shown
+
+
+@pytest.fixture
+def make_dialog(qtbot):
+    def make(project=None, scenario="Baseline"):
+        dialog = ExportDialog(project or pb.project(), scenario)
+        qtbot.addWidget(dialog)
+        return dialog
+    return make
+
+
+def _set_format(dialog, key):
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData(key))
+
+
+def test_defaults_to_pdf_of_everything(make_dialog):
+    dialog = make_dialog()
+    assert dialog.fmt() == "pdf"
+    assert dialog.output_path().name == "Test project - Baseline.pdf"
+    options = dialog.pdf_options()
+    assert (options.paper, options.landscape, options.regions, options.site_ids) == \
+        ("A4", False, (), ())
+    # the plan uses four sites in the two regions
+    assert sorted(dialog.chosen_site_ids()) == ["S1", "S2", "S3", "S4"]
+
+
+def test_regions_sites_paper_and_orientation_become_options(make_dialog):
+    dialog = make_dialog()
+    dialog.paper_box.setCurrentText("A3")
+    dialog.orientation_box.setCurrentText("Landscape")
+    gm = dialog.region_list.findItems(pb.GM, Qt.MatchFlag.MatchExactly)[0]
+    gm.setCheckState(Qt.CheckState.Unchecked)
+    assert sorted(dialog.chosen_site_ids()) == ["S1", "S2", "S3"]  # Manchester is gone
+    options = dialog.pdf_options()
+    assert (options.paper, options.landscape, options.regions, options.site_ids) == \
+        ("A3", True, (pb.YORKS,), ())
+    dialog.site_list.item(0).setCheckState(Qt.CheckState.Unchecked)  # Hope House
+    assert dialog.pdf_options().site_ids == ("S1", "S3")
+
+
+def test_exports_pdf_and_closes(make_dialog, tmp_path, warnings, qapp):
+    dialog = make_dialog()
+    dialog.path_edit.setText(str(tmp_path / "plan"))
+    assert dialog.run_export() is True
+    assert warnings == []
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    out = tmp_path / "plan.pdf"
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "pages" in dialog.last_message and str(out) in dialog.last_message
+
+
+def test_format_change_changes_suffix_and_csv_is_escaped(make_dialog, tmp_path, warnings):
+    dialog = make_dialog(pb.project(provider_n3='=HYPERLINK("x")'))
+    dialog.path_edit.setText(str(tmp_path / "plan.pdf"))
+    _set_format(dialog, "csv")
+    assert dialog.path_edit.text() == str(tmp_path / "plan.csv")
+    assert not dialog.paper_box.isEnabled()
+    assert dialog.run_export() is True
+    with open(tmp_path / "plan.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[2]["provider"] == "'=HYPERLINK(\"x\")"
+
+
+def test_xlsx_and_gpkg(make_dialog, tmp_path, warnings):
+    for key in ("xlsx", "gpkg"):
+        dialog = make_dialog()
+        _set_format(dialog, key)
+        dialog.path_edit.setText(str(tmp_path / f"plan.{key}"))
+        assert dialog.run_export() is True, warnings
+        assert (tmp_path / f"plan.{key}").stat().st_size > 0
+
+
+def test_errors_are_shown_not_raised(make_dialog, tmp_path, warnings):
+    dialog = make_dialog()
+    _set_format(dialog, "csv")
+    dialog.path_edit.setText(str(tmp_path / "missing" / "plan.csv"))
+    assert dialog.run_export() is False
+    assert warnings and warnings[0][0] == "Export failed"
+    assert "does not exist" in warnings[0][1]
+    assert dialog.result() != QDialog.DialogCode.Accepted
+
+
+def test_no_plan_disables_export(make_dialog, tmp_path, warnings):
+    project = pb.project()
+    project.results.clear()
+    dialog = make_dialog(project)
+    assert not dialog.export_button.isEnabled()
+    assert dialog.site_list.count() == 0
+    with pytest.raises(ExportError, match="has no plan yet"):
+        export_plan(project, "Baseline", "csv", tmp_path / "a.csv")
+    with pytest.raises(ExportError, match="unknown export format 'doc'"):
+        export_plan(pb.project(), "Baseline", "doc", tmp_path / "a.doc")
+
+
+def test_no_region_ticked_is_refused(make_dialog, tmp_path, warnings):
+    dialog = make_dialog()
+    dialog.path_edit.setText(str(tmp_path / "plan.pdf"))
+    dialog._check_all_regions(False)
+    assert dialog.run_export() is False
+    assert warnings == [("Export", "Tick at least one region to include.")]
+    assert not (tmp_path / "plan.pdf").exists()
+
+
+def test_no_site_ticked_is_refused(make_dialog, tmp_path, warnings):
+    dialog = make_dialog()
+    dialog.path_edit.setText(str(tmp_path / "plan.pdf"))
+    dialog._check_all_sites(False)
+    assert dialog.chosen_site_ids() == []
+    assert dialog.run_export() is False
+    assert warnings == [("Export", "Tick at least one site to include.")]
+    dialog._check_all_sites(True)
+    assert dialog.pdf_options().site_ids == ()

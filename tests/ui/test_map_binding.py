@@ -1,0 +1,120 @@
+"""The map and the rest of the window: shared selection, drops, context menus, layers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+
+
+def select_row(view, row):
+    """Select one row as a click would (``selectRow`` obeys stray keyboard modifiers)."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | \
+        QItemSelectionModel.SelectionFlag.Rows
+    view.selectionModel().select(view.model().index(row, 0), flags)
+
+
+def site_point(window, site_id):
+    view = window.map.view
+    site = window.workspace.dataset.site(site_id)
+    p = view.frame().point_to_px(site.easting, site.northing)
+    return QPoint(round(p.x()), round(p.y()))
+
+
+def test_click_on_map_selects_table_row_and_table_selects_on_map(qtbot, make_window,
+                                                                project):
+    window = make_window(project)
+    view = window.map.view
+    window.map.zoom_to_all()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=site_point(window, "A2"))
+    assert window.state.selected_site_ids == ["A2"]
+    assert window.inspector.shown == ("site", "A2")
+    # the table selects needs; the map follows
+    select_row(window.table_panel.view, window.table_panel.proxy.mapFromSource(
+        window.table_panel.model.index(window.table_panel.model.row_of("S-WB-1"), 0)).row())
+    assert view.selected() == ([], ["S-WB-1"])
+
+
+def test_need_dropped_on_site_pins_it(make_window, project):
+    window = make_window(project)
+    window.map.view.needDroppedOnSite.emit("N-ACC-1", "A1")
+    assert window.workspace.current.pins == {"N-ACC-1": "A1"}
+    assert window.workspace.undo_label == "Pin N-ACC-1 to Northgate Office"
+
+
+def test_site_context_menu_closes_the_site(monkeypatch, make_window, project):
+    window = make_window(project)
+    shown = []
+
+    def run_first(menu, *args):
+        shown.append([a.text() for a in menu.actions()])
+        menu.actions()[0].trigger()
+
+    monkeypatch.setattr(window, "popup_menu", run_first)
+    window.map.view.siteContextMenuRequested.emit("M2", QPoint(10, 10))
+    assert shown[0][0] == "&Close Quay Chambers"
+    assert window.workspace.current.closed_sites == {"M2"}
+    window.map.view.siteContextMenuRequested.emit("M2", QPoint(10, 10))
+    assert shown[1][0] == "&Reopen Quay Chambers" and not window.workspace.current.closed_sites
+
+
+def test_need_context_menu_unpins_every_selected_need(monkeypatch, make_window, project):
+    window = make_window(project)
+    ws = window.workspace
+    ws.pin("N-ETE-1", "A1")
+    ws.pin("S-ETE-1", "A2")
+    window.state.set_selection([], ["N-ETE-1", "S-ETE-1"])
+
+    def run_unpin(menu, *args):
+        next(a for a in menu.actions() if a.text().startswith("&Unpin")).trigger()
+
+    monkeypatch.setattr(window, "popup_menu", run_unpin)
+    window.map.view.needContextMenuRequested.emit("N-ETE-1", QPoint(5, 5))
+    assert dict(ws.current.pins) == {}
+
+
+def test_layers_panel_lists_and_toggles_map_layers(make_window, project):
+    window = make_window(project)
+    names = [name for name, _visible in window.layers_panel.layers()]
+    assert names[:3] == ["Sites", "Needs", "Allocation lines"]
+    item = window.layers_panel.list.item(1)
+    item.setCheckState(Qt.CheckState.Unchecked)
+    assert not window.map.view.is_layer_visible("Needs")
+
+
+def test_compare_highlight_reaches_the_map(make_window, project):
+    window = make_window(project)
+    window.map.highlight(["A1"], ["N-ETE-1"])
+    assert window.map.view.content().highlighted_need_ids == {"N-ETE-1"}
+
+
+def test_dragging_a_table_row_onto_a_site_pins_it(qtbot, make_window, project):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDropEvent
+
+    window = make_window(project)
+    window.map.zoom_to_all()
+    model = window.table_panel.model
+    mime = model.mimeData([model.index(model.row_of("N-ETE-1"), 0)])
+    point = QPointF(site_point(window, "P1"))
+    drop = QDropEvent(point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    window.map.view.dropEvent(drop)
+    assert window.workspace.current.pins == {"N-ETE-1": "P1"}
+
+
+def test_basemap_address_is_checked_and_remembered(monkeypatch, make_window, project,
+                                                   no_dialogs, settings_file):
+    from PySide6.QtWidgets import QInputDialog
+
+    window = make_window(project)
+    monkeypatch.setattr(QInputDialog, "getText",
+                        lambda *a, **k: ("http://127.0.0.1:9/tiles.png", True))
+    window.act_basemap.trigger()
+    assert "placeholders" in no_dialogs.seen[-1][1]
+    assert not settings_file.value("map/basemap_url")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", True))
+    window.act_basemap.trigger()
+    assert settings_file.value("map/basemap_on") in (False, "false")
+    assert not window.map.view.is_layer_visible("Basemap")

@@ -1,0 +1,262 @@
+"""The site plan PDF of a hand-made plan, read back with poppler (pdftotext, pdftoppm)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import threading
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from estates_planner.errors import CancelledError, ExportError
+from estates_planner.report.kpis import compute_kpis, format_value, kpi_rows
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="poppler-utils (pdftotext) is not installed")
+
+
+def _load_builders():
+    path = Path(__file__).parents[1] / "report" / "plan_builders.py"
+    spec = importlib.util.spec_from_file_location("plan_builders_pdf", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pb = _load_builders()
+DAY = date(2026, 11, 25)
+
+
+def _text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    args = ["pdftotext"]
+    if first:
+        args += ["-f", str(first)]
+    if last:
+        args += ["-l", str(last)]
+    return subprocess.run(args + [str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
+                          text=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines()
+                    if line.startswith("Pages:")))
+
+
+@pytest.fixture
+def written(qapp, tmp_path):
+    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+
+    project = pb.project()
+    path = tmp_path / "plan.pdf"
+    calls = []
+    pages = write_site_plan_pdf(project, "Baseline", path, PdfOptions(created=DAY),
+                                progress=lambda done, total: calls.append((done, total)))
+    return project, path, pages, calls
+
+
+def test_page_count_and_structure(written):
+    _project, path, pages, calls = written
+    # cover; summary (key figures, then PDU locations and unplaced needs on a second page);
+    # Greater Manchester (1 site); Yorkshire (3 sites: Hope House, Leeds, Wakefield, of
+    # which the two with short sections share a page); the appendix
+    assert pages == _pages(path) == 7
+    assert calls[-1] == (7, 7) and len(calls) == 7
+    assert "Site plan" in _text(path, 1, 1)
+    assert "Summary" in _text(path, 2, 2)
+    assert "Greater Manchester\n" in _text(path, 4, 4)
+    # map labels of areas outside a location map stay out of the PDF's text
+    assert "Greater Manchester" not in _text(path, 5, 6)
+    assert "Appendix: allocation of every need" in _text(path, 7, 7)
+    for page in range(1, 8):
+        assert f"Page {page} of 7" in _text(path, page, page)
+        assert "Test project · Baseline · 25 November 2026" in _text(path, page, page)
+
+
+def test_every_used_site_and_provider_is_in_the_text(written):
+    project, path, _pages_n, _ = written
+    text = _text(path)
+    ds = project.dataset
+    result = project.results["Baseline"]
+    for site_id in result.used_site_ids:
+        assert ds.site(site_id).name in text
+    for provider in ds.providers:
+        assert provider in text
+
+
+def test_kpi_figures_equal_the_core(written):
+    project, path, _n, _ = written
+    sc = project.scenarios[0]
+    summary = _text(path, 2, 3)
+    rows = kpi_rows(compute_kpis(sc, project.results["Baseline"]))
+    assert len(rows) > 10
+    for row in rows:
+        assert row.label in summary
+        assert format_value(row.value, row.unit) in summary
+    # the total worked out by hand from the plan's terms: desk £19,600, fit-out £2,000,
+    # travel £236, locations £20,000, unplaced £1,000,000
+    assert "£1,041,836" in summary
+
+
+def test_fonts_embedded_and_text_selectable(written):
+    _p, path, _n, _ = written
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    assert fonts, "the PDF has no fonts"
+    for line in fonts:
+        assert line.split()[0].startswith("NotoSans"), line
+        assert " yes " in line  # embedded
+    assert "Leeds Probation Office" in _text(path)  # no ligature breaks the search
+
+
+def test_cover_map_has_drawn_content(written, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from estates_planner.ui.pdf_report import PdfOptions, cover_map_rect_mm
+
+    _p, path, _n, _ = written
+    dpi = 40
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-png", str(path),
+                    str(tmp_path / "cover")], check=True)
+    image = QImage(str(next(tmp_path.glob("cover*.png"))))
+    assert not image.isNull()
+    left, top, width, height = (v * dpi / 25.4 for v in cover_map_rect_mm(PdfOptions()))
+
+    def count(x0, y0, w, h, below):
+        n = 0
+        for y in range(int(y0) + 2, int(y0 + h) - 2, 2):
+            for x in range(int(x0) + 2, int(x0 + w) - 2, 2):
+                c = image.pixelColor(x, y)
+                n += (c.red() + c.green() + c.blue()) < below
+        return n
+
+    total = ((int(width) - 4) // 2) * ((int(height) - 4) // 2)
+    assert count(left, top, width, height, 765) > 0.9 * total  # sea and land are tinted
+    # region lines, sites, the legend, scale bar and north arrow are dark
+    assert count(left, top, width, height, 600) > 150
+    # and there is title text above the map
+    assert count(left, 15 * dpi / 25.4, width, 20 * dpi / 25.4, 600) > 20
+
+
+def test_a3_landscape_and_region_filter(qapp, tmp_path):
+    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+
+    project = pb.project()
+    path = tmp_path / "yorks.pdf"
+    options = PdfOptions(paper="A3", landscape=True, regions=(pb.YORKS,), created=DAY)
+    pages = write_site_plan_pdf(project, "Baseline", path, options)
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                          text=True).stdout
+    width, height = (float(v) for v in re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts \(A3\)",
+                                                  info).groups())
+    assert width > height
+    assert pages == _pages(path)
+    text = _text(path)
+    assert "Who is there" in text and "Hope House" in text
+    appendix = text[text.index("Appendix"):]
+    assert "N4" in appendix and "N5" not in appendix and "Calm Minds" not in appendix
+
+
+def test_appendix_header_repeats_on_every_page(qapp, tmp_path):
+    from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed
+    from estates_planner.project import Project
+    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+
+    base = pb.project()
+    sc = base.scenarios[0]
+    needs = [ServiceNeed(f"X{i:03d}", f"Provider {i % 7}", Lot.ETE, pb.YORKS, "Leeds", 1, 1,
+                         1, 10, 430000 + i, 433000) for i in range(150)]
+    ds = Dataset(sc.dataset.sites, tuple(needs))
+    big = Scenario("Big", ds)
+    result = replace(pb.plan(pb.scenario()), scenario_name="Big", allocations=tuple(
+        pb.Allocation(n.need_id, None, unplaced_reason="no room") for n in needs),
+        site_usage={})
+    project = Project(dataset=ds, scenarios=[big], results={"Big": result},
+                      layers=base.layers, metadata={"title": "Big"})
+    path = tmp_path / "big.pdf"
+    pages = write_site_plan_pdf(project, "Big", path,
+                                PdfOptions(created=DAY, include_sections=False))
+    start = next(p for p in range(1, pages + 1) if "Appendix" in _text(path, p, p))
+    appendix_pages = list(range(start, pages + 1))
+    assert len(appendix_pages) >= 3
+    for p in appendix_pages:
+        text = _text(path, p, p)
+        assert "Provider" in text and "Travel" in text and "Notes" in text
+    assert "X149" in _text(path, appendix_pages[-1], appendix_pages[-1])
+
+
+def test_cancel_leaves_no_file(qapp, tmp_path):
+    from estates_planner.ui.pdf_report import write_site_plan_pdf
+
+    cancel = threading.Event()
+    cancel.set()
+    path = tmp_path / "plan.pdf"
+    with pytest.raises(CancelledError):
+        write_site_plan_pdf(pb.project(), "Baseline", path, cancel=cancel)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_scenario_or_plan_is_a_clear_error(qapp, tmp_path):
+    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+
+    project = pb.project()
+    with pytest.raises(ExportError, match="no scenario 'Nope'; it has: Baseline"):
+        write_site_plan_pdf(project, "Nope", tmp_path / "a.pdf")
+    project.results.clear()
+    with pytest.raises(ExportError, match="has no plan yet"):
+        write_site_plan_pdf(project, "Baseline", tmp_path / "a.pdf")
+    with pytest.raises(ExportError, match="A4 or A3"):
+        PdfOptions(paper="Letter")
+
+
+@pytest.mark.slow
+def test_national_sample_plan(qapp, tmp_path, sample_dir):
+    """The sample project's plan: structure, names and KPI figures of the whole report."""
+    import math
+
+    from estates_planner.optimise import greedy_plan
+    from estates_planner.project import open_project
+    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+
+    project = open_project(sample_dir / "sample_project.gpkg")
+    sc = project.scenarios[0]
+    result = project.results.get(sc.name) or greedy_plan(sc)  # a solve takes too long here
+    project.results[sc.name] = result
+    path = tmp_path / "national.pdf"
+    pages = write_site_plan_pdf(project, sc.name, path, PdfOptions(created=DAY))
+    assert pages == _pages(path)
+    texts = _text(path).split("\f")[:pages]
+    ds = sc.dataset
+    used = [ds.site(s) for s in result.used_site_ids]
+    # each region starts on a new page and holds one or two site sections a page
+    starts = {}
+    for region in ds.regions:
+        n = sum(s.region == region for s in used)
+        if n:
+            marker = re.compile(re.escape(region) + r"\s+" + str(n)
+                                + f" site{'s' if n != 1 else ''} used in this region")
+            starts[region] = next(i for i, t in enumerate(texts) if marker.search(t))
+    order = sorted(starts.values())
+    appendix = next(i for i, t in enumerate(texts) if "Appendix: allocation" in t)
+    assert order[0] >= 2 and appendix > order[-1]  # cover and summary come first
+    bounds = order[1:] + [appendix]
+    for region, first in sorted(starts.items(), key=lambda kv: kv[1]):
+        n = sum(s.region == region for s in used)
+        span = bounds[order.index(first)] - first
+        assert math.ceil(n / 2) <= span <= n, (region, n, span)
+    assert appendix + math.ceil(len(ds.needs) / 45) <= pages  # ≤ 45 rows fit on an A4 page
+    whole = "\n".join(texts)
+    for site in used:
+        assert site.name in whole  # the section's title bar
+    flat = " ".join(whole.split())  # providers may wrap in table cells
+    for provider in ds.providers:
+        assert provider in flat
+    summary = "\n".join(texts[1:order[0]])
+    for row in kpi_rows(compute_kpis(sc, result)):
+        assert format_value(row.value, row.unit) in summary, row
