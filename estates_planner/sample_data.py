@@ -1,4 +1,5 @@
-"""The illustrative national sample in ``data/``: sites, needs, demand, boundaries, a project.
+"""The illustrative national sample in ``data/``: sites, needs, demand, boundaries, a road
+network and a project.
 
 Run ``python -m estates_planner.sample_data data/`` to regenerate every file. The output is
 deterministic (a seeded generator and fixed time stamps), so regenerating gives the same bytes
@@ -7,12 +8,15 @@ and a diff of ``data/`` shows only deliberate changes.
 The 12 probation regions and their probation delivery units (PDUs) are as in England and
 Wales; the offices sit in real towns at their approximate coordinates. Everything else -
 providers, capacities, costs, caseloads, the coastline and region boundaries - is made up to
-look plausible. **It is illustrative, not official data**, and every file says so.
+look plausible, and so is the road network (towns joined along a triangulation, detours round
+estuaries; :mod:`estates_planner.travel.sample_network`). **It is illustrative, not official
+data**, and every file says so.
 
 The capacities are sized from the needs so that the sample solves comfortably under every
 rule: each PDU's authority offices have half as much room again as its ETE and accommodation
 needs, its provider and market sites as much again as its wellbeing needs, and each region's
-women-only sites as much again as its women's needs.
+women-only sites as much again as its women's needs. Travel limits cover the need's PDU sites
+both in a straight line and along the sample roads, so it solves either way.
 """
 
 from __future__ import annotations
@@ -538,6 +542,33 @@ def _set_travel_limits(rng: random.Random, needs: list[dict], sites: Sequence[di
         n["max_travel_km"] = float(5 * math.ceil((farthest + 5) / 5))
 
 
+def _widen_limits_for_roads(needs: list[dict], sites: Sequence[dict], dataset,
+                            network) -> int:
+    """Raise travel limits to cover the need's PDU sites by road as well; returns how many.
+
+    The limits from :func:`_set_travel_limits` are straight-line; the sample network's
+    detours (estuaries, bays) can put every usable site beyond one. The same rule is applied
+    to road kilometres, and the larger limit is kept, so the sample solves either way.
+    """
+    from estates_planner.travel import NetworkTravelModel
+
+    limited = [n for n in needs if n["max_travel_km"] is not None]
+    if not limited:
+        return 0
+    model = NetworkTravelModel(network, cutoff_km=None)
+    km = model.distance_km([dataset.need(n["need_id"]) for n in limited], dataset.sites)
+    column = {s.site_id: j for j, s in enumerate(dataset.sites)}
+    changed = 0
+    for i, n in enumerate(limited):
+        usable = [s for s in sites if s["pdu"] == n["pdu"] and _lot_may_use(n["lot"], s)]
+        farthest = max(float(km[i, column[s["site_id"]]]) for s in usable)
+        limit = float(5 * math.ceil((farthest + 5) / 5))
+        if limit > n["max_travel_km"]:
+            n["max_travel_km"] = limit
+            changed += 1
+    return changed
+
+
 def _lot_may_use(lot: str, site: dict) -> bool:
     if lot == Lot.WOMENS.value:
         return site["women_only"] == "yes"
@@ -634,12 +665,18 @@ def generate_sample(out_dir: str | Path) -> dict[str, Path]:
     """Write the illustrative sample into ``out_dir``; returns the files by name.
 
     ``sites.csv``, ``needs.csv``, ``demand.csv``, ``boundaries.gpkg`` (layers ``outline``
-    and ``regions``) and ``sample_project.gpkg`` (built by loading the CSV files through
-    :func:`estates_planner.io.load_dataset`, as a user's import would). Same bytes every run.
+    and ``regions``), ``sample_network.gpkg`` (an illustrative road network, layer ``roads``)
+    and ``sample_project.gpkg`` (built by loading the CSV files through
+    :func:`estates_planner.io.load_dataset` and the network through
+    :func:`estates_planner.travel.read_network`, as a user's import would, so that travel
+    along roads, catchments and the service-user view work out of the box). Same bytes
+    every run.
     """
     from estates_planner.io import load_dataset
     from estates_planner.model import Scenario, Settings
     from estates_planner.project import new_project, save_project
+    from estates_planner.travel import read_network
+    from estates_planner.travel.sample_network import write_sample_network
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -657,7 +694,8 @@ def generate_sample(out_dir: str | Path) -> dict[str, Path]:
     _set_travel_limits(rng, needs, sites, demand_xy)
 
     paths = {name: out / name for name in ("sites.csv", "needs.csv", "demand.csv",
-                                           "boundaries.gpkg", "sample_project.gpkg")}
+                                           "boundaries.gpkg", "sample_network.gpkg",
+                                           "sample_project.gpkg")}
     _write_csv(paths["sites.csv"], SITE_FIELDS, sites)
     _write_csv(paths["needs.csv"], NEED_FIELDS, needs)
     _write_csv(paths["demand.csv"], DEMAND_FIELDS, demand_rows)
@@ -668,7 +706,16 @@ def generate_sample(out_dir: str | Path) -> dict[str, Path]:
     for name, gdf in layers.items():
         pyogrio.write_dataframe(gdf, boundaries, layer=name, driver="GPKG")
     _fix_stamps(boundaries)
+    # the network is derived from the files just written (towns, sites, outline)
+    write_sample_network(out, paths["sample_network.gpkg"])
+    _fix_stamps(paths["sample_network.gpkg"])
 
+    # the network depends only on where things are, not on the travel limits: widen the
+    # limits that the roads' detours would break, so the sample solves along the roads too
+    network = read_network(paths["sample_network.gpkg"])
+    dataset, _ = load_dataset(paths["sites.csv"], paths["needs.csv"], paths["demand.csv"])
+    if _widen_limits_for_roads(needs, sites, dataset, network):
+        _write_csv(paths["needs.csv"], NEED_FIELDS, needs)
     dataset, report = load_dataset(paths["sites.csv"], paths["needs.csv"], paths["demand.csv"])
     if not report.ok:
         raise RuntimeError("the generated sample does not load cleanly:\n" + report.format())
@@ -678,8 +725,12 @@ def generate_sample(out_dir: str | Path) -> dict[str, Path]:
         metadata={"created": STAMP.date().isoformat(),
                   "sources": "Generated by estates_planner.sample_data (seed "
                              f"{SEED}); towns at approximate real coordinates",
-                  "note": "Illustrative: the sites, needs, capacities, costs and boundaries "
-                          "are made up for demonstration and are not official data."})
+                  "note": "Illustrative: the sites, needs, capacities, costs, boundaries and "
+                          "the road network are made up for demonstration and are not "
+                          "official data.",
+                  "network": "Illustrative network for the sample data: not real roads "
+                             "(sample_network.gpkg)"},
+        network=network.to_frame())
     office = next(s for s in dataset.sites if s.name == CLOSED_OFFICE_NAME)
     baseline = project.scenario("Baseline")
     project.add_scenario(Scenario(

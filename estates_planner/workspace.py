@@ -14,6 +14,7 @@ object that was solved and the result is current again.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -110,9 +111,18 @@ class Workspace:
             self._listeners[kind].remove(listener)
 
     def _emit(self, kind: str, name: str | None = None) -> None:
+        """Tell every listener; one that fails is reported and the others still hear it.
+
+        A failing view must not stop an edit half way (history kept but the modified flag
+        not set), so the error goes to ``sys.excepthook`` (the desktop app's one hook logs
+        it and tells the user) and the edit completes.
+        """
         event = WorkspaceEvent(kind, name)
         for listener in list(self._listeners[kind]):
-            listener(event)
+            try:
+                listener(event)
+            except Exception:  # noqa: BLE001 - reported, see above
+                sys.excepthook(*sys.exc_info())
 
     # ---------------------------------------------------------------- project
     def _adopt(self, project: Any) -> None:
@@ -308,6 +318,25 @@ class Workspace:
         if value != self._modified:
             self._modified = value
             self._emit("modified")
+
+    def mark_unsaved(self, stale_results: Any = ()) -> None:
+        """Treat the project as changed since its last save (e.g. restored from a recovery
+        file): Save is needed, and undo can never lead back to a saved state.
+
+        ``stale_results`` names scenarios whose stored plan was out of date when the recovery
+        file was written; they stay out of date after the restore.
+        """
+        for name in stale_results:
+            if name in self.project.results:
+                self._solved_for.pop(name, None)
+                self._emit("result", name)
+        self._saved_depth = None
+        self._set_modified(True)
+
+    @property
+    def stale_result_names(self) -> tuple[str, ...]:
+        """Scenarios whose stored plan was solved before their latest edit."""
+        return tuple(n for n in self.scenario_names if self.result_is_stale(n))
 
     def mark_saved(self, path: Any = None) -> None:
         """Record that the project as it is now has been written (to ``path`` if given)."""

@@ -25,7 +25,8 @@ from estates_planner.sample_data import (
 REGIONS = {"North East", "North West", "Greater Manchester", "Yorkshire and the Humber",
            "East Midlands", "West Midlands", "East of England", "Wales", "South West",
            "South Central", "Kent Surrey and Sussex", "London"}
-GENERATED = ("sites.csv", "needs.csv", "demand.csv", "boundaries.gpkg", "sample_project.gpkg")
+GENERATED = ("sites.csv", "needs.csv", "demand.csv", "boundaries.gpkg", "sample_network.gpkg",
+             "sample_project.gpkg")
 
 
 @pytest.fixture(scope="module")
@@ -63,10 +64,17 @@ def test_data_folder_is_what_the_generator_writes(generated, sample_dir_module):
         old = gpd.read_file(sample_dir_module / "boundaries.gpkg", layer=layer)
         assert new.drop(columns="geometry").equals(old.drop(columns="geometry"))
         assert all(a.equals_exact(b, 0) for a, b in zip(new.geometry, old.geometry, strict=True))
+    new = gpd.read_file(generated / "sample_network.gpkg", layer="roads")
+    old = gpd.read_file(sample_dir_module / "sample_network.gpkg", layer="roads")
+    assert new.drop(columns="geometry").equals(old.drop(columns="geometry"))
+    assert all(a.equals_exact(b, 0) for a, b in zip(new.geometry, old.geometry, strict=True))
     new = open_project(generated / "sample_project.gpkg")
     old = open_project(sample_dir_module / "sample_project.gpkg")
     assert new.dataset == old.dataset and new.scenarios == old.scenarios
     assert new.metadata == old.metadata
+    assert new.network.drop(columns="geometry").equals(old.network.drop(columns="geometry"))
+    assert all(a.equals_exact(b, 0)
+               for a, b in zip(new.network.geometry, old.network.geometry, strict=True))
     for a, b in zip(new.dataset.sites + new.dataset.needs, old.dataset.sites + old.dataset.needs,
                     strict=True):
         assert dict(a.extra) == dict(b.extra)
@@ -170,14 +178,16 @@ def test_project_is_what_io_loads(sample_dir_module, loaded):
     assert office.name == CLOSED_OFFICE_NAME and office.kind is SiteKind.AUTHORITY
 
 
-def _greedy_places_everything(scenario: Scenario) -> list[str]:
+def _greedy_places_everything(scenario: Scenario, travel=None) -> list[str]:
     """A simple first-fit under every rule; returns the needs it could not place.
 
-    Not the optimiser: only a witness that a plan placing every need exists.
+    Not the optimiser: only a witness that a plan placing every need exists. ``travel`` (a
+    travel model) measures the distances; straight lines by default.
     """
     ds = scenario.dataset
     sites = [s for s in ds.sites]
-    km = straight_line_km(ds.needs, sites)
+    km = straight_line_km(ds.needs, sites) if travel is None else \
+        travel.distance_km(ds.needs, sites)
     desk_left = {s.site_id: 5 * scenario.site_capacity(s)[0] for s in sites}
     room_left = {s.site_id: 5 * scenario.site_capacity(s)[1] for s in sites}
     # the most constrained needs first; ETE and accommodation try authority offices first
@@ -207,6 +217,31 @@ def test_every_scenario_can_place_every_need(sample_dir_module):
         assert _greedy_places_everything(scenario) == [], scenario.name
 
 
+def test_project_carries_the_illustrative_network(sample_dir_module):
+    """The sample opens with its road network, labelled illustrative, in one connected part."""
+    from estates_planner.travel import model_from_project
+
+    project = open_project(sample_dir_module / "sample_project.gpkg")
+    assert project.network is not None and len(project.network) > 1000
+    assert set(project.network["note"]) == {
+        "Illustrative network for the sample data: not real roads"}
+    assert "not real roads" in project.metadata["network"]
+    assert "road network" in project.metadata["note"]
+    model = model_from_project(project)
+    assert len(model.network.components()) == 1
+    assert model.check(project.dataset.needs, project.dataset.sites).warnings == []
+
+
+def test_every_scenario_can_place_every_need_along_the_roads(sample_dir_module):
+    """The travel limits allow for the network's detours: the sample solves by road too."""
+    from estates_planner.travel import model_from_project
+
+    project = open_project(sample_dir_module / "sample_project.gpkg")
+    model = model_from_project(project)
+    for scenario in project.scenarios:
+        assert _greedy_places_everything(scenario, model) == [], scenario.name
+
+
 def test_capacity_is_comfortable_per_region_and_rule(loaded):
     """Women-only room for women's needs and non-authority room for wellbeing, with slack."""
     dataset, _ = loaded
@@ -227,3 +262,4 @@ def test_capacity_is_comfortable_per_region_and_rule(loaded):
             site_days[(s.region, "wellbeing")] += 5 * s.desks
     for key, days in need_days.items():
         assert site_days[key] >= 1.2 * days, key
+

@@ -65,6 +65,7 @@ class PartModel:
         hint_x: dict[tuple[int, int], int] = {}
         hint_u: list[tuple[cp_model.IntVar, int]] = []
         trivial = self.offset  # pence; a valid lower bound that needs no search
+        self.u: dict[int, cp_model.IntVar] = {}
         by_site: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
         for count, i in enumerate(part.needs):
             if count % _CHECK_EVERY == 0 and should_stop():
@@ -72,13 +73,14 @@ class PartModel:
             i = int(i)
             row = []
             best: int | None = None if self.strict else unplaced
-            for j in candidates[i]:
-                j = int(j)
+            cand = candidates[i]
+            # pence of the whole row at once (np.rint rounds halves to even, as round() does)
+            costs = np.rint(lin[i, cand] * PENCE).astype(np.int64).tolist()
+            for j, c in zip(cand.tolist(), costs, strict=True):
                 v = m.new_bool_var("")
                 self.x[i, j] = v
                 row.append((j, v))
                 by_site[j].append((i, v))
-                c = pence(lin[i, j])
                 best = c if best is None else min(best, c)
                 obj_vars.append(v)
                 obj_coefs.append(c)
@@ -92,6 +94,7 @@ class PartModel:
                 m.add_exactly_one(v for _, v in row)
             else:
                 u = m.new_bool_var("")  # unplaced
+                self.u[i] = u
                 m.add_exactly_one([v for _, v in row] + [u])
                 obj_vars.append(u)
                 obj_coefs.append(unplaced)
@@ -115,6 +118,11 @@ class PartModel:
                     continue  # never binding
                 expr = sum(int(demand[i]) * v for i, v in users if demand[i])
                 m.add(expr <= (cap * y if y is not None else cap))
+                for clique in conflict_cliques([int(demand[i]) for i, _ in users], cap):
+                    if y is None:
+                        m.add_at_most_one(users[k][1] for k in clique)
+                    else:  # at most one, and only at a site in use
+                        m.add(sum(users[k][1] for k in clique) <= y)
         if should_stop():
             raise CancelledError("stopped while building the model")
         # separate locations: x[i,j] <= z[pdu,j]
@@ -124,17 +132,22 @@ class PartModel:
         if st.location_penalty > 0:
             for members in by_pdu.values():
                 at: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+                at_need: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
                 for i in members:
                     for j, v in self.rows[i]:
                         at[j].append(v)
+                        at_need[j].append((i, v))
                 hint_at = {int(hint[i]) for i in members if hint[i] != UNPLACED}
                 for j, vs in at.items():
                     z = m.new_bool_var("")
                     for v in vs:
                         m.add_implication(v, z)
+                    self._add_pdu_capacity(arrays, at_need[j], z, desk_cap[j], room_cap[j])
                     obj_vars.append(z)
                     obj_coefs.append(pence(st.location_penalty))
                     hint_vals.append((z, int(j in hint_at)))
+        if not self.strict:
+            self._add_unplaced_cuts(arrays, candidates, hint, desk_cap, room_cap, should_stop)
         if st.pairing_bonus > 0:
             self._add_pairing(arrays, by_pdu, hint, obj_vars, obj_coefs, hint_vals)
         m.minimize(cp_model.LinearExpr.weighted_sum(obj_vars, obj_coefs))
@@ -143,6 +156,46 @@ class PartModel:
         hinted = [(v, hint_x[key]) for key, v in self.x.items()] + hint_vals + hint_u
         m.proto.solution_hint.vars.extend([v.index for v, _ in hinted])
         m.proto.solution_hint.values.extend([val for _, val in hinted])
+
+    def _add_pdu_capacity(self, arrays: ScenarioArrays, users: list, z: cp_model.IntVar,
+                          desk_cap: int, room_cap: int) -> None:
+        """sum of a PDU's demand at a site <= the site's capacity x z[pdu, site], and the
+        PDU's needs that cannot share the site: at most one of them, and only if z = 1.
+
+        Implied by the site's own capacity row and x <= z in whole numbers, but not in the LP:
+        without them the LP spreads a PDU's needs thinly over one site's worth of z and pays a
+        single location penalty for a PDU that needs several sites.
+        """
+        for demand, cap in ((arrays.desk_days, int(desk_cap)), (arrays.room_days, int(room_cap))):
+            if sum(int(demand[i]) for i, _ in users) > cap:
+                self.model.add(sum(int(demand[i]) * v for i, v in users if demand[i]) <= cap * z)
+                for clique in conflict_cliques([int(demand[i]) for i, _ in users], cap):
+                    self.model.add(sum(users[k][1] for k in clique) <= z)
+
+    def _add_unplaced_cuts(self, arrays: ScenarioArrays, candidates: list[np.ndarray],
+                           hint: np.ndarray, desk_cap: np.ndarray, room_cap: np.ndarray,
+                           should_stop: Callable[[], bool]) -> None:
+        """Sum of u over a group of needs >= the group's size minus the most of them that fit.
+
+        The LP packs needs fractionally, so it leaves fewer needs unplaced than any plan can
+        (a women's need that does not fit anywhere costs the whole unplaced penalty). The most
+        needs of a group that fit at once, ignoring every other need, is an upper bound on how
+        many of them any plan places, so the cut is valid; it is found by a small CP-SAT
+        model (count only, capacities only) whose proven bound is used even when it is cut
+        short. Groups: the women's needs (R3 gives them sites of their own) and the other
+        needs, each only when the starting plan leaves some of it unplaced.
+        """
+        needs = arrays.scenario.dataset.needs
+        members = [int(i) for i in self.part.needs]
+        womens = [i for i in members if needs[i].lot is Lot.WOMENS]
+        others = [i for i in members if needs[i].lot is not Lot.WOMENS]
+        for group in (womens, others):
+            if not group or should_stop() or not any(hint[i] == UNPLACED for i in group):
+                continue
+            most = most_placeable(arrays, group, candidates, desk_cap, room_cap)
+            missing = len(group) - most
+            if missing > 0:
+                self.model.add(sum(self.u[i] for i in group) >= missing)
 
     def _add_pairing(self, arrays: ScenarioArrays, by_pdu: dict[str, list[int]],
                      hint: np.ndarray, obj_vars: list, obj_coefs: list,
@@ -238,6 +291,81 @@ class PartModel:
         if np.isfinite(solver.best_objective_bound):
             bound = max(bound, solver.best_objective_bound + self.offset)
         return PartOutcome(site_of, None, bound / PENCE, "unknown")
+
+
+_MOST_PLACEABLE_S = 0.15  # at most, to count the most needs of a group that fit
+
+
+def conflict_cliques(sizes: list[int], cap: int) -> list[list[int]]:
+    """Groups of items (indices into ``sizes``) of which no two fit ``cap`` together.
+
+    Every pair of items whose sizes add up to more than the capacity lies in one of these
+    groups: the items larger than half the capacity, and each smaller item with the items too
+    large to go with it. Each group becomes an at-most-one constraint, which cuts off the LP's
+    fractional packings (the generalised-assignment part of the model's weak bound).
+    """
+    big = [k for k, d in enumerate(sizes) if 2 * d > cap]
+    cliques = [big] if len(big) > 1 else []
+    for k, d in enumerate(sizes):
+        if d and 2 * d <= cap:
+            clique = [k] + [b for b in big if sizes[b] > cap - d]
+            if len(clique) > 1:
+                cliques.append(clique)
+    return cliques
+
+
+def most_placeable(arrays: ScenarioArrays, group: list[int], candidates: list[np.ndarray],
+                   desk_cap: np.ndarray, room_cap: np.ndarray,
+                   time_limit_s: float = _MOST_PLACEABLE_S) -> int:
+    """An upper bound on how many needs of ``group`` fit their candidate sites at once.
+
+    Exact when the small model is solved in time, else CP-SAT's proven bound (never less
+    than the true maximum, so cuts built from it stay valid).
+    """
+    return pack_most(arrays, group, candidates, desk_cap, room_cap, time_limit_s)[0]
+
+
+def pack_most(arrays: ScenarioArrays, group: list[int], candidates: list[np.ndarray],
+              desk_cap: np.ndarray, room_cap: np.ndarray, time_limit_s: float,
+              ) -> tuple[int, dict[int, int] | None]:
+    """(upper bound on the needs of ``group`` that fit at once, the best packing found as
+    need -> site for the needs it places, or None when none was found in time).
+
+    Costs are ignored: this only counts. The local search uses the packing to place needs
+    that a cost-driven search leaves out, and keeps it only if the whole plan costs less.
+    """
+    m = cp_model.CpModel()
+    by_site: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    rows: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
+    placed = []
+    for i in group:
+        row = []
+        for j in candidates[i]:
+            v = m.new_bool_var("")
+            row.append((int(j), v))
+            by_site[int(j)].append((i, v))
+        rows[i] = row
+        if row:
+            m.add_at_most_one(v for _, v in row)
+            placed.extend(v for _, v in row)
+    for j, users in by_site.items():
+        for demand, cap in ((arrays.desk_days, int(desk_cap[j])),
+                            (arrays.room_days, int(room_cap[j]))):
+            if sum(int(demand[i]) for i, _ in users) > cap:
+                m.add(sum(int(demand[i]) * v for i, v in users) <= cap)
+    m.maximize(sum(placed))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit_s, 0.001)
+    solver.parameters.num_workers = 1
+    status = solver.solve(m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return len(group), None
+    packing = {i: j for i, row in rows.items() for j, v in row if solver.boolean_value(v)}
+    if status == cp_model.OPTIMAL:
+        return int(round(solver.objective_value)), packing
+    bound = solver.best_objective_bound
+    most = len(group) if not np.isfinite(bound) else int(np.floor(bound + 1e-6))
+    return min(len(group), most), packing
 
 
 def elapsed_since(start: float) -> float:

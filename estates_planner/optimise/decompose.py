@@ -7,10 +7,12 @@ solved to optimality on the pruned candidates is optimal for the full problem.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from estates_planner.errors import CancelledError
 from estates_planner.model import Lot
 from estates_planner.optimise.candidates import fits_alone
 from estates_planner.optimise.evaluate import ScenarioArrays
@@ -82,7 +84,8 @@ def prune_candidates(arrays: ScenarioArrays) -> list[np.ndarray]:
     return [np.flatnonzero(row) for row in ok]
 
 
-def find_components(arrays: ScenarioArrays, candidates: list[np.ndarray]) -> list[Component]:
+def find_components(arrays: ScenarioArrays, candidates: list[np.ndarray],
+                    should_stop: Callable[[], bool] | None = None) -> list[Component]:
     """Connected parts of the need-site candidate graph, with a PDU's needs kept together.
 
     Needs of one PDU share the location penalty and the wellbeing pairing, and needs sharing
@@ -106,6 +109,8 @@ def find_components(arrays: ScenarioArrays, candidates: list[np.ndarray]) -> lis
 
     first_of_pdu: dict[str, int] = {}
     for i, cand in enumerate(candidates):
+        if should_stop is not None and i % 1024 == 0 and should_stop():
+            raise CancelledError("cancelled while building the model")
         if not len(cand):
             continue
         for j in cand:

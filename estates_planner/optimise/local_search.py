@@ -6,6 +6,9 @@ against :func:`evaluate_plan`):
 - *relocate*: one need to another allowed site with room (or unplaced, when not strict);
 - *make room*: place an unplaced need at a full site by moving one need already there to
   another site with room (an ejection chain of length two);
+- *pack*: first, when needs are unplaced, place as many as fit at once (a count-only
+  CP-SAT model) around them, kept only if the plan then costs less -- the chains of moves a
+  closed women-only site calls for;
 - *re-fit*: solve exactly (a small CP-SAT model) the needs at the sites where unplaced needs
   could go, with everything else fixed -- a bin-packing that short chains miss;
 - *merge*: move all of a PDU's needs at one site to another site the PDU uses, saving a
@@ -191,6 +194,8 @@ def improve_plan(arrays: ScenarioArrays, candidates: list[np.ndarray], site_of: 
     by_pdu: dict[int, list[int]] = defaultdict(list)
     for i in members:
         by_pdu[int(state.pdu_of[i])].append(i)
+    if any(state.site_of[i] == UNPLACED and len(candidates[i]) for i in members):
+        total += _pack_unplaced(state, members, deadline, should_stop)
     improved = True
     rounds = 0
     while improved and rounds < 20:
@@ -328,6 +333,61 @@ def _make_room(state: PlanState, i: int) -> float:
 
 
 _REFIT_LIMIT_S = 0.5
+_PACK_LIMIT_S = 0.2
+
+
+def _pack_unplaced(state: PlanState, members: list[int], deadline: float,
+                   should_stop: Callable[[], bool]) -> float:
+    """Place as many needs as fit (a count-only packing) around the unplaced ones; keep it if
+    the plan then costs less.
+
+    A need left unplaced costs the whole unplaced penalty, and which needs fit together is a
+    bin-packing that moves of one or two needs miss (e.g. after a women-only site closes).
+    The group is the unplaced needs and the needs at the sites they could use; everything
+    else keeps its place and its capacity.
+    """
+    from estates_planner.optimise.cpsat_part import pack_most  # avoid an import cycle
+
+    a = state.a
+    lost = [i for i in members if state.site_of[i] == UNPLACED and len(state.candidates[i])]
+    sites = set(np.concatenate([state.candidates[i] for i in lost]).tolist())
+    at_sites = [i for i in members if int(state.site_of[i]) in sites]
+    group = sorted(set(lost) | set(at_sites))
+    desk_cap = state.desk_free.copy()
+    room_cap = state.room_free.copy()
+    for i in at_sites:
+        desk_cap[state.site_of[i]] += a.desk_days[i]
+        room_cap[state.site_of[i]] += a.room_days[i]
+    remaining = min(deadline - time.perf_counter(), _PACK_LIMIT_S)
+    if remaining <= 0.02 or should_stop():
+        return 0.0
+    # only the group's own candidate sites inside ``sites`` or where they sit now
+    local = list(state.candidates)
+    for i in group:
+        cand = state.candidates[i]
+        local[i] = cand[np.isin(cand, list(sites | {int(state.site_of[i])}))]
+    _, packing = pack_most(a, group, local, desk_cap, room_cap, remaining)
+    if packing is None or len(packing) <= len(at_sites):
+        return 0.0
+    before = {i: int(state.site_of[i]) for i in group}
+    change = 0.0
+    for i in group:
+        change += state.delta(i, UNPLACED)
+        state.move(i, UNPLACED)
+    ok = True
+    for i, j in packing.items():
+        if not state.fits(i, j):
+            ok = False
+            break
+        change += state.delta(i, j)
+        state.move(i, j)
+    if ok and change < -_EPS:
+        return change
+    for i in group:
+        state.move(i, UNPLACED)
+    for i, j in before.items():
+        state.move(i, j)
+    return 0.0
 
 
 def _refit_around_unplaced(state: PlanState, members: list[int], deadline: float,

@@ -6,7 +6,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -14,8 +14,9 @@ import numpy as np
 from estates_planner.errors import CancelledError, InfeasibleError, ScenarioError
 from estates_planner.model import Lot, Scenario
 from estates_planner.optimise import part_cache
+from estates_planner.optimise.bounds import shared_cost_floor
 from estates_planner.optimise.candidates import Distances
-from estates_planner.optimise.cpsat_part import PENCE, PartModel, PartOutcome
+from estates_planner.optimise.cpsat_part import PENCE, PartModel, PartOutcome, most_placeable
 from estates_planner.optimise.decompose import Component, find_components, prune_candidates
 from estates_planner.optimise.evaluate import (
     UNPLACED,
@@ -42,6 +43,9 @@ _WORKERS_PER_CORE = 1  # CP-SAT workers per core given to a part
 _EXPLAIN_S = 5.0  # at most, to find and shrink a strict-mode conflict
 _MIN_ROUND_S = 0.3  # no further round of the unproven parts with less time left than this
 _MIN_SEARCH_S = 0.3  # a part's search gets at least this (within the deadline)
+_TIGHT_SHARE = 0.2  # a lot asking for over 80 % of its sites' capacity is counted exactly
+_COUNT_S = 0.15  # at most, per such count
+_COUNT_BUDGET_SHARE = 0.05  # of the time limit, at most, for all such counts together
 
 
 def _better(old: PartOutcome | None, new: PartOutcome) -> PartOutcome:
@@ -108,11 +112,22 @@ class AllocationModel:
         Precomputed :func:`candidate_distances` (saves recomputing a network's matrices).
     """
 
-    def __init__(self, scenario: Scenario, *, distances: Distances | None = None) -> None:
+    def __init__(self, scenario: Scenario, *, distances: Distances | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> None:
+        # should_stop: checked between the building steps (raises CancelledError), so that a
+        # build abandoned by solve_scenario stops soon instead of running on in the background
+        def checkpoint() -> None:
+            if should_stop is not None and should_stop():
+                raise CancelledError("cancelled while building the model")
+
         self.scenario = scenario
         self.arrays = ScenarioArrays.build(scenario, distances)
+        checkpoint()
         self.candidates: list[np.ndarray] = prune_candidates(self.arrays)
-        self.components: list[Component] = find_components(self.arrays, self.candidates)
+        checkpoint()
+        self.components: list[Component] = find_components(self.arrays, self.candidates,
+                                                           should_stop=should_stop)
+        checkpoint()
         allowed = int(self.arrays.allowed.sum())
         self.n_pairs_allowed = allowed
         self.n_pairs_kept = int(sum(len(c) for c in self.candidates))
@@ -120,7 +135,8 @@ class AllocationModel:
     def solve(self, *, time_limit_s: float | None = None,
               progress: ProgressCallback | None = None, cancel: Cancel | None = None,
               warm_start: Mapping[str, str | None] | None = None, workers: int | None = None,
-              relative_gap: float = 0.0) -> PlanResult:
+              relative_gap: float = 0.0,
+              should_stop: Callable[[], bool] | None = None) -> PlanResult:
         """Solve and return a new :class:`PlanResult` (the model itself is not changed).
 
         Parameters
@@ -147,21 +163,203 @@ class AllocationModel:
         InfeasibleError
             Strict mode only, when no plan places every need; ``conflicts`` names the rules.
         """
-        return _Run(self, time_limit_s, progress, cancel, warm_start, workers,
-                    relative_gap).run()
+        run = _Run(self, time_limit_s, progress, cancel, warm_start, workers, relative_gap)
+        run.should_stop = should_stop
+        return run.run()
 
 
 def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
                    progress: ProgressCallback | None = None, cancel: Cancel | None = None,
                    warm_start: Mapping[str, str | None] | None = None,
                    workers: int | None = None) -> PlanResult:
-    """Solve a scenario to optimality or to the time limit; see :class:`AllocationModel`."""
-    start = time.perf_counter()
-    model = AllocationModel(scenario)
+    """Solve a scenario to optimality or to the time limit; see :class:`AllocationModel`.
+
+    Building the model of a very large scenario (100,000 needs) takes longer than a cancel or
+    a time limit may wait, and the steps of the build cannot be interrupted. So the work runs
+    in a background thread that this call watches: once ``cancel`` is set, or once the time
+    limit plus a margin (1 s, or 10 % of the limit) has passed, it waits a moment
+    for the solver to hand back its best plan and otherwise returns at once a plan with
+    every need unplaced, status "cancelled" and a message saying why
+    (:func:`unfinished_result`). The abandoned build stops at its next checkpoint.
+    """
     limit = scenario.settings.time_limit_s if time_limit_s is None else time_limit_s
-    return model.solve(time_limit_s=max(0.0, limit - (time.perf_counter() - start)),
-                       progress=progress, cancel=cancel, warm_start=warm_start,
-                       workers=workers)
+    if limit is None or not isinstance(limit, (int, float)) or limit < 0 \
+            or not math.isfinite(limit):
+        raise ScenarioError(f"the time limit must be a number of seconds ≥ 0, got {limit}")
+    start = time.perf_counter()
+    too_big = _memory_shortfall(scenario)
+    if too_big:
+        return unfinished_result(scenario, "memory", limit, time.perf_counter() - start,
+                                 detail=too_big)
+    gave_up = threading.Event()
+    box: dict[str, object] = {}
+
+    stage = ["building the model"]
+
+    def quiet_progress(event: ProgressEvent) -> None:
+        stage[0] = event.stage
+        if progress is not None and not gave_up.is_set():
+            progress(event)
+
+    def work() -> None:
+        try:
+            model = AllocationModel(scenario, should_stop=gave_up.is_set)
+            box["result"] = model.solve(
+                time_limit_s=max(0.0, limit - (time.perf_counter() - start)),
+                progress=quiet_progress, cancel=cancel, warm_start=warm_start,
+                workers=workers, should_stop=gave_up.is_set)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            box["error"] = exc
+
+    thread = threading.Thread(target=work, name="solve-scenario", daemon=True)
+    thread.start()
+    # for a large scenario the unplaced plan is made now, while the build runs (its numpy
+    # steps leave this thread free), so that giving up later returns at once
+    prebuilt: dict[str, tuple] = {}
+    if len(scenario.dataset.needs) >= _PREBUILD_NEEDS:
+        for why in ("cancelled", "time") if cancel is not None else ("time",):
+            prebuilt[why] = _unplaced_allocations(scenario, why, limit)
+    give_up_at = start + limit + max(_LIMIT_MARGIN_S, 0.1 * limit)
+    reason = ""
+    while thread.is_alive():
+        thread.join(_WATCH_S)
+        if not thread.is_alive():
+            break
+        # a search hands back its best plan within a fraction of a second; before the search
+        # there is only a brief wait for a small scenario that is about to finish anyway
+        grace = _CANCEL_GRACE_S if stage[0] in ("solving", "done") else _EARLY_GRACE_S
+        if cancel is not None and cancel.is_set():
+            thread.join(grace)
+            reason = "cancelled"
+        elif time.perf_counter() >= give_up_at:
+            thread.join(grace)
+            reason = "time"
+        if reason and thread.is_alive():
+            gave_up.set()
+            with _ABANDONED_LOCK:
+                _ABANDONED.append(thread)
+            return unfinished_result(scenario, reason, limit, time.perf_counter() - start,
+                                     allocations=prebuilt.get(reason))
+        reason = ""
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["result"]  # type: ignore[return-value]
+
+
+# The model holds about this many bytes per need x site pair at its peak (dense float
+# matrices of distances and cost terms, and their temporaries; measured: 19.5 GB for
+# 100,000 x 2,000 and 10.4 GB for 50,000 x 2,000, plus some room). A scenario that would
+# need more than _MEMORY_FRACTION of the memory free now is not started: it would push
+# the computer into swapping or be killed.
+_BYTES_PER_PAIR = 110
+_MEMORY_FRACTION: float | None = 0.6
+
+
+def _available_memory_bytes() -> int | None:
+    """Memory free for new work (Linux MemAvailable), or None where it cannot be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _memory_shortfall(scenario: Scenario) -> str:
+    """A sentence when the scenario needs more memory than is free, else ''."""
+    if _MEMORY_FRACTION is None:
+        return ""
+    pairs = len(scenario.dataset.needs) * len(scenario.dataset.sites)
+    need = pairs * _BYTES_PER_PAIR
+    if need < 2 * 1024**3:  # small scenarios never wait for /proc
+        return ""
+    free = _available_memory_bytes()
+    if free is None or need <= _MEMORY_FRACTION * free:
+        return ""
+    return (f"planning it at once needs about {need / 1024**3:.0f} GB of memory, more than "
+            f"the {_MEMORY_FRACTION * free / 1024**3:.0f} GB it may safely use of the "
+            f"{free / 1024**3:.0f} GB free")
+
+
+_WATCH_S = 0.02  # how often solve_scenario looks at cancel and the clock
+_CANCEL_GRACE_S = 0.3  # how long a cancelled search may take to hand back its best plan
+_EARLY_GRACE_S = 0.1  # the same before the search has started
+_PREBUILD_NEEDS = 5_000  # from this many needs the unplaced plan is made in advance
+_LIMIT_MARGIN_S = 1.0  # past the time limit (or 10 %) before solve_scenario stops waiting
+_ABANDONED: list[threading.Thread] = []
+_ABANDONED_LOCK = threading.Lock()
+
+
+def wait_for_abandoned(timeout_s: float | None = None) -> bool:
+    """Wait for builds that :func:`solve_scenario` gave up on to stop; True when none is
+    left. Benchmarks and tests call it so that one run's memory is freed before the next."""
+    deadline = None if timeout_s is None else time.perf_counter() + timeout_s
+    with _ABANDONED_LOCK:
+        threads = list(_ABANDONED)
+    for t in threads:
+        t.join(None if deadline is None else max(0.0, deadline - time.perf_counter()))
+    with _ABANDONED_LOCK:
+        _ABANDONED[:] = [t for t in _ABANDONED if t.is_alive()]
+        return not _ABANDONED
+
+
+def _unplaced_reason(why: str, limit: float) -> str:
+    if why == "cancelled":
+        return "not planned: the solve was cancelled before a plan was ready"
+    if why == "memory":
+        return "not planned: the scenario is too large for this computer's memory"
+    return f"not planned: no plan was ready within the time limit of {limit:g} s"
+
+
+def _unplaced_allocations(scenario: Scenario, why: str, limit: float) -> tuple:
+    from estates_planner.model import Allocation
+
+    reason = _unplaced_reason(why, limit)
+    return tuple(Allocation(n.need_id, None, unplaced_reason=reason)
+                 for n in scenario.dataset.needs)
+
+
+def unfinished_result(scenario: Scenario, why: str, limit: float, seconds: float,
+                      detail: str = "", allocations: tuple | None = None) -> PlanResult:
+    """The plan returned when no plan was ready: every need unplaced, with the reason.
+
+    ``why`` is "cancelled", "time" or "memory" (``detail`` then says how much). The plan
+    is complete (every need is in it, each with an ``unplaced_reason``), so reports and
+    exports work; its objective counts every need as unplaced and nothing is proven
+    (``bound`` and ``gap`` NaN). ``allocations`` may be made beforehand with
+    :func:`_unplaced_allocations` (100,000 of them take a fraction of a second).
+    """
+    from estates_planner.optimise.result import TERM_NAMES, SiteUsage
+
+    needs, sites = scenario.dataset.needs, scenario.dataset.sites
+    if why == "cancelled":
+        message = (f"Cancelled before a plan was ready ({len(needs):,} needs x {len(sites):,} "
+                   "sites take a while to set up): no need is placed in this result. Solve "
+                   "again and let it run longer.")
+    elif why == "memory":
+        message = (f"Not planned: this scenario ({len(needs):,} needs x {len(sites):,} sites) "
+                   f"is too large to plan at once on this computer ({detail}). Plan fewer "
+                   "needs at once (for example one region at a time: regions are planned "
+                   "independently anyway), or use a computer with more memory.")
+    else:
+        message = (f"No plan was ready within the time limit of {limit:g} s: this scenario "
+                   f"({len(needs):,} needs x {len(sites):,} sites) takes longer than that to "
+                   "set up. No need is placed in this result; raise the time limit (Settings "
+                   "> time limit) or plan one region at a time.")
+    penalty = scenario.settings.unplaced_penalty
+    terms = dict.fromkeys(TERM_NAMES, 0.0)
+    terms["unplaced"] = penalty * len(needs)
+    usage = {}
+    for site in sites:
+        desks, rooms = scenario.site_capacity(site)
+        usage[site.site_id] = SiteUsage(site.site_id, 0, 5 * desks, 0, 5 * rooms)
+    return PlanResult(
+        scenario_name=scenario.name,
+        allocations=allocations or _unplaced_allocations(scenario, why, limit),
+        terms=terms, objective=terms["unplaced"], bound=math.nan, gap=math.nan,
+        status="cancelled", seconds=seconds, site_usage=usage, messages=(message,))
 
 
 class _Tracker:
@@ -223,6 +421,14 @@ class _Run:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.relative_gap = relative_gap
         self.trivial: list[float] = []  # searchless bound of each part, set in run()
+        # the searchless bounds' packing counts stop here (they run before the stop watcher)
+        self._count_budget_until = self.start + _COUNT_BUDGET_SHARE * limit
+        # set by solve_scenario: the caller has stopped waiting, so stop quietly
+        self.should_stop: Callable[[], bool] | None = None
+
+    def checkpoint(self) -> None:
+        if self.should_stop is not None and self.should_stop():
+            raise CancelledError("the caller stopped waiting for this solve")
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
@@ -249,7 +455,9 @@ class _Run:
                     + "\n".join(f"- {c}" for c in conflicts), conflicts=conflicts)
         else:
             messages.extend(shortfalls)
+        self.checkpoint()
         hint = self._hint()
+        self.checkpoint()
         parts = self.model.components
         self.trivial = [self._trivial_bound(p) for p in parts]
         fixed = 0.0 if st.strict else st.unplaced_penalty * len(no_candidates)
@@ -350,6 +558,7 @@ class _Run:
                 if self.deadline - time.perf_counter() < _MIN_ROUND_S:
                     break
             cancelled = watcher.cancelled
+        self.checkpoint()
         return self._assemble(parts, outcomes, plan, tracker, messages, cancelled,
                               no_candidates)
 
@@ -457,9 +666,12 @@ class _Run:
         needs = self.scenario.dataset.needs
         total = 0.0
         best: dict[int, float] = {}
+        # each placed need also carries its least share of fit-out and location (bounds.py)
+        shares = shared_cost_floor(arrays, self.model.candidates, part.needs)
         for i in part.needs:
             cand = self.model.candidates[i]
-            value = float(arrays.costs.linear[i, cand].min()) if len(cand) else math.inf
+            value = float((arrays.costs.linear[i, cand] + shares[int(i)]).min()) \
+                if len(cand) else math.inf
             if not st.strict:
                 value = min(value, st.unplaced_penalty)
             best[int(i)] = value
@@ -486,12 +698,21 @@ class _Run:
                 continue
             sites = np.unique(np.concatenate([self.model.candidates[i] for i in group]))
             k = 0
+            tight = False
             for demand, cap in ((arrays.desk_days, arrays.desk_cap),
                                 (arrays.room_days, arrays.room_cap)):
                 short = int(demand[group].sum()) - int(cap[sites].sum())
+                tight |= short > -_TIGHT_SHARE * int(cap[sites].sum())
                 if short > 0:
                     sizes = np.sort(demand[group])[::-1]
                     k = max(k, int(np.searchsorted(np.cumsum(sizes), short) + 1))
+            budget = min(_COUNT_S, self._count_budget_until - time.perf_counter())
+            cancelled = self.cancel is not None and self.cancel.is_set()
+            if tight and budget > 0.01 and not cancelled:
+                # sizes matter (bin packing): count what can fit with a small model
+                k = max(k, len(group) - most_placeable(arrays, group, self.model.candidates,
+                                                       arrays.desk_cap, arrays.room_cap,
+                                                       time_limit_s=budget))
             if k:
                 gains = sorted(st.unplaced_penalty - best[i] for i in group)
                 extra += sum(gains[:k])

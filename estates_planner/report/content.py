@@ -93,6 +93,24 @@ class Partner:
     where: str  # "same site" or "<site name>, 0.3 km"
 
 
+@dataclass(frozen=True, slots=True)
+class PduJourneyLine:
+    """One PDU seen by its service users: separate places attended and the mean journey.
+
+    ``mean_km`` is None when nothing of the PDU is placed (or no placed site can be reached
+    by road); ``mean_minutes`` is None when the travel model has no times.
+    """
+
+    region: str
+    pdu: str
+    locations: int
+    needs: int
+    mean_km: float | None
+    mean_minutes: float | None
+    longest_km: float | None
+    unreachable: int = 0
+
+
 @dataclass(frozen=True)
 class SiteSection:
     site: Site
@@ -141,6 +159,12 @@ class ReportContent:
     appendix_header: list[str]
     appendix: list[list[str]]
     included_regions: list[str] = field(default_factory=list)
+    service_users: list[PduJourneyLine] = field(default_factory=list)
+    service_user_travel: str = ""  # how the journeys were measured, e.g. "road network (...)"
+
+    @property
+    def has_journey_minutes(self) -> bool:
+        return any(line.mean_minutes is not None for line in self.service_users)
 
     @property
     def sections(self) -> list[SiteSection]:
@@ -192,9 +216,11 @@ def kpi_lines(scenario: Scenario, result: PlanResult) -> list[KpiLine]:
             for row in kpi_rows(compute_kpis(scenario, result))]
 
 
-def data_sources(metadata: Mapping[str, str] | None, scenario: Scenario) -> list[str]:
+def data_sources(metadata: Mapping[str, str] | None, scenario: Scenario,
+                 travel_model=None) -> list[str]:
     """Where the figures come from, for the cover: the project's source notes, what the data
-    holds and how travel was measured, then any notes (such as "illustrative")."""
+    holds and how travel was measured (the scenario's model, and ``travel_model`` when the
+    service-user journeys use another one), then any notes (such as "illustrative")."""
     sources: list[str] = []
     notes: list[str] = []
     for key, value in sorted((metadata or {}).items()):
@@ -209,7 +235,64 @@ def data_sources(metadata: Mapping[str, str] | None, scenario: Scenario) -> list
                    f"{len(ds.providers)} providers in {len(ds.regions)} regions")
     travel = getattr(scenario.travel, "name", None) or "straight line (British National Grid)"
     sources.append(f"Travel distances: {travel}")
+    journeys = getattr(travel_model, "name", None)
+    if journeys and travel_model is not scenario.travel:
+        sources.append(f"Service-user journeys: {journeys}")
     return sources + notes
+
+
+# the last few projects' network models: building one from the stored lines takes a moment,
+# and its matrix cache should live as long as the project's network does
+_MODELS: list[tuple[object, object]] = []
+
+
+def project_travel_model(project, scenario: Scenario | None = None):
+    """How a project's journeys are measured: the scenario's model, else the stored network.
+
+    None when neither is set (straight lines). The network model is built once per network
+    (the same ``project.network`` object gives the same model, with its cache), so views can
+    ask on every refresh.
+    """
+    if scenario is not None and scenario.travel is not None:
+        return scenario.travel
+    frame = getattr(project, "network", None)
+    if frame is None:
+        return None
+    for known, model in _MODELS:
+        if known is frame:
+            return model
+    from estates_planner.travel import model_from_project
+
+    model = model_from_project(project)
+    _MODELS.insert(0, (frame, model))
+    del _MODELS[3:]
+    return model
+
+
+def service_user_lines(scenario: Scenario, result: PlanResult,
+                       travel_model=None) -> tuple[list[PduJourneyLine], str]:
+    """Per PDU (by region): separate sites attended and the mean journey; and the model name.
+
+    From :func:`estates_planner.travel.service_user_view`, so the app and the PDF agree.
+    Journeys no road joins are left out of the means and counted in ``unreachable``.
+    """
+    from estates_planner.travel import service_user_view
+
+    view = service_user_view(scenario, result, travel_model)
+    needs: Counter[str] = Counter(n.pdu for n in scenario.dataset.needs)
+    lines = []
+    for p in view.pdus:
+        reachable = [j for j in p.journeys if math.isfinite(j.distance_km)]
+        km = [j.distance_km for j in reachable]
+        minutes = [j.minutes for j in reachable if j.minutes is not None]
+        lines.append(PduJourneyLine(
+            region=p.region, pdu=p.pdu, locations=p.location_count, needs=needs[p.pdu],
+            mean_km=sum(km) / len(km) if km else None,
+            mean_minutes=sum(minutes) / len(minutes) if minutes else None,
+            longest_km=max(km) if km else None,
+            unreachable=len(p.journeys) - len(reachable)))
+    lines.sort(key=lambda line: (line.region, line.pdu))
+    return lines, view.travel_name
 
 
 # --- the content -----------------------------------------------------------------------------
@@ -224,6 +307,7 @@ def build_report_content(
     site_ids: Iterable[str] | None = None,
     created: date | None = None,
     title: str = "Site plan",
+    travel_model=None,
 ) -> ReportContent:
     """Gather the content of a site plan for ``scenario`` and its plan ``result``.
 
@@ -234,6 +318,10 @@ def build_report_content(
         always covers the whole plan, so its figures equal the app's). None means all.
     created
         The date printed on the report; today when None.
+    travel_model
+        How the service-user journeys are measured (e.g. the project's road network, from
+        :func:`project_travel_model`), named in the data sources; by default the scenario's
+        own, else straight lines.
     """
     ds = scenario.dataset
     kpis = compute_kpis(scenario, result)
@@ -290,6 +378,7 @@ def build_report_content(
     if site_filter is not None:
         scope += f"; {len(site_filter)} selected site(s)"
 
+    view = service_user_lines(scenario, result, travel_model)
     return ReportContent(
         title=title,
         project_name=project_name or "Estates Planner project",
@@ -297,7 +386,7 @@ def build_report_content(
         scenario_description=scenario.description,
         created=created or date.today(),
         status_text=_status_text(result),
-        data_sources=data_sources(metadata, scenario),
+        data_sources=data_sources(metadata, scenario, travel_model),
         scope_text=scope,
         kpis=kpi_lines(scenario, result),
         placed_by_lot_kind=[[str(c) for c in row] for row in kpis.placed_table()],
@@ -313,6 +402,8 @@ def build_report_content(
         appendix_header=header,
         appendix=appendix,
         included_regions=sorted(region_filter) if region_filter else [],
+        service_users=view[0],
+        service_user_travel=view[1],
     )
 
 

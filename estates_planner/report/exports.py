@@ -292,7 +292,12 @@ def _xlsx_value(value: object) -> object:
         return None
     if isinstance(value, bool | int | float):
         return value
-    return escape_cell(str(value))
+    # control characters (other than tab, newline, carriage return) cannot be stored in an
+    # XLSX cell at all: openpyxl refuses the whole workbook, so they are dropped
+    return escape_cell(_XLSX_ILLEGAL.sub("", str(value)))
+
+
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def write_results_gpkg(scenario: Scenario, result: PlanResult,

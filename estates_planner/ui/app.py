@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 # The core (with pandas and geopandas) is imported before Qt on purpose: once PySide6 is
@@ -30,14 +31,22 @@ ORGANISATION = "Estates Planner"
 APP_NAME = "Estates Planner"
 SAMPLE_PROJECT = Path(__file__).resolve().parents[2] / "data" / "sample_project.gpkg"
 LOG_NAME = "estates-planner.log"
+REPEAT_QUIET_S = 5.0  # the same error again within this time is logged, not shown again
 
 
 def log_path() -> Path:
     """Where unexpected errors are written (created on first use)."""
-    folder = Path(QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.AppDataLocation) or Path.home() / ".estates-planner")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / LOG_NAME
+    from estates_planner.ui import common
+
+    return common.data_dir() / LOG_NAME
+
+
+def error_message(message: str, path: str) -> str:
+    """The text of the box after an unexpected error: what happened, that the work is safe,
+    and where the details are (no traceback: that is in the log for whoever fixes it)."""
+    return (f"Estates Planner hit an unexpected problem:\n\n{message}\n\nYour project is "
+            f"still open and your changes are kept; save it under a new name to be safe. "
+            f"The details are in the log file:\n{path}")
 
 
 class ErrorReporter(QObject):
@@ -49,6 +58,7 @@ class ErrorReporter(QObject):
         super().__init__(parent)
         self.report.connect(self._show, Qt.ConnectionType.QueuedConnection)
         self._showing = False
+        self._last: tuple[str, float] = ("", -1e9)
 
     def excepthook(self, exc_type, exc, tb) -> None:
         text = "".join(traceback.format_exception(exc_type, exc, tb))
@@ -65,18 +75,24 @@ class ErrorReporter(QObject):
     def _show(self, message: str, path: str) -> None:
         if self._showing:  # one box at a time; the rest are in the log
             return
+        now = time.monotonic()
+        if message == self._last[0] and now - self._last[1] < REPEAT_QUIET_S:
+            return  # one broken view refreshed by several signals: tell the user once
+        self._last = (message, now)
         self._showing = True
         try:
-            QMessageBox.warning(
-                QApplication.activeWindow(), "Something went wrong",
-                f"Estates Planner hit an unexpected problem:\n\n{message}\n\nYour project is "
-                f"still open; save it under a new name to be safe. The details are in\n{path}")
+            QMessageBox.warning(QApplication.activeWindow(), "Something went wrong",
+                                error_message(message, path))
         finally:
             self._showing = False
 
 
-def install_exception_hook(app: QApplication) -> ErrorReporter:
-    """Route uncaught errors (GUI thread and worker threads) to the log and a message box."""
+def install_exception_hook(app: QApplication, return_handler: bool = False):
+    """Route uncaught errors (GUI thread and worker threads) to the log and a message box.
+
+    Returns the :class:`ErrorReporter` (and the log's handler when ``return_handler``, so a
+    test can remove it again).
+    """
     handler = logging.FileHandler(log_path(), encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger("estates_planner").addHandler(handler)
@@ -84,7 +100,14 @@ def install_exception_hook(app: QApplication) -> ErrorReporter:
     reporter = ErrorReporter(app)
     sys.excepthook = reporter.excepthook
     threading.excepthook = reporter.thread_hook
-    return reporter
+    return (reporter, handler) if return_handler else reporter
+
+
+def report_unexpected(exc: BaseException) -> None:
+    """Hand an error caught in a ``try`` to the one hook (log + plain message), from any
+    thread. Code that must carry on after an unexpected error (the solver thread, the import
+    wizard) uses this instead of showing its own box."""
+    sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
 def style_sheet() -> str:
@@ -136,7 +159,13 @@ def initial_project(argv: list[str], settings: QSettings):
     return _empty_project(), "\n".join(problems)
 
 
-def create_main_window(argv: list[str], settings: QSettings | None = None):
+def create_main_window(argv: list[str], settings: QSettings | None = None,
+                       offer_recovery: bool = True):
+    """The main window on the start-up project, and a message if that had to change.
+
+    With ``offer_recovery``, the window offers to restore work left by a crash as soon as the
+    event loop runs (after the window is shown).
+    """
     from estates_planner.ui.main_window import MainWindow
 
     settings = settings or QSettings()
@@ -144,6 +173,8 @@ def create_main_window(argv: list[str], settings: QSettings | None = None):
     window = MainWindow(project, settings)
     if getattr(project, "path", None):
         window._remember(Path(project.path))
+    if offer_recovery:
+        QTimer.singleShot(0, window.offer_recovery)
     return window, problem
 
 

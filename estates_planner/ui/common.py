@@ -8,6 +8,7 @@ import math
 from collections.abc import Iterator
 from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -17,6 +18,17 @@ log = logging.getLogger(__name__)
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 NEED_MIME = "application/x-estates-need-id"
+
+
+def data_dir() -> Path:
+    """The user's data folder for the app (log file, recovery files); created on first use.
+
+    Tests replace this function to keep their files in a temporary folder.
+    """
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    folder = Path(location) if location else Path.home() / ".estates-planner"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def icon(name: str) -> QIcon:

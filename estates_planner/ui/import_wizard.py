@@ -228,6 +228,14 @@ class MappingPage(QWizardPage):
             self.file_columns = []
             self.message.setText(f"The file cannot be read: {exc}")
             return
+        except Exception as exc:  # noqa: BLE001 - a reader bug: the hook logs and tells
+            from estates_planner.ui.app import report_unexpected
+
+            report_unexpected(exc)
+            self.file_columns = []
+            self.message.setText("The file cannot be read because of an unexpected problem "
+                                 "(the details are in the log file).")
+            return
         self.message.setText(f"{Path(path).name} has {len(self.file_columns)} columns.")
         specs = column_specs(wizard.file_page.kind())
         self.table.setRowCount(len(specs))
@@ -307,6 +315,14 @@ class ReportPage(QWizardPage):
             if report is None:
                 report = ValidationReport()
                 report.error(path.name, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a reader bug: the hook logs and tells
+            from estates_planner.ui.app import report_unexpected
+
+            report_unexpected(exc)
+            data, report = None, ValidationReport()
+            report.error(path.name, "the file could not be read because of an unexpected "
+                         "problem in Estates Planner (the details are in the log file); "
+                         "nothing was imported")
         self.model.set_report(report)
         self.view.resizeColumnsToContents()
         n_err, n_warn = len(report.errors), len(report.warnings)

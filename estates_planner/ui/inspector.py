@@ -1,14 +1,18 @@
 """The inspector: every attribute of the selected site or need, where it sits, and why.
 
 For a site: its data (including extra columns of the input), capacity bars of the current plan,
-the needs placed there, and buttons to close/reopen it and edit its capacity. For a need: its
-data, its placement and cost, and the core's explanation of why it sits there.
+the needs placed there, buttons to close/reopen it and edit its capacity, and a catchment
+control: the area reachable within N km or minutes along the project's road network (a
+straight-line circle when there is none), emitted as ``catchmentChanged`` for the map. For a
+need: its data, its placement and cost, and the core's explanation of why it sits there.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -22,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from estates_planner.errors import EstatesError
 from estates_planner.model import ServiceNeed, Site
+from estates_planner.report.content import project_travel_model
 from estates_planner.ui import edits
 from estates_planner.ui.common import km, money
 from estates_planner.ui.state import WorkspaceState
@@ -40,11 +45,27 @@ def _text(value: object) -> str:
 
 
 class Inspector(QWidget):
-    """Shows the first selected site, else the first selected need."""
+    """Shows the first selected site, else the first selected need.
+
+    Signals
+    -------
+    catchmentChanged(geometry)
+        The catchment to draw on the map: a shapely polygon in British National Grid metres,
+        or None to clear it (another item selected, another project, or "Clear").
+        The main window connects it to ``MapBinding.set_catchment``.
+    """
+
+    catchmentChanged = Signal(object)
 
     def __init__(self, state: WorkspaceState, parent=None) -> None:
         super().__init__(parent)
         self.state = state
+        # the catchment drawn for a site, and the last limit asked for (kept across refreshes)
+        self.catchment = None
+        self.catchment_site: str | None = None
+        self.catchment_text = ""
+        self.catchment_limit = {"km": 10.0, "minutes": 20.0}
+        self.catchment_measure = "km"
         self.setAccessibleName("Inspector")
         self.title = QLabel(self)
         self.title.setObjectName("inspectorTitle")
@@ -63,6 +84,7 @@ class Inspector(QWidget):
         layout.addWidget(scroll, 1)
         self.shown: tuple[str, str] | None = None  # ("site"|"need", id)
         state.selectionChanged.connect(self.refresh)
+        state.projectChanged.connect(self._drop_catchment)  # before the refresh below
         for signal in (state.scenarioChanged, state.resultChanged, state.projectChanged):
             signal.connect(self.refresh)
         self.refresh()
@@ -70,8 +92,11 @@ class Inspector(QWidget):
     def _clear(self) -> None:
         while self.body_layout.count():
             item = self.body_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()  # first: a focused child must not take the window's focus
+                widget.setParent(None)  # gone from findChild at once, deleted later
+                widget.deleteLater()
 
     def refresh(self, *_args) -> None:
         before = self.shown
@@ -79,6 +104,8 @@ class Inspector(QWidget):
         ws = self.state.workspace
         sites = [s for s in self.state.selected_site_ids if ws.dataset.has_site(s)]
         needs = [n for n in self.state.selected_need_ids if ws.dataset.has_need(n)]
+        if self.catchment_site is not None and (not sites or sites[0] != self.catchment_site):
+            self._drop_catchment()  # the catchment belongs to the site no longer shown
         if sites:
             self.shown = ("site", sites[0])
             self._show_site(ws.dataset.site(sites[0]))
@@ -147,9 +174,126 @@ class Inspector(QWidget):
         holder = QWidget(self.body)
         holder.setLayout(buttons)
         self.body_layout.addWidget(holder)
+        self._catchment_box(site)
         self._form("Site", rows)
         if site.extra:
             self._form("Other columns", [(str(k), v) for k, v in site.extra.items()])
+
+    # ---------------------------------------------------------------- catchment
+    def _network(self):
+        """The project's road network (a ``TravelNetwork``), or None for straight lines."""
+        from estates_planner.travel import TravelNetwork
+
+        ws = self.state.workspace
+        try:
+            model = project_travel_model(ws.project, ws.current)
+        except EstatesError:
+            return None
+        network = getattr(model, "network", None)
+        return network if isinstance(network, TravelNetwork) else None
+
+    def _catchment_box(self, site: Site) -> None:
+        network = self._network()
+        box = QGroupBox("Catchment", self.body)
+        box.setObjectName("catchmentBox")
+        layout = QVBoxLayout(box)
+        row = QHBoxLayout()
+        caption = QLabel("&Within", box)
+        limit = QDoubleSpinBox(box)
+        limit.setObjectName("catchmentLimit")
+        limit.setAccessibleName("Catchment limit")
+        limit.setDecimals(0)
+        limit.setRange(1, 500)
+        caption.setBuddy(limit)
+        unit = QComboBox(box)
+        unit.setObjectName("catchmentMeasure")
+        unit.setAccessibleName("Catchment measured in")
+        unit.addItem("km", "km")
+        if network is not None and network.has_minutes:
+            unit.addItem("minutes", "minutes")
+        measure = self.catchment_measure if unit.findData(self.catchment_measure) >= 0 else "km"
+        unit.setCurrentIndex(unit.findData(measure))
+        limit.setValue(self.catchment_limit[measure])
+        unit.currentIndexChanged.connect(
+            lambda _i: limit.setValue(self.catchment_limit[unit.currentData()]))
+        show = QPushButton("Show ca&tchment", box)
+        show.setObjectName("showCatchmentButton")
+        show.clicked.connect(lambda: self.show_catchment(site.site_id, limit.value(),
+                                                         unit.currentData()))
+        clear = QPushButton("Clear", box)
+        clear.setObjectName("clearCatchmentButton")
+        clear.setEnabled(self.catchment_site == site.site_id)
+        clear.clicked.connect(self.clear_catchment)
+        for widget in (caption, limit, unit, show, clear):
+            row.addWidget(widget)
+        row.addStretch(1)
+        layout.addLayout(row)
+        how = ("Along the road network: the roads reachable from the site, widened by 250 m."
+               if network is not None else
+               "Straight-line circle: the project has no road network, so the catchment is a "
+               "buffer around the site, not a journey.")
+        note = QLabel(self.catchment_text if self.catchment_site == site.site_id else how, box)
+        note.setObjectName("catchmentNote")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.body_layout.addWidget(box)
+
+    def show_catchment(self, site_id: str, limit: float, measure: str = "km") -> None:
+        """Work out the catchment of ``site_id`` and send it to the map.
+
+        Along the project's road network when it has one (``travel.catchment``), else a
+        straight-line buffer of ``limit`` km, said so in the inspector.
+        """
+        ws = self.state.workspace
+        site = ws.dataset.site(site_id)
+        self.catchment_limit[measure] = float(limit)
+        self.catchment_measure = measure
+        network = self._network()
+        unit = "km" if measure == "km" else "minutes"
+        try:
+            if network is None:
+                if measure != "km":
+                    raise EstatesError("a catchment in minutes needs a road network with "
+                                       "speeds; this project has none, so use km")
+                from shapely.geometry import Point
+
+                geometry = Point(site.xy).buffer(limit * 1000.0, quad_segs=32)
+                text = (f"Straight-line buffer of {limit:g} km around the site (the project "
+                        f"has no road network): {geometry.area / 1e6:,.0f} km².")
+            else:
+                from estates_planner.travel import catchment
+
+                geometry = catchment(network, site.xy, limit, measure=measure)
+                if geometry.is_empty:
+                    text = (f"Within {limit:g} {unit} the site does not reach the road "
+                            "network: nothing to show.")
+                else:
+                    text = (f"Reachable within {limit:g} {unit} along the road network "
+                            f"({network.source}), widened by 250 m: "
+                            f"{geometry.area / 1e6:,.0f} km².")
+        except (EstatesError, ValueError) as exc:
+            self.catchment, self.catchment_site = None, site_id
+            self.catchment_text = f"No catchment: {exc}"
+            self.catchmentChanged.emit(None)
+            self.refresh()
+            return
+        self.catchment = None if geometry.is_empty else geometry
+        self.catchment_site = site_id
+        self.catchment_text = text
+        self.catchmentChanged.emit(self.catchment)
+        self.refresh()
+
+    def clear_catchment(self, *_args) -> None:
+        """Take the catchment off the map."""
+        if self._drop_catchment() and self.shown is not None and self.shown[0] == "site":
+            self.refresh()
+
+    def _drop_catchment(self, *_args) -> bool:
+        had = self.catchment_site is not None
+        self.catchment, self.catchment_site, self.catchment_text = None, None, ""
+        if had:
+            self.catchmentChanged.emit(None)
+        return had
 
     def _site_usage(self, site: Site) -> None:
         ws = self.state.workspace

@@ -33,6 +33,7 @@ from estates_planner.optimise.result import PlanResult
 from estates_planner.ui import edits
 from estates_planner.ui.about import show_about
 from estates_planner.ui.allocation_table import AllocationPanel
+from estates_planner.ui.autosave import Autosaver
 from estates_planner.ui.common import icon, user_action
 from estates_planner.ui.compare_dialog import CompareDialog
 from estates_planner.ui.import_wizard import ImportOutcome, ImportWizard, guess_kind
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.provider_view.highlightRequested.connect(self.map.highlight)
         self.map.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
+        self.autosaver = Autosaver(self)
         self._restore_layout()
         self._restore_basemap()
         self._project_changed()
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
         self.layers_panel = LayersPanel(self)
         self.layers_panel.visibilityChanged.connect(self.map.set_layer_visible)
         self.inspector = Inspector(self.state, self)
+        self.inspector.catchmentChanged.connect(self._show_catchment)
         self.kpi_panel = KpiPanel(self.state, self)
         self.table_panel = AllocationPanel(self.state, self)
         self.provider_view = ProviderView(self.state, self)
@@ -656,7 +659,15 @@ class MainWindow(QMainWindow):
                                     "needs file first (File → Import).")
             return
         limit = scenario.settings.time_limit_s
-        self.solve_worker = SolveWorker(scenario, limit, self.solve_function)
+        # plans solved in the app measure travel as the CLI does: along the project's network
+        from estates_planner.report.content import project_travel_model
+
+        try:
+            travel = project_travel_model(self.workspace.project, scenario)
+        except EstatesError as exc:
+            self.statusBar().showMessage(f"Travel network not used: {exc}", 10000)
+            travel = None
+        self.solve_worker = SolveWorker(scenario, limit, self.solve_function, travel)
         self.solve_dialog = SolveProgressDialog(scenario.name, limit, self)
         self.solve_worker.progress.connect(self.solve_dialog.update_progress)
         self.solve_worker.finished.connect(self._solve_finished)
@@ -670,12 +681,17 @@ class MainWindow(QMainWindow):
         self.solve_dialog.show()
         self.solve_thread = start_solve(self.solve_worker, self)
 
+    def _show_catchment(self, geometry) -> None:
+        self.map.set_catchment(geometry)
+        self.layers_panel.set_layers(self.map.layers())
+
     def cancel_solve(self) -> None:
         if self.solve_worker is not None:
             self.solve_worker.cancel()
 
     def _solve_finished(self, result: PlanResult, scenario) -> None:
         self.workspace.set_result(result, scenario)
+        self.autosaver.autosave()  # a plan can take long to find: keep it safe at once
         unplaced = len(result.unplaced)
         self.statusBar().showMessage(
             f"Solved {scenario.name}: {result.status}, {len(result.allocations) - unplaced} "
@@ -685,7 +701,8 @@ class MainWindow(QMainWindow):
 
     def _solve_failed(self, message: str) -> None:
         self.statusBar().showMessage("Solving stopped", 5000)
-        QMessageBox.warning(self, "Solve", message)
+        if message:  # empty: an unexpected error the exception hook has reported
+            QMessageBox.warning(self, "Solve", message)
 
     def _solve_done(self) -> None:
         thread = self.solve_thread
@@ -712,4 +729,10 @@ class MainWindow(QMainWindow):
         self._save_layout()
         if self.compare_dialog is not None:
             self.compare_dialog.close()
+        self.autosaver.stop()
+        self.autosaver.discard()  # a clean close: saved, or the user chose to discard
         event.accept()
+
+    def offer_recovery(self) -> bool:
+        """Offer to restore work left by a crash (called once the window is shown)."""
+        return self.autosaver.offer_restore()

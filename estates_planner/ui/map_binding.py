@@ -66,6 +66,9 @@ class MapBinding(QObject):
     def zoom_to_selection(self) -> None:
         pass
 
+    def set_catchment(self, geometry) -> None:
+        """Draw a catchment (shapely polygon in BNG metres), or none with None."""
+
 
 class PlaceholderMap(MapBinding):
     def __init__(self, state: WorkspaceState, parent: QWidget, reason: str) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QLabel
 
 from estates_planner.ui.map import BASEMAP, MapContent, MapView
 from estates_planner.ui.map_binding import MapBinding
 from estates_planner.ui.state import WorkspaceState
+
+STALE_TEXT = ("Plan out of date: the scenario was edited after it was solved. "
+              "Press F5 to solve again.")
 
 
 class MapViewBinding(MapBinding):
@@ -19,6 +23,18 @@ class MapViewBinding(MapBinding):
         super().__init__(state, view, parent)
         self.view = view
         self._highlighted: frozenset[str] = frozenset()
+        self._highlighted_sites: frozenset[str] = frozenset()
+        self.stale_banner = QLabel(STALE_TEXT, view)
+        self.stale_banner.setObjectName("staleBanner")
+        self.stale_banner.setAccessibleName("Plan out of date")
+        self.stale_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stale_banner.setWordWrap(True)
+        self.stale_banner.setStyleSheet(
+            "QLabel#staleBanner { background: #FFF3C4; color: #1A1A1A; border: 1px solid "
+            "#B58900; border-radius: 4px; padding: 4px 10px; }")
+        self.stale_banner.hide()
+        view.installEventFilter(self)
+        self._catchment = None  # from the inspector's "Show catchment"
         view.selectionChanged.connect(self._map_selection_changed)
         view.siteContextMenuRequested.connect(self.siteMenuRequested)
         view.needContextMenuRequested.connect(self.needMenuRequested)
@@ -36,11 +52,35 @@ class MapViewBinding(MapBinding):
         return MapContent(
             dataset=ws.dataset, result=ws.result(), scenario=ws.current,
             layers=ws.project.layers, highlighted_need_ids=self._highlighted,
+            highlighted_site_ids=self._highlighted_sites,
             selected_site_ids=frozenset(self.state.selected_site_ids),
-            selected_need_ids=frozenset(self.state.selected_need_ids))
+            selected_need_ids=frozenset(self.state.selected_need_ids),
+            catchment=self._catchment)
 
     def refresh(self, *_args) -> None:
         self.view.set_content(self.content())
+        self._update_banner()
+
+    def _update_banner(self) -> None:
+        """The map draws the plan as solved: say so when the scenario was edited since."""
+        ws = self.state.workspace
+        stale = ws.result() is not None and ws.result_is_stale()
+        if stale:
+            self._place_banner()
+            self.stale_banner.raise_()
+        self.stale_banner.setVisible(stale)
+
+    def _place_banner(self) -> None:
+        banner, view = self.stale_banner, self.view
+        width = min(banner.sizeHint().width(), max(120, view.width() - 24))
+        banner.resize(width, banner.heightForWidth(width))
+        banner.move(max(0, (view.width() - width) // 2), 8)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize \
+                and self.stale_banner.isVisible():
+            self._place_banner()
+        return False
 
     def _map_selection_changed(self, site_ids: list[str], need_ids: list[str]) -> None:
         self.state.set_selection(site_ids, need_ids)
@@ -57,8 +97,10 @@ class MapViewBinding(MapBinding):
         self.view.set_layer_visible(name, visible)
 
     def highlight(self, site_ids: list[str], need_ids: list[str]) -> None:
+        """Pick out needs and sites, e.g. moved needs with their old and new sites."""
         self._highlighted = frozenset(need_ids)
-        self.view.set_content(dataclasses.replace(self.content()))
+        self._highlighted_sites = frozenset(site_ids)
+        self.view.set_content(self.content())
 
     def zoom_to_all(self) -> None:
         self.view.zoom_to_all()
@@ -68,3 +110,7 @@ class MapViewBinding(MapBinding):
 
     def zoom_to_selection(self) -> None:
         self.view.zoom_to_selection()
+
+    def set_catchment(self, geometry) -> None:
+        self._catchment = geometry
+        self.refresh()

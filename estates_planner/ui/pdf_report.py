@@ -35,7 +35,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from estates_planner.errors import CancelledError, ExportError
+from estates_planner.errors import CancelledError, EstatesError, ExportError
 from estates_planner.model import Lot, Scenario
 from estates_planner.optimise.result import PlanResult
 from estates_planner.report.content import (
@@ -44,6 +44,7 @@ from estates_planner.report.content import (
     SiteSection,
     build_report_content,
     percent,
+    project_travel_model,
 )
 from estates_planner.report.exports import atomic_path
 from estates_planner.ui.fonts import app_font, register_app_fonts
@@ -155,11 +156,16 @@ def write_site_plan_pdf(project: Any, scenario_name: str, path: str | os.PathLik
         raise ExportError(f"scenario '{scenario_name}' has no plan yet; solve it before "
                           "exporting the site plan")
     register_app_fonts()
+    try:  # the project's road network measures the service users' journeys
+        travel_model = project_travel_model(project, scenario)
+    except EstatesError:  # a damaged stored network: straight lines, and the PDF says so
+        travel_model = None
     content = build_report_content(
         scenario, result, project_name=_project_name(project),
         metadata=getattr(project, "metadata", None) or {},
         regions=options.regions or None, site_ids=options.site_ids or None,
-        created=options.created, title=options.title)
+        created=options.created, title=options.title,
+        travel_model=travel_model)
     maps = ReportMaps(project, scenario, result)
 
     target = Path(path)
@@ -788,12 +794,37 @@ def _layout_summary(doc: _Doc) -> None:
         _flow_table(doc, _Table(["Need", "Provider", "Lot", "Region", "Why it is unplaced"],
                                 [list(u) for u in c.unplaced], [0.8, 1.8, 1.3, 1.6, 4.5],
                                 wrap=frozenset({4})))
-    doc.heading("Separate locations per PDU", doc.f_h2)
-    doc.text("Distinct sites used by the needs of each probation delivery unit (PDU); each "
-             "counts towards the separate-locations term.", doc.f_small, color=MUTED)
-    _grid_table(doc, ["Region", "PDU", "Sites", "Needs"],
-                [[r, p, str(s), str(n)] for r, p, s, n in c.locations_per_pdu],
-                [2.2, 2, 0.8, 0.8], frozenset({2, 3}))
+    _layout_service_users(doc)
+
+
+def _layout_service_users(doc: _Doc) -> None:
+    """Per PDU: the separate places its people attend and the mean journey to them."""
+    c = doc.content
+    doc.heading("Service users: separate locations and journeys per PDU", doc.f_h2)
+    if not c.service_users:
+        doc.text("Distinct sites used by the needs of each probation delivery unit (PDU); each "
+                 "counts towards the separate-locations term.", doc.f_small, color=MUTED)
+        _grid_table(doc, ["Region", "PDU", "Sites", "Needs"],
+                    [[r, p, str(s), str(n)] for r, p, s, n in c.locations_per_pdu],
+                    [2.2, 2, 0.8, 0.8], frozenset({2, 3}))
+        return
+    minutes = c.has_journey_minutes
+    doc.text("Locations: distinct sites the people of each probation delivery unit (PDU) "
+             "attend for the services they need (each counts towards the separate-locations "
+             "term). Journey: the mean from the PDU's service-user point to those sites, "
+             f"measured along: {c.service_user_travel}.", doc.f_small, color=MUTED)
+    header = ["PDU", "Region", "Locations", "Mean km"] + (["Mean min"] if minutes else [])
+    rows = []
+    for line in c.service_users:
+        km = "–" if line.mean_km is None else f"{line.mean_km:.1f}"
+        if line.unreachable:
+            km += f" ({line.unreachable} no road)"
+        row = [line.pdu, line.region, str(line.locations), km]
+        if minutes:
+            row.append("–" if line.mean_minutes is None else f"{line.mean_minutes:.0f}")
+        rows.append(row)
+    _grid_table(doc, header, rows, [2.2, 1.6, 0.8, 0.8] + ([0.8] if minutes else []),
+                frozenset(range(2, len(header))))
 
 
 def _short_kind(header: str) -> str:

@@ -1,6 +1,8 @@
-"""The provider view: for each need of one provider, its shared-office options ranked.
+"""The provider view: a provider's current partners, and each need's shared-office options.
 
-The ranking, costs, co-location partners and blocking rules all come from the core
+Partners are the providers it shares sites with in the current plan, from the co-location
+graph (:func:`estates_planner.travel.colocation_graph` / ``partners``). The ranking, costs,
+co-location partners and blocking rules of the options all come from the core
 (:func:`estates_planner.optimise.explain.provider_options`); this is only a tree over them.
 """
 
@@ -25,6 +27,7 @@ from estates_planner.ui.common import km, money
 from estates_planner.ui.state import WorkspaceState
 
 HEADERS = ("Need / site", "Allowed", "Cost change", "Desk cost", "Travel", "Co-located with")
+PARTNER_HEADERS = ("Partner", "Shared sites", "Where")
 ALLOWED = 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -68,12 +71,26 @@ class ProviderView(QWidget):
         header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(True)
         self.tree.currentItemChanged.connect(self._current_changed)
+        self.partner_note = QLabel(self)
+        self.partner_note.setObjectName("partnerNote")
+        self.partner_note.setWordWrap(True)
+        self.partners = QTreeWidget(self)
+        self.partners.setObjectName("providerPartners")
+        self.partners.setAccessibleName("Providers sharing sites with this provider")
+        self.partners.setHeaderLabels(list(PARTNER_HEADERS))
+        self.partners.setRootIsDecorated(False)
+        self.partners.setAlternatingRowColors(True)
+        self.partners.setUniformRowHeights(True)
+        self.partners.header().setStretchLastSection(True)
+        self.partners.currentItemChanged.connect(self._partner_changed)
         top = QHBoxLayout()
         top.addWidget(caption)
         top.addWidget(self.provider, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.partner_note)
+        layout.addWidget(self.partners)
         layout.addWidget(self.message)
         layout.addWidget(self.tree, 1)
         self.options: dict[str, list] = {}
@@ -103,6 +120,7 @@ class ProviderView(QWidget):
         ws = self.state.workspace
         provider = self.provider.currentText()
         result = ws.result()
+        self._refresh_partners(provider, result)
         if not provider:
             self.message.setText("This project has no needs.")
             return
@@ -150,6 +168,61 @@ class ProviderView(QWidget):
             self.tree.resizeColumnToContents(column)
             self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), cap))
         self.highlightRequested.emit(self._option_sites(None), list(self.options))
+
+    # ---------------------------------------------------------------- partners
+    def _refresh_partners(self, provider: str, result) -> None:
+        """The providers sharing a site with ``provider`` in the plan, most shared first."""
+        self.partners.clear()
+        ws = self.state.workspace
+        if not provider or result is None:
+            self.partner_note.setText("Partners: solve the scenario (F5) to see which "
+                                      "providers share sites with this one."
+                                      if provider else "")
+            self.partners.setVisible(False)
+            return
+        from estates_planner.travel import colocation_graph, partners
+
+        graph = colocation_graph(ws.dataset, result)
+        found = partners(graph, provider)
+        own = graph.nodes[provider]["site_ids"] if provider in graph else []
+        stale = " (plan out of date: press F5)" if ws.result_is_stale() else ""
+        if not found:
+            self.partner_note.setText(
+                f"Partners: {provider} shares none of its {len(own)} site"
+                f"{'' if len(own) == 1 else 's'} with another provider{stale}."
+                if own else f"Partners: none, {provider} has nothing placed{stale}.")
+            self.partners.setVisible(False)
+            return
+        self.partner_note.setText(
+            f"Partners: {len(found)} provider{'' if len(found) == 1 else 's'} share sites "
+            f"with {provider} ({len(own)} site{'' if len(own) == 1 else 's'} in use){stale}.")
+        self.partners.setVisible(True)
+        for partner in found:
+            names = [ws.dataset.site(s).name if ws.dataset.has_site(s) else s
+                     for s in partner.site_ids]
+            item = QTreeWidgetItem([partner.provider, str(len(partner.site_ids)),
+                                    ", ".join(names)])
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setToolTip(2, "\n".join(f"{n} ({s})" for n, s in
+                                         zip(names, partner.site_ids, strict=True)))
+            item.setData(0, ID_ROLE, list(partner.site_ids))
+            self.partners.addTopLevelItem(item)
+        self.partners.resizeColumnToContents(0)
+        self.partners.resizeColumnToContents(1)
+        # as tall as its rows (up to six), leaving the rest to the options below
+        row = self.partners.sizeHintForRow(0)
+        self.partners.setFixedHeight(self.partners.header().sizeHint().height()
+                                     + row * min(len(found), 6)
+                                     + 2 * self.partners.frameWidth() + 2)
+
+    def partner_rows(self) -> list[tuple[str, str, str]]:
+        """The partners as shown: (provider, shared sites, site names)."""
+        return [tuple(self.partners.topLevelItem(i).text(c) for c in range(3))
+                for i in range(self.partners.topLevelItemCount())]
+
+    def _partner_changed(self, item: QTreeWidgetItem | None, _previous) -> None:
+        if item is not None:  # show the shared sites on the map
+            self.highlightRequested.emit(list(item.data(0, ID_ROLE)), [])
 
     def _option_sites(self, need_id: str | None) -> list[str]:
         lists = [self.options[need_id]] if need_id else list(self.options.values())

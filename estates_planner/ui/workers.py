@@ -36,7 +36,8 @@ class SolveWorker(QObject):
     finished(result, scenario)
         The plan (its status says "cancelled" if the user stopped early with a plan).
     failed(message)
-        A message the user can read; unexpected errors are logged with their traceback.
+        A message the user can read; empty after an unexpected error, which goes to the
+        application's exception hook (logged with its traceback and shown there).
     """
 
     progress = Signal(float, float, float, str)
@@ -45,9 +46,13 @@ class SolveWorker(QObject):
     done = Signal()
 
     def __init__(self, scenario: Scenario, time_limit_s: float | None = None,
-                 solve: Callable[..., object] | None = None) -> None:
+                 solve: Callable[..., object] | None = None, travel: object | None = None
+                 ) -> None:
         super().__init__()
         self.scenario = scenario
+        # the project's travel network model (a geo.TravelModel), solved with but not stored
+        # on the scenario: the workspace knows its scenarios by identity
+        self.travel = travel
         self.time_limit_s = time_limit_s
         self.cancel_event = threading.Event()
         self._solve = solve
@@ -69,7 +74,10 @@ class SolveWorker(QObject):
     def run(self) -> None:
         try:
             solve = self._solve or default_solver()
-            result = solve(self.scenario, time_limit_s=self.time_limit_s,
+            scenario = self.scenario
+            if self.travel is not None and scenario.travel is None:
+                scenario = scenario.replace(travel=self.travel)
+            result = solve(scenario, time_limit_s=self.time_limit_s,
                            progress=self._report, cancel=self.cancel_event)
         except CancelledError:
             self.failed.emit("Solving was cancelled before any plan was found.")
@@ -78,10 +86,12 @@ class SolveWorker(QObject):
         except ImportError as exc:
             log.exception("solver not available")
             self.failed.emit(f"The optimiser is not available in this installation ({exc}).")
-        except Exception as exc:  # noqa: BLE001 - reported to the user, traceback logged
-            log.exception("unexpected error while solving %s", self.scenario.name)
-            self.failed.emit(f"Unexpected error while solving: {exc}. The details are in "
-                             "the log file; your project is unchanged.")
+        except Exception as exc:  # noqa: BLE001 - to the app's one hook: logged and shown
+            from estates_planner.ui.app import report_unexpected
+
+            log.error("unexpected error while solving %s", self.scenario.name)
+            report_unexpected(exc)
+            self.failed.emit("")  # the hook has told the user; the window just stops waiting
         else:
             self.finished.emit(result, self.scenario)
         finally:

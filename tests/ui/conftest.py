@@ -113,6 +113,44 @@ def slow_solve():
     return slow_solver(started), started
 
 
+@pytest.fixture(autouse=True)
+def user_data_dir(tmp_path_factory, monkeypatch):
+    """The app's data folder (log file, recovery files) is a temporary one in every test
+    (outside ``tmp_path``, which some tests expect to hold only what they wrote)."""
+    from estates_planner.ui import common
+
+    folder = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setattr(common, "data_dir", lambda: folder)
+    return folder
+
+
+@pytest.fixture
+def error_hook(user_data_dir, monkeypatch):
+    """The app's one exception hook, installed as in ``run_app`` with its log in the test's
+    data folder. Yields the reporter; ``reporter.log_file`` is the log."""
+    import logging
+    import sys
+    import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    from estates_planner.ui import app as app_module
+
+    # remember the hooks as they are, so that they come back after the test
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    reporter, handler = app_module.install_exception_hook(QApplication.instance(),
+                                                          return_handler=True)
+    reporter.log_file = app_module.log_path()
+    # pytest-qt's own hook is active while the test runs: put the app's hook in its place
+    monkeypatch.setattr(sys, "excepthook", reporter.excepthook)
+    monkeypatch.setattr(threading, "excepthook", reporter.thread_hook)
+    yield reporter
+    logging.getLogger("estates_planner").removeHandler(handler)
+    handler.close()
+    reporter.deleteLater()
+
+
 @pytest.fixture
 def settings_file(tmp_path):
     from PySide6.QtCore import QSettings
@@ -170,4 +208,5 @@ def make_window(qtbot, settings_file, no_dialogs):
             window.solve_worker.cancel()
         if window.solve_thread is not None:
             window.solve_thread.wait(10_000)
+        window.autosaver.wait()  # no recovery file written after the test
         window.workspace._set_modified(False)  # no prompt while tearing down

@@ -118,3 +118,81 @@ def test_basemap_address_is_checked_and_remembered(monkeypatch, make_window, pro
     window.act_basemap.trigger()
     assert settings_file.value("map/basemap_on") in (False, "false")
     assert not window.map.view.is_layer_visible("Basemap")
+
+
+def _solve(qtbot, window):
+    window.act_solve.trigger()
+    qtbot.waitUntil(lambda: window.solve_thread is None, timeout=20_000)
+
+
+def test_compare_highlights_the_old_and_new_sites_of_moved_needs(qtbot, make_window,
+                                                                project):
+    window = make_window(project)
+    _solve(qtbot, window)
+    ws = window.workspace
+    ws.duplicate_scenario("Baseline", "Without P1")
+    ws.set_site_closed("P1")
+    _solve(qtbot, window)
+    window.compare_scenarios()
+    dialog = window.compare_dialog
+    dialog.set_pair("Baseline", "Without P1")
+    moves = {m.need_id: m for m in dialog.comparison.moved + dialog.comparison.newly_placed
+             + dialog.comparison.newly_unplaced}
+    expected = {s for m in moves.values() for s in (m.from_site_id, m.to_site_id) if s}
+    content = window.map.view.content()
+    assert content.highlighted_need_ids == set(moves) and "N-WB-1" in moves
+    assert content.highlighted_site_ids == expected and "P1" in expected
+    dialog.close()  # closing the comparison clears both
+    assert window.map.view.content().highlighted_site_ids == frozenset()
+
+
+def test_highlighted_site_gets_a_highlight_disc_under_it():
+    """P1 (5 desks, 11 px across) at pixel (300, 300) of a 400 px map at 20 m a pixel."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from estates_planner.model import Dataset, Site, SiteKind
+    from estates_planner.ui.map import MapContent, RenderOptions, render_map, style
+
+    site = Site("P1", "Site P1", "North", "North PDU", SiteKind.PROVIDER, False, 5, 2, 1000.0,
+                504_000.0, 200_000.0)
+
+    def pixel(content, x, y):
+        image = QImage(400, 400, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        render_map(painter, QRectF(0, 0, 400, 400), content,
+                   (498_000.0, 198_000.0, 506_000.0, 206_000.0),
+                   RenderOptions(legend=False, scale_bar=False, north_arrow=False))
+        painter.end()
+        return image.pixelColor(x, y)
+
+    plain = MapContent(dataset=Dataset((site,), ()))
+    lit = MapContent(dataset=Dataset((site,), ()), highlighted_site_ids=frozenset({"P1"}))
+    # the disc reaches 5.5 + 5 = 10.5 px from the centre; 8 px out is on it, 14 px is not
+    assert pixel(lit, 308, 300) == QColor(style.HIGHLIGHT_COLOUR)
+    assert pixel(plain, 308, 300) != QColor(style.HIGHLIGHT_COLOUR)
+    assert pixel(lit, 314, 300) == pixel(plain, 314, 300)
+    assert pixel(lit, 300, 300) == pixel(plain, 300, 300)  # the site itself is drawn on top
+
+
+def test_map_says_when_its_plan_is_out_of_date(qtbot, make_window, project):
+    from estates_planner.ui.map_view_binding import STALE_TEXT
+
+    window = make_window(project)
+    banner = window.map.stale_banner
+    assert banner.isHidden()  # not solved: nothing to be out of date
+    _solve(qtbot, window)
+    assert banner.isHidden()
+    window.workspace.set_site_closed("W1", True)
+    assert banner.isVisible() and banner.text() == STALE_TEXT and "F5" in banner.text()
+    view = window.map.view
+    assert banner.geometry().top() >= 0 and view.rect().contains(banner.geometry())
+    window.resize(window.width() - 200, window.height())
+    qtbot.wait(20)
+    assert view.rect().contains(banner.geometry())
+    window.workspace.undo()  # the solved scenario again: the plan fits
+    assert banner.isHidden()
+    window.workspace.redo()
+    _solve(qtbot, window)
+    assert banner.isHidden()

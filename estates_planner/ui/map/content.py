@@ -44,6 +44,8 @@ class MapContent:
         Polygon layers by name (GeoDataFrames in EPSG:27700), drawn under everything else.
     highlighted_need_ids
         Needs to pick out, e.g. the needs that move between two compared plans.
+    highlighted_site_ids
+        Sites to pick out, e.g. the old and new sites of those needs.
     selected_site_ids, selected_need_ids
         The shared selection.
     catchment
@@ -57,6 +59,7 @@ class MapContent:
     scenario: Scenario | None = None
     layers: dict[str, Any] = field(default_factory=dict)
     highlighted_need_ids: frozenset[str] = frozenset()
+    highlighted_site_ids: frozenset[str] = frozenset()
     selected_site_ids: frozenset[str] = frozenset()
     selected_need_ids: frozenset[str] = frozenset()
     catchment: Any = None

@@ -592,6 +592,7 @@ def draw_static(painter: QPainter, frame: MapFrame, prepared: PreparedContent,
         state.lod = lod
         if lod < 1.0:
             on &= _topmost_in_cells(sorted_px, on, 5.0 * unit)
+        _draw_site_halos(painter, content, prepared, site_px, rect, lod, unit)
         if not vector and gui:
             # every site in one call, each fragment cut from the style's cell of an atlas
             pixmap, cells = prepared.atlas(dpr, lod)
@@ -624,6 +625,23 @@ def draw_static(painter: QPainter, frame: MapFrame, prepared: PreparedContent,
                       lambda st=site_style: style.site_symbol_image(st, dpr, lod), dpr, gui)
     painter.restore()
     return state
+
+
+def _draw_site_halos(painter: QPainter, content: MapContent, prepared: PreparedContent,
+                     site_px: np.ndarray, rect: QRectF, lod: float, unit: float) -> None:
+    """A highlight disc under each of ``content.highlighted_site_ids`` (e.g. the old and new
+    sites of needs that move between two compared plans), as moved needs get one."""
+    rows = [prepared.site_index[s] for s in content.highlighted_site_ids
+            if s in prepared.site_index]
+    if not rows:
+        return
+    px = site_px[rows]
+    radii = prepared.site_radius[rows] * lod
+    on = _visible(px, rect, 30 * unit)
+    painter.setPen(QPen(QColor(style.SYMBOL_OUTLINE), 1.0 * unit))
+    painter.setBrush(QColor(style.HIGHLIGHT_COLOUR))
+    for (x, y), r in zip(px[on].tolist(), radii[on].tolist(), strict=True):
+        painter.drawEllipse(QPointF(x, y), (r + 5) * unit, (r + 5) * unit)
 
 
 def _topmost_in_cells(points: np.ndarray, mask: np.ndarray, cell: float) -> np.ndarray:
