@@ -274,8 +274,16 @@ class PreparedContent:
         self.line_xy[:, 0, :] = self.need_xy[placed]
         self.line_xy[:, 1, :] = self.site_xy[self.need_site[placed]] if len(placed) else 0
 
-        self.polygon_layers = [_polygon_layer(name, i, frame)
-                               for i, (name, frame) in enumerate(content.layers.items())]
+        # the widest layer underneath (e.g. a land outline under region boundaries), so a
+        # covering fill never hides the finer boundaries drawn before it
+        # (areas within 1 % count as equal, and then the layer with fewer polygons goes first)
+        areas = [_layer_area(frame) for frame in content.layers.values()]
+        largest = max(areas, default=0.0) or 1.0
+        ordered = sorted(enumerate(content.layers.items()),
+                         key=lambda item: (-round(areas[item[0]] / largest, 2),
+                                           len(item[1][1]) if hasattr(item[1][1], "__len__")
+                                           else 0))
+        self.polygon_layers = [_polygon_layer(name, i, frame) for i, (name, frame) in ordered]
         self.catchment_path = (geometry_path(content.catchment)
                                if content.catchment is not None else None)
 
@@ -496,6 +504,14 @@ class DrawState:
     unit: float = 1.0
     visible_sites: int = 0
     extra: dict = field(default_factory=dict)
+
+
+def _layer_area(frame) -> float:
+    """Total area of a layer's polygons in map units (0 for lines or an unreadable layer)."""
+    try:
+        return float(_in_bng(frame).geometry.area.sum())
+    except (AttributeError, ValueError, TypeError):
+        return 0.0
 
 
 def draw_static(painter: QPainter, frame: MapFrame, prepared: PreparedContent,

@@ -241,3 +241,26 @@ def test_layers_in_other_crs_are_reprojected_and_lines_not_filled(mds, regions):
     image = draw(MapContent(dataset=mds, layers={"roads": line}))
     assert close_to(rgb(image, 70, 200), style.BACKGROUND, 3)
     assert not close_to(rgb(image, 50, 200), style.BACKGROUND, 3)  # the line itself
+
+
+def test_a_covering_layer_is_drawn_under_finer_boundaries(mds):
+    """An outline listed after the regions must not hide the region boundaries."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    regions = gpd.GeoDataFrame(
+        {"name": ["West", "East"]},
+        geometry=[box(498_000, 198_000, 502_000, 206_000), box(502_000, 198_000, 506_000, 206_000)],
+        crs=27700)
+    # the same land as the regions, in one polygon (as the sample's outline and regions are)
+    outline = gpd.GeoDataFrame({"name": ["Land"]}, geometry=[box(498_000, 198_000, 506_000,
+                                                                 206_000)], crs=27700)
+    prepared = render.PreparedContent(MapContent(dataset=mds,
+                                                 layers={"regions": regions, "outline": outline}))
+    names = [layer.name for layer in prepared.polygon_layers]
+    assert [n.split(": ")[-1] for n in names] == ["outline", "regions"]
+    # the shared boundary at x = 502 000 (pixel column 200) is drawn in the outline colour
+    image = draw(MapContent(dataset=mds, layers={"regions": regions, "outline": outline},
+                            layer_visibility={"Sites": False, "Needs": False}))
+    line = [rgb(image, x, 200) for x in range(197, 204)]
+    assert any(close_to(px, style.POLYGON_OUTLINE, 40) for px in line)
