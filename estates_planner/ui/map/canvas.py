@@ -49,6 +49,9 @@ IDLE_REDRAW_MS = 120
 SLOW_FRAME_MS = 20.0  # full redraws slower than this are deferred while the user interacts
 
 
+# the legend's width before it is first drawn (it is then measured)
+LEGEND_WIDTH_GUESS_PX = 170.0
+
 class MapView(QGraphicsView):
     """The map of sites, needs, allocation lines and polygon layers.
 
@@ -254,8 +257,36 @@ class MapView(QGraphicsView):
     def zoom_to_all(self) -> None:
         """Fit all sites, needs and layers (with a margin); refits when resized until moved."""
         extent = render.padded_extent(self._prepared.data_extent())
-        self.set_extent(extent)
+        self._fit_beside_legend(extent)
         self._fit_extent = extent
+
+    def legend_width_px(self) -> float:
+        """Width the legend overlay takes at the top right (0 when hidden)."""
+        if not self.legend_visible:
+            return 0.0
+        image = self._legend_image
+        if image is not None and not image.isNull():
+            return image.width() / max(image.devicePixelRatio(), 1.0)
+        return LEGEND_WIDTH_GUESS_PX
+
+    def _fit_beside_legend(self, extent: render.Extent) -> None:
+        """Show ``extent`` in the part of the view the legend leaves free, where there is room.
+
+        The legend is drawn over the map's top-right corner; fitting the whole width would put
+        the east of the data (East Anglia, Kent) under it.
+        """
+        size = self.viewport().size()
+        w, h = max(size.width(), 1), max(size.height(), 1)
+        free = w - self.legend_width_px()
+        if free < 0.5 * w:  # a narrow view: better some overlap than a tiny map
+            self.set_extent(extent)
+            return
+        xmin, ymin, xmax, ymax = extent
+        dx, dy = max(xmax - xmin, 1e-6), max(ymax - ymin, 1e-6)
+        scale = min(free / dx, h / dy)
+        left = xmin - (free / scale - dx) / 2
+        cy = (ymin + ymax) / 2
+        self.set_extent((left, cy - h / scale / 2, left + w / scale, cy + h / scale / 2))
 
     def zoom_to_selection(self) -> None:
         """Fit the selected sites and needs (and their plan's lines); nothing if none."""
@@ -314,7 +345,7 @@ class MapView(QGraphicsView):
         super().resizeEvent(event)
         if self._fit_extent is not None:
             extent = self._fit_extent
-            self.set_extent(extent)
+            self._fit_beside_legend(extent)
             self._fit_extent = extent
         else:
             self._view_changed(interactive=False)

@@ -352,3 +352,18 @@ def test_a_layer_added_to_the_same_dict_is_drawn(view, mds, regions):
     view.set_content(MapContent(dataset=mds, layers=layers))
     assert near(pixel(view, QPointF(70, 200)), style.POLYGON_FILLS[0], 3)
     assert "Boundaries: regions" in view.layer_names()
+
+
+def test_zoom_to_all_keeps_the_data_clear_of_the_legend(map_view, mds, qtbot):
+    """In a wide view the legend (top right) must not cover the east of the data."""
+    map_view.resize(520, 400)
+    map_view.set_legend_visible(True)
+    map_view.set_content(MapContent(dataset=mds))
+    map_view.grab()  # paint once, so the legend is measured
+    map_view.zoom_to_all()
+    legend_w = map_view.legend_width_px()
+    assert legend_w > 50
+    right_edge = map_view.viewport().width() - legend_w
+    for site in mds.sites:
+        x = map_view.mapFromScene(QPointF(site.easting, site.northing)).x()
+        assert 0 < x < right_edge, (site.site_id, x, right_edge)
