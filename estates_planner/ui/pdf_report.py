@@ -81,6 +81,10 @@ LOT_COLOURS = {Lot.ETE: QColor("#1f77b4"), Lot.ACCOMMODATION: QColor("#ff7f0e"),
 KIND_COLOURS = {kind: QColor(colour) for kind, colour in map_style.KIND_COLOURS.items()}
 
 
+# share of the cover map's data width added to the east for the legend
+COVER_LEGEND_ROOM = 0.3
+
+
 @dataclass(frozen=True)
 class PdfOptions:
     """What to print and on what paper.
@@ -637,7 +641,10 @@ class ReportMaps:
 
     def draw_cover(self, p: QPainter, rect: QRectF, extent: Extent) -> None:
         options = RenderOptions(attribution=ATTRIBUTION, font=app_font(7))
-        self._render(p, rect, extent, options)
+        # the legend sits in the top-right corner: leave room east of the data for it, as
+        # the app's map does, so it never covers East Anglia or Kent
+        x0, y0, x1, y1 = extent
+        self._render(p, rect, (x0, y0, x1 + COVER_LEGEND_ROOM * (x1 - x0), y1), options)
 
     def draw_site(self, p: QPainter, rect: QRectF, site_id: str, extent: Extent) -> None:
         # one prepared content for every location map: the site is picked out as a selection
