@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -101,6 +102,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        # mkstemp makes the file private (0600); an export is an ordinary user file, so give
+        # it the permissions of the file it replaces, or those a new file gets here
+        os.chmod(tmp, _file_mode(target))
         os.replace(tmp, target)
     except ExportError:
         tmp.unlink(missing_ok=True)
@@ -111,6 +115,25 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _file_mode(target: Path) -> int:
+    """The permission bits a file written at ``target`` should have."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask would race other threads)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
 
 
 # --- table rows, shared by CSV, XLSX and the PDF appendix ----------------------------------

@@ -100,21 +100,28 @@ def medium() -> Scenario:
 @pytest.mark.slow
 @pytest.mark.parametrize("stage", ["checking", "building", "solving"])
 def test_cancel_at_every_stage_returns_quickly_with_a_plan(medium, stage):
-    cancel = threading.Event()
-    set_at: list[float] = []
+    # two tries: one late wake-up of this thread on a shared 2-core machine is the OS's
+    # doing; a cancel that is slow every time is ours, and still fails
+    latencies = []
+    for _ in range(2):
+        cancel = threading.Event()
+        set_at: list[float] = []
 
-    def progress(event: ProgressEvent) -> None:
-        if event.stage == stage and not set_at:
-            set_at.append(time.perf_counter())
-            cancel.set()
+        def progress(event: ProgressEvent, set_at=set_at, cancel=cancel) -> None:
+            if event.stage == stage and not set_at:
+                set_at.append(time.perf_counter())
+                cancel.set()
 
-    result = solve_scenario(medium, time_limit_s=30, cancel=cancel, progress=progress)
-    returned = time.perf_counter()
-    assert set_at, f"stage {stage!r} was never reported"
-    assert returned - set_at[0] < cancel_within_s()
-    assert result.status == "cancelled"
-    assert_usable(medium, result)
-    assert wait_for_abandoned(60)
+        result = solve_scenario(medium, time_limit_s=30, cancel=cancel, progress=progress)
+        returned = time.perf_counter()
+        assert set_at, f"stage {stage!r} was never reported"
+        assert result.status == "cancelled"
+        assert_usable(medium, result)
+        assert wait_for_abandoned(60)
+        latencies.append(returned - set_at[0])
+        if latencies[-1] < cancel_within_s():
+            break
+    assert min(latencies) < cancel_within_s(), latencies
 
 
 def test_small_solve_is_unchanged_by_the_watcher():

@@ -202,3 +202,22 @@ def test_missing_folder_is_a_clear_error(tmp_path, plan):
     sc, result = plan
     with pytest.raises(ExportError, match="does not exist"):
         write_allocation_csv(sc, result, tmp_path / "nope" / "plan.csv")
+
+
+def test_exported_files_get_ordinary_permissions_not_private_temp_ones(tmp_path):
+    """The temporary file is private (0600); the finished export reads like any user file."""
+    import os
+    import stat
+
+    from estates_planner.report.exports import atomic_path
+
+    target = tmp_path / "plan.csv"
+    with atomic_path(target) as tmp:
+        tmp.write_text("a,b\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    target.chmod(0o640)  # a replaced file keeps the permissions the user gave it
+    with atomic_path(target) as tmp:
+        tmp.write_text("a,b\n1,2\n")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
