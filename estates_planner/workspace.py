@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from estates_planner.errors import ScenarioError
+from estates_planner.errors import EstatesError, ScenarioError
 from estates_planner.model import Dataset, Scenario, Settings
 from estates_planner.optimise.result import PlanResult
 
@@ -189,6 +189,24 @@ class Workspace:
     def result(self, name: str | None = None) -> PlanResult | None:
         name = self._current if name is None else name
         return self.project.results.get(name)
+
+    def scenario_for_costs(self, name: str | None = None) -> Scenario:
+        """The scenario as the solver sees it: with the project's travel network, if any.
+
+        Scenarios in the history carry no travel model (it is project data, and the history
+        knows scenarios by identity), so views that cost a plan — explanations, a provider's
+        options — ask here, and measure journeys as the solve did.
+        """
+        scenario = self.current if name is None else self.scenario(name)
+        if scenario.travel is not None:
+            return scenario
+        from estates_planner.report.content import project_travel_model
+
+        try:
+            model = project_travel_model(self.project, scenario)
+        except EstatesError:
+            return scenario
+        return scenario if model is None else scenario.replace(travel=model)
 
     def result_is_stale(self, name: str | None = None) -> bool:
         """True when the scenario was edited after its result was computed."""

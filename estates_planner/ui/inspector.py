@@ -379,7 +379,7 @@ class Inspector(QWidget):
         try:
             from estates_planner.optimise.explain import explain_need
 
-            text = explain_need(ws.current, result, need_id).text()
+            text = explain_need(ws.scenario_for_costs(), result, need_id).text()
         except (ImportError, EstatesError) as exc:
             text = f"No explanation available: {exc}"
         box = QGroupBox("Why here", self.body)

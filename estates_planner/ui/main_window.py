@@ -660,13 +660,7 @@ class MainWindow(QMainWindow):
             return
         limit = scenario.settings.time_limit_s
         # plans solved in the app measure travel as the CLI does: along the project's network
-        from estates_planner.report.content import project_travel_model
-
-        try:
-            travel = project_travel_model(self.workspace.project, scenario)
-        except EstatesError as exc:
-            self.statusBar().showMessage(f"Travel network not used: {exc}", 10000)
-            travel = None
+        travel = self.workspace.scenario_for_costs().travel
         self.solve_worker = SolveWorker(scenario, limit, self.solve_function, travel)
         self.solve_dialog = SolveProgressDialog(scenario.name, limit, self)
         self.solve_worker.progress.connect(self.solve_dialog.update_progress)

@@ -131,7 +131,7 @@ class ProviderView(QWidget):
         try:
             from estates_planner.optimise.explain import provider_options
 
-            self.options = provider_options(ws.current, result, provider)
+            self.options = provider_options(ws.scenario_for_costs(), result, provider)
         except (ImportError, EstatesError) as exc:
             self.message.setText(f"Options are not available: {exc}")
             return

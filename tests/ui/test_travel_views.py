@@ -280,3 +280,34 @@ def test_app_solve_measures_travel_along_the_project_network(make_window, qtbot)
     assert seen[0] is not None and "network" in seen[0].name.lower()
     # the plan is stored for the workspace's own scenario object: not stale
     assert not window.workspace.result_is_stale()
+
+
+def test_options_and_explanations_measure_travel_along_the_network():
+    """Views that cost a plan ask the workspace, which adds the project's road network."""
+    from estates_planner.optimise.explain import provider_options
+
+    project = pb.project()
+    ws = Workspace(project)
+    assert ws.scenario_for_costs().travel is None  # no network: straight lines
+    # a road east from Leeds (S1), south, then back west to S3: 30 km by road, 13 km as the
+    # crow flies
+    from estates_planner.travel import network_from_frame, store_network
+
+    corners = [(430000, 433000), (440000, 433000), (440000, 420000), (433000, 420000)]
+    frame = gpd.GeoDataFrame({"speed_kmh": [60.0] * 3},
+                             geometry=[LineString(corners[i:i + 2]) for i in range(3)],
+                             crs=27700)
+    store_network(project, network_from_frame(frame, source="roads.gpkg"))
+    costed = ws.scenario_for_costs()
+    assert costed.travel is not None
+    assert ws.current.travel is None  # the history's scenario is untouched
+    result = project.results[ws.current.name]
+    straight = provider_options(ws.current, result, "Bright Futures")
+    by_road = provider_options(costed, result, "Bright Futures")
+    km = {(n, o.site_id): o.travel_km for n, opts in straight.items() for o in opts}
+    road_km = {(n, o.site_id): o.travel_km for n, opts in by_road.items() for o in opts}
+    assert km.keys() == road_km.keys()
+    # a journey on the network is never shorter than the straight line, and some are longer
+    assert all(road_km[k] >= km[k] - 1e-6 for k in km if math.isfinite(road_km[k] or math.inf))
+    assert km[("N1", "S3")] == pytest.approx(13.67, abs=0.01)
+    assert road_km[("N1", "S3")] == pytest.approx(30.0 + 0.5, abs=0.01)  # road + snap
