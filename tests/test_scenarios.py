@@ -9,37 +9,11 @@ Every need uses 1 desk 5 days a week with a caseload of 10 at (0, 0) (S1 at the 
 from __future__ import annotations
 
 import pytest
+from hand_plan import NEEDS, PLAN, SITES, need, site  # noqa: F401 - shared hand plan
 
-from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed, Site, SiteKind
+from estates_planner.model import Dataset, Lot, Scenario
 from estates_planner.optimise import evaluate_plan
 from estates_planner.scenarios import compare_plans, minimal_disruption, replan
-
-
-def site(site_id, name, region, kind, desks, cost, x, y, *, women=False, fit_out=0.0):
-    return Site(site_id, name, region, region, kind, women, desks, 2, cost, x, y,
-                fit_out_cost=fit_out)
-
-
-def need(need_id, provider, lot, region, pdu, x, y):
-    return ServiceNeed(need_id, provider, lot, region, pdu, 1, 0, 5, 10.0, x, y)
-
-
-SITES = (
-    site("LPO", "Leeds Probation Office", "North", SiteKind.AUTHORITY, 2, 1000, 0, 0),
-    site("LMK", "Leeds Market", "North", SiteKind.MARKET, 4, 2000, 300, 400, fit_out=4000),
-    site("BRH", "Bradford Hub", "North", SiteKind.PROVIDER, 4, 1500, 10_000, 0),
-    site("BPO", "Bristol Probation Office", "South", SiteKind.AUTHORITY, 3, 1000, 0, 100_000),
-    site("BWC", "Bristol Women's Centre", "South", SiteKind.PROVIDER, 2, 1200, 0, 100_500,
-         women=True),
-)
-NEEDS = (
-    need("E1", "Prov A", Lot.ETE, "North", "Leeds", 0, 0),
-    need("B1", "Prov B", Lot.WELLBEING, "North", "Leeds", 0, 0),
-    need("A1", "Prov C", Lot.ACCOMMODATION, "North", "Leeds", 0, 0),
-    need("G1", "Prov D", Lot.WOMENS, "North", "Leeds", 0, 0),
-    need("S1", "Prov A", Lot.ETE, "South", "Bristol", 0, 100_000),
-)
-PLAN = {"E1": "LPO", "B1": "LMK", "A1": "LPO", "G1": None, "S1": "BPO"}
 
 
 @pytest.fixture
