@@ -136,7 +136,8 @@ class AllocationModel:
               progress: ProgressCallback | None = None, cancel: Cancel | None = None,
               warm_start: Mapping[str, str | None] | None = None, workers: int | None = None,
               relative_gap: float = 0.0,
-              should_stop: Callable[[], bool] | None = None) -> PlanResult:
+              should_stop: Callable[[], bool] | None = None,
+              searched: threading.Event | None = None) -> PlanResult:
         """Solve and return a new :class:`PlanResult` (the model itself is not changed).
 
         Parameters
@@ -165,6 +166,7 @@ class AllocationModel:
         """
         run = _Run(self, time_limit_s, progress, cancel, warm_start, workers, relative_gap)
         run.should_stop = should_stop
+        run.searched = searched
         return run.run()
 
 
@@ -177,10 +179,13 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
     Building the model of a very large scenario (100,000 needs) takes longer than a cancel or
     a time limit may wait, and the steps of the build cannot be interrupted. So the work runs
     in a background thread that this call watches: once ``cancel`` is set, or once the time
-    limit plus a margin (1 s, or 10 % of the limit) has passed, it waits a moment
-    for the solver to hand back its best plan and otherwise returns at once a plan with
-    every need unplaced, status "cancelled" and a message saying why
-    (:func:`unfinished_result`). The abandoned build stops at its next checkpoint.
+    limit plus a small margin (0.2 s) has passed, it waits a moment (0.1 s) for the solver
+    to hand back its best plan and otherwise returns at once a plan with every need
+    unplaced, status "cancelled" and a message saying why (:func:`unfinished_result`): the
+    issue promises the time limit and cancel are honoured within 0.5 s. One exception: a
+    search that has already ended and is putting its plan together is waited for (up to
+    ``_ASSEMBLY_WAIT_S``), as throwing a finished plan away to save a fraction of a second
+    would serve nobody. The abandoned build stops at its next checkpoint.
     """
     limit = scenario.settings.time_limit_s if time_limit_s is None else time_limit_s
     if limit is None or not isinstance(limit, (int, float)) or limit < 0 \
@@ -192,6 +197,7 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
         return unfinished_result(scenario, "memory", limit, time.perf_counter() - start,
                                  detail=too_big)
     gave_up = threading.Event()
+    searched = threading.Event()
     box: dict[str, object] = {}
 
     stage = ["building the model"]
@@ -207,7 +213,7 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
             box["result"] = model.solve(
                 time_limit_s=max(0.0, limit - (time.perf_counter() - start)),
                 progress=quiet_progress, cancel=cancel, warm_start=warm_start,
-                workers=workers, should_stop=gave_up.is_set)
+                workers=workers, should_stop=gave_up.is_set, searched=searched)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller below
             box["error"] = exc
 
@@ -219,21 +225,25 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
     if len(scenario.dataset.needs) >= _PREBUILD_NEEDS:
         for why in ("cancelled", "time") if cancel is not None else ("time",):
             prebuilt[why] = _unplaced_allocations(scenario, why, limit)
-    give_up_at = start + limit + max(_LIMIT_MARGIN_S, 0.1 * limit)
+    give_up_at = start + limit + _LIMIT_MARGIN_S
     reason = ""
     while thread.is_alive():
         thread.join(_WATCH_S)
         if not thread.is_alive():
             break
-        # a search hands back its best plan within a fraction of a second; before the search
-        # there is only a brief wait for a small scenario that is about to finish anyway
-        grace = _CANCEL_GRACE_S if stage[0] in ("solving", "done") else _EARLY_GRACE_S
         if cancel is not None and cancel.is_set():
-            thread.join(grace)
             reason = "cancelled"
         elif time.perf_counter() >= give_up_at:
-            thread.join(grace)
             reason = "time"
+        if reason:
+            # a cancelled search hands back its best plan within a fraction of a second, a
+            # search past the limit has already stopped by itself; before the search there
+            # is only a brief wait for a small scenario that is about to finish anyway
+            grace = _CANCEL_GRACE_S if reason == "cancelled" and stage[0] == "solving" \
+                else _EARLY_GRACE_S
+            thread.join(grace)
+            if thread.is_alive() and searched.is_set():
+                thread.join(_ASSEMBLY_WAIT_S)
         if reason and thread.is_alive():
             gave_up.set()
             with _ABANDONED_LOCK:
@@ -287,7 +297,8 @@ _WATCH_S = 0.02  # how often solve_scenario looks at cancel and the clock
 _CANCEL_GRACE_S = 0.3  # how long a cancelled search may take to hand back its best plan
 _EARLY_GRACE_S = 0.1  # the same before the search has started
 _PREBUILD_NEEDS = 5_000  # from this many needs the unplaced plan is made in advance
-_LIMIT_MARGIN_S = 1.0  # past the time limit (or 10 %) before solve_scenario stops waiting
+_LIMIT_MARGIN_S = 0.2  # past the time limit before solve_scenario stops waiting
+_ASSEMBLY_WAIT_S = 5.0  # how long a finished search may take to put its plan together
 _ABANDONED: list[threading.Thread] = []
 _ABANDONED_LOCK = threading.Lock()
 
@@ -425,6 +436,8 @@ class _Run:
         self._count_budget_until = self.start + _COUNT_BUDGET_SHARE * limit
         # set by solve_scenario: the caller has stopped waiting, so stop quietly
         self.should_stop: Callable[[], bool] | None = None
+        # set by solve_scenario: told when the search is over and the plan is being assembled
+        self.searched: threading.Event | None = None
 
     def checkpoint(self) -> None:
         if self.should_stop is not None and self.should_stop():
@@ -559,6 +572,8 @@ class _Run:
                     break
             cancelled = watcher.cancelled
         self.checkpoint()
+        if self.searched is not None:
+            self.searched.set()
         return self._assemble(parts, outcomes, plan, tracker, messages, cancelled,
                               no_candidates)
 

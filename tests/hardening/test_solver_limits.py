@@ -7,12 +7,14 @@ take several seconds just to build, long enough to cancel in the middle of the b
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import time
 
 import pytest
 
+from estates_planner.geo import StraightLine
 from estates_planner.model import Scenario
 from estates_planner.optimise import ProgressEvent, solve_scenario
 from estates_planner.optimise.result import PlanResult
@@ -79,17 +81,53 @@ def test_cancel_while_the_model_is_being_built(huge):
     assert wait_for_abandoned(60)
 
 
-@pytest.mark.slow
-def test_time_limit_shorter_than_the_build_gives_a_clear_message(huge):
-    start = time.perf_counter()
-    result = solve_scenario(huge, time_limit_s=1.0)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0 + 1.0 + cancel_within_s()  # limit + the solver's margin (1 s)
-    assert result.status == "cancelled"
-    assert "time limit of 1 s" in result.messages[0]
-    assert_usable(huge, result)
-    assert all(a.site_id is None for a in result.allocations)
+class SlowTravel:
+    """A travel model that takes ``seconds`` to compute its matrix, as a large road network
+    does; it sleeps rather than computes, so the test measures the solver's watch and not how
+    busy the CI machine happens to be."""
+
+    name = "slow network"
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def distance_km(self, needs, sites):
+        time.sleep(self.seconds)
+        return StraightLine().distance_km(needs, sites)
+
+    def time_minutes(self, needs, sites):
+        return None
+
+
+def test_time_limit_shorter_than_the_build_gives_a_clear_message():
+    small = generate_national_instance(40, 120, seed=5, n_regions=3)
+    slow = dataclasses.replace(small, travel=SlowTravel(6.0))
+    limit = 1.0
+    overshoots = []
+    for _ in range(2):  # one late wake-up of a shared machine is the OS's doing, not ours
+        start = time.perf_counter()
+        result = solve_scenario(slow, time_limit_s=limit)
+        overshoots.append(time.perf_counter() - start - limit)
+        assert result.status == "cancelled"
+        assert "time limit of 1 s" in result.messages[0]
+        assert_usable(slow, result)
+        assert all(a.site_id is None for a in result.allocations)
+        assert all("time limit of 1 s" in a.unplaced_reason for a in result.allocations)
+        if overshoots[-1] < CANCEL_WITHIN_S:
+            break
+    assert min(overshoots) < CANCEL_WITHIN_S, overshoots  # the issue: honoured within 0.5 s
     assert wait_for_abandoned(60)
+
+
+def test_a_solve_that_fits_its_limit_keeps_its_plan():
+    """The watch must not throw away a plan the solver is about to hand back."""
+    small = generate_national_instance(40, 120, seed=5, n_regions=3)
+    slow = dataclasses.replace(small, travel=SlowTravel(0.3))
+    start = time.perf_counter()
+    result = solve_scenario(slow, time_limit_s=2.0)
+    assert time.perf_counter() - start < 2.0 + CANCEL_WITHIN_S + 1.0
+    assert result.status in ("optimal", "feasible")
+    assert any(a.site_id is not None for a in result.allocations)
 
 
 @pytest.fixture(scope="module")
