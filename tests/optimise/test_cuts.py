@@ -13,7 +13,11 @@ from plan_checker import brute_force
 from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed, Settings, Site, SiteKind
 from estates_planner.optimise import AllocationModel, solve_scenario
 from estates_planner.optimise.bounds import most_that_fit, shared_cost_floor
-from estates_planner.optimise.cpsat_part import conflict_cliques, most_placeable
+from estates_planner.optimise.cpsat_part import (
+    conflict_cliques,
+    most_placeable,
+    smallest_first_count,
+)
 from estates_planner.optimise.solver import _Run
 
 
@@ -133,3 +137,21 @@ def evaluate_total(sc: Scenario, site_of) -> float:  # noqa: ANN001
     ids = [s.site_id for s in sc.dataset.sites]
     return evaluate_plan(sc, {n.need_id: ids[int(j)] for n, j in
                               zip(sc.dataset.needs, site_of, strict=True)}).objective
+
+
+def test_most_placeable_counts_a_lot_short_of_interview_rooms() -> None:
+    """Rooms bind, desks do not: two women-only sites of 2 rooms each (20 room-days in all)
+    and five women's needs of 2 rooms for 5 days (10 room-days each): at most two fit,
+    whatever the packing model manages to prove in its time."""
+    sites = (site(1, 10, women=True, rooms=2), site(2, 10, women=True, rooms=2))
+    needs = tuple(ServiceNeed(need_id=f"n{k}", provider="P", lot=Lot.WOMENS, region="A",
+                              pdu="P1", desks=1, interview_rooms=2, days_per_week=5,
+                              caseload=0.0, easting=0.0, northing=0.0) for k in range(5))
+    model = AllocationModel(Scenario("rooms", Dataset(sites, needs)))
+    a = model.arrays
+    group = [0, 1, 2, 3, 4]
+    assert smallest_first_count(a, group, model.candidates, a.desk_cap, a.room_cap) == 2
+    # a packing model with no time at all still returns the counting bound
+    assert most_placeable(a, group, model.candidates, a.desk_cap, a.room_cap,
+                          time_limit_s=0.0) <= 2
+    assert most_placeable(a, group, model.candidates, a.desk_cap, a.room_cap) == 2
