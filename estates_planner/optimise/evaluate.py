@@ -172,7 +172,7 @@ def plan_result(arrays: ScenarioArrays, site_of: np.ndarray, *, status: str, bou
     ``reasons`` gives the unplaced reason per need index; missing ones are worked out from
     the rules and the plan's free capacity.
     """
-    from estates_planner.optimise.reasons import unplaced_reason  # reasons needs usage_totals
+    from estates_planner.optimise.reasons import UnplacedReasons  # it needs usage_totals
 
     sc = arrays.scenario
     st = sc.settings
@@ -180,13 +180,14 @@ def plan_result(arrays: ScenarioArrays, site_of: np.ndarray, *, status: str, bou
     c = arrays.costs
     paired = paired_needs(arrays, site_of)
     desk_used, room_used = usage_totals(arrays, site_of)
+    unplaced_reason = UnplacedReasons(arrays, desk_used, room_used)
     baseline = sc.baseline or {}
     allocations: list[Allocation] = []
     terms = dict.fromkeys(TERM_NAMES, 0.0)
     for i, nd in enumerate(needs):
         j = int(site_of[i])
         if j == UNPLACED:
-            reason = (reasons or {}).get(i) or unplaced_reason(arrays, i, desk_used, room_used)
+            reason = (reasons or {}).get(i) or unplaced_reason(i)
             allocations.append(Allocation(nd.need_id, None, unplaced_reason=reason))
             terms["unplaced"] += st.unplaced_penalty
             continue

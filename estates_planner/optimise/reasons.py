@@ -29,6 +29,41 @@ _RULE_PHRASES = {
 }
 
 
+class UnplacedReasons:
+    """:func:`unplaced_reason` for the needs of one plan, each kind of need worked out once.
+
+    A scenario short of room can leave tens of thousands of needs unplaced, most of them
+    alike; the sentence depends only on what :func:`_alike` keys on and the plan's usage.
+    """
+
+    def __init__(self, arrays: ScenarioArrays, desk_used: np.ndarray,
+                 room_used: np.ndarray) -> None:
+        self.arrays = arrays
+        self.desk_used = desk_used
+        self.room_used = room_used
+        self.said: dict[tuple, str] = {}
+
+    def __call__(self, i: int) -> str:
+        key = _alike(self.arrays, i)
+        if key not in self.said:
+            self.said[key] = unplaced_reason(self.arrays, i, self.desk_used, self.room_used)
+        return self.said[key]
+
+
+def _alike(arrays: ScenarioArrays, i: int) -> tuple:
+    """What the rules and the sentence look at for need ``i``: its lot, region, size, travel
+    limit, own pins and bars, the sites it is allowed, can reach and has within its limit."""
+    sc = arrays.scenario
+    need = sc.dataset.needs[i]
+    own = need.need_id if need.need_id in sc.pins or any(
+        b[0] == need.need_id for b in sc.barred) else None
+    km = arrays.distances.km[i]
+    within = (km <= need.max_travel_km).tobytes() if need.max_travel_km is not None else b""
+    return (need.lot, need.region, need.max_travel_km, need.desks, need.interview_rooms,
+            need.days_per_week, own, arrays.allowed[i].tobytes(), np.isfinite(km).tobytes(),
+            within)
+
+
 def unplaced_reason(arrays: ScenarioArrays, i: int, desk_used: np.ndarray,
                     room_used: np.ndarray) -> str:
     """The sentence for need index ``i`` left unplaced in a plan with the given usage."""
@@ -51,7 +86,8 @@ def unplaced_reason(arrays: ScenarioArrays, i: int, desk_used: np.ndarray,
                 f"{max(int(free_desk[best]), 0)} desk-days and {max(int(free_room[best]), 0)} "
                 f"room-days a week at {sites[allowed[best]].name})")
         scope, where = _scope(arrays, i)
-        others = [j for j in scope if not arrays.allowed[i, j]]
+        idx = np.asarray(scope, dtype=np.int64)
+        others = idx[~arrays.allowed[i, idx]].tolist() if len(idx) else []
         if others and len(others) <= 50:
             text += (f"; the other {len(others)} site{'s' if len(others) != 1 else ''}"
                      f"{where} are ruled out: " + _rule_counts(arrays, i, others))
