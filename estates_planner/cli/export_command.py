@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="PDF paper size (default A4)")
     p.add_argument("--landscape", action="store_true", help="PDF in landscape orientation")
     p.add_argument("--region", action="append", metavar="NAME", default=[],
-                   help="only this region's sites in the PDF sections and appendix "
-                   "(repeat for several)")
+                   help="only this region in the PDF: its summary figures, site sections "
+                   "and appendix (repeat for several)")
     p.set_defaults(func=run_export)
 
 

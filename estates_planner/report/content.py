@@ -9,14 +9,15 @@ appendix, the rules and weights used, and the data sources.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from estates_planner.model import Lot, Scenario, ServiceNeed, Settings, Site, SiteKind
+from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed, Settings, Site, SiteKind
 from estates_planner.optimise.result import PlanResult
 from estates_planner.optimise.rules import RULE_TITLES
 from estates_planner.report.exports import allocation_rows
@@ -161,6 +162,17 @@ class ReportContent:
     included_regions: list[str] = field(default_factory=list)
     service_users: list[PduJourneyLine] = field(default_factory=list)
     service_user_travel: str = ""  # how the journeys were measured, e.g. "road network (...)"
+    summary_for: str = "the whole plan (all regions)"  # what the summary's figures count
+    summary_note: str = ""  # e.g. needs of the chosen regions placed at sites outside them
+    whole_plan: bool = True  # False when the summary counts only part of the plan
+
+    @property
+    def service_user_groups(self) -> list[tuple[str, list[PduJourneyLine]]]:
+        """The service-user lines under their regions, in order: (region, lines)."""
+        groups: dict[str, list[PduJourneyLine]] = {}
+        for line in self.service_users:
+            groups.setdefault(line.region, []).append(line)
+        return list(groups.items())
 
     @property
     def has_journey_minutes(self) -> bool:
@@ -210,10 +222,14 @@ def kpi_lines(scenario: Scenario, result: PlanResult) -> list[KpiLine]:
     Money rows are grouped as "Objective (annual £)", the rest as "Plan"; ``text`` is
     :func:`~estates_planner.report.kpis.format_value` of the row.
     """
+    return _kpi_lines(compute_kpis(scenario, result))
+
+
+def _kpi_lines(kpis: Kpis) -> list[KpiLine]:
     return [KpiLine(row.label, format_value(row.value, row.unit),
                     float(row.value) if isinstance(row.value, int | float) else None,
                     "Objective (annual £)" if row.unit == "£" else "Plan")
-            for row in kpi_rows(compute_kpis(scenario, result))]
+            for row in kpi_rows(kpis)]
 
 
 def data_sources(metadata: Mapping[str, str] | None, scenario: Scenario,
@@ -314,8 +330,10 @@ def build_report_content(
     Parameters
     ----------
     regions, site_ids
-        Limit the site sections and the appendix to these regions and/or sites (the summary
-        always covers the whole plan, so its figures equal the app's). None means all.
+        Limit the report to these regions and/or sites; None means all. The site sections,
+        the appendix and the summary then all count the same needs (see
+        :func:`summary_plan`), so the summary's figures add up to the pages after it; with
+        no limit the summary is the whole plan's and equals the app's figures.
     created
         The date printed on the report; today when None.
     travel_model
@@ -324,7 +342,6 @@ def build_report_content(
         own, else straight lines.
     """
     ds = scenario.dataset
-    kpis = compute_kpis(scenario, result)
     region_filter = set(regions) if regions else None
     site_filter = set(site_ids) if site_ids else None
     if region_filter is not None:
@@ -340,6 +357,16 @@ def build_report_content(
             return False
         return region_filter is None or site.region in region_filter
 
+    def unplaced_included(need: ServiceNeed) -> bool:
+        # an unplaced need is at no site: it belongs to its region, and to no site choice
+        return site_filter is None and (region_filter is None or need.region in region_filter)
+
+    limited = region_filter is not None or site_filter is not None
+    summary_result = (summary_plan(scenario, result, site_included, unplaced_included)
+                      if limited else result)
+    kpis = compute_kpis(scenario, summary_result)
+    in_scope = {a.need_id for a in summary_result.allocations}
+
     by_site: dict[str, list[ServiceNeed]] = defaultdict(list)
     for a in result.allocations:
         if a.site_id is not None and ds.has_site(a.site_id) and ds.has_need(a.need_id):
@@ -353,14 +380,13 @@ def build_report_content(
                                                      used_sites))
     region_groups = [RegionGroup(name, groups[name]) for name in sorted(groups)]
 
-    # appendix: the needs of the included regions (or placed at included sites)
+    # appendix: the needs the summary counts (placed at included sites, or unplaced in an
+    # included region), so its rows add up to the summary's needs placed and unplaced
     header = ["Need", "Provider", "Lot", "PDU", "Site", "Kind", "Desks", "Rooms", "Days",
               "Travel km", "Notes"]
     appendix: list[list[str]] = []
     for row, need in zip(allocation_rows(scenario, result), ds.needs, strict=True):
-        if region_filter is not None and need.region not in region_filter:
-            continue
-        if site_filter is not None and row["site_id"] not in site_filter:
+        if limited and need.need_id not in in_scope:
             continue
         km = row["travel_km"]
         note = "paired" if row["paired"] else str(row["unplaced_reason"] or "")
@@ -378,7 +404,13 @@ def build_report_content(
     if site_filter is not None:
         scope += f"; {len(site_filter)} selected site(s)"
 
-    view = service_user_lines(scenario, result, travel_model)
+    journeys, travel_name = service_user_lines(scenario, result, travel_model)
+    summary_for, note = "the whole plan (all regions)", ""
+    if limited:
+        pdus = {ds.need(nid).pdu for nid in in_scope}
+        journeys = [line for line in journeys if line.pdu in pdus]
+        summary_for = _summary_for(region_filter, site_filter, ds)
+        note = _scope_note(scenario, result, in_scope, region_filter)
     return ReportContent(
         title=title,
         project_name=project_name or "Estates Planner project",
@@ -388,11 +420,11 @@ def build_report_content(
         status_text=_status_text(result),
         data_sources=data_sources(metadata, scenario, travel_model),
         scope_text=scope,
-        kpis=kpi_lines(scenario, result),
+        kpis=_kpi_lines(kpis),
         placed_by_lot_kind=[[str(c) for c in row] for row in kpis.placed_table()],
         authority_share=(kpis.ete_acc_in_authority, kpis.ete_acc_placed),
         wellbeing_paired=(kpis.wellbeing_paired, kpis.wellbeing_placed),
-        locations_per_pdu=_locations_per_pdu(scenario, kpis),
+        locations_per_pdu=_locations_per_pdu(scenario, kpis, in_scope if limited else None),
         unplaced=[(u.need_id, u.provider, u.lot.label, u.region,
                    u.reason or "no allowed site with room") for u in kpis.unplaced],
         rules=_rules(scenario.settings),
@@ -402,9 +434,90 @@ def build_report_content(
         appendix_header=header,
         appendix=appendix,
         included_regions=sorted(region_filter) if region_filter else [],
-        service_users=view[0],
-        service_user_travel=view[1],
+        service_users=journeys,
+        service_user_travel=travel_name,
+        summary_for=summary_for,
+        summary_note=note,
+        whole_plan=not limited,
     )
+
+
+def summary_plan(scenario: Scenario, result: PlanResult,
+                 site_included: Callable[[Site], bool],
+                 unplaced_included: Callable[[ServiceNeed], bool]) -> PlanResult:
+    """The part of ``result`` a report limited to some regions or sites counts.
+
+    A placed need counts when its site is included (so the summary adds up to the site
+    sections), an unplaced one when ``unplaced_included`` says so (its region is chosen).
+    The objective terms are those of the counted part, priced as the optimiser prices them:
+    each need's own desk cost, travel, authority penalty, pairing bonus and move; the
+    fit-out of the included sites used; the separate-location penalty once per (PDU, site)
+    pair counted; the unplaced penalty per counted unplaced need. Over a split of the plan
+    into regions the parts' terms add up to the whole plan's. Status and gap stay the whole
+    plan's: the optimiser proves nothing about a part.
+    """
+    ds, st = scenario.dataset, scenario.settings
+    allocations = []
+    for a in result.allocations:
+        if not ds.has_need(a.need_id):
+            continue  # compute_kpis names the mismatch for the whole plan
+        if a.site_id is None:
+            if unplaced_included(ds.need(a.need_id)):
+                allocations.append(a)
+        elif ds.has_site(a.site_id) and site_included(ds.site(a.site_id)):
+            allocations.append(a)
+    placed = [a for a in allocations if a.site_id is not None]
+    used = {a.site_id for a in placed}
+    pairs = {(ds.need(a.need_id).pdu, a.site_id) for a in placed}
+    terms = {
+        "desk_cost": sum(a.desk_cost for a in placed),
+        "fit_out": sum(ds.site(sid).fit_out_cost for sid in used) / st.amortisation_years,
+        "travel": sum(a.travel_cost for a in placed),
+        "locations": st.location_penalty * len(pairs),
+        "authority_preference": sum(a.authority_penalty for a in placed),
+        "pairing": -sum(a.pairing_bonus for a in placed),
+        "unplaced": st.unplaced_penalty * (len(allocations) - len(placed)),
+        "moves": st.move_penalty * sum(a.moved for a in placed),
+    }
+    return dataclasses.replace(
+        result, allocations=tuple(allocations), terms=terms,
+        objective=float(sum(terms.values())),
+        site_usage={sid: u for sid, u in result.site_usage.items() if sid in used})
+
+
+def _summary_for(regions: set[str] | None, sites: set[str] | None, ds: Dataset) -> str:
+    """What a limited summary covers, as its page says: "London, South West; 3 sites"."""
+    parts = []
+    if regions is not None:
+        parts.append(", ".join(sorted(regions)))
+    if sites is not None:
+        names = sorted(ds.site(s).name for s in sites if ds.has_site(s))
+        parts.append(", ".join(names) if len(names) <= 3
+                     else f"{len(names)} selected sites")
+    return "; ".join(parts)
+
+
+def _scope_note(scenario: Scenario, result: PlanResult, in_scope: set[str],
+                regions: set[str] | None) -> str:
+    """Say so when the chosen regions' needs and the chosen sites' needs differ (rule R5
+    off): the summary counts by site, and a reader of one region should know."""
+    if regions is None:
+        return ""
+    ds = scenario.dataset
+    out_of = sum(1 for a in result.allocations
+                 if a.site_id is not None and a.need_id not in in_scope
+                 and ds.has_need(a.need_id) and ds.need(a.need_id).region in regions)
+    into = sum(1 for nid in in_scope if ds.has_need(nid)
+               and ds.need(nid).region not in regions)
+    parts = []
+    if out_of:
+        parts.append(f"{out_of} need{'s' if out_of != 1 else ''} of these regions "
+                     f"{'are' if out_of != 1 else 'is'} placed at sites outside them and "
+                     "counted with those sites")
+    if into:
+        parts.append(f"{into} need{'s' if into != 1 else ''} of other regions "
+                     f"{'are' if into != 1 else 'is'} placed here and counted")
+    return "; ".join(parts) + "." if parts else ""
 
 
 def _status_text(result: PlanResult) -> str:
@@ -505,9 +618,15 @@ def _partners(scenario: Scenario, site: Site, by_site: Mapping[str, list[Service
     return list(unique.values())
 
 
-def _locations_per_pdu(scenario: Scenario, kpis: Kpis) -> list[tuple[str, str, int, int]]:
-    """(region, PDU, distinct sites used, needs) for every PDU of the data, by region."""
-    needs: Counter[tuple[str, str]] = Counter((n.region, n.pdu) for n in scenario.dataset.needs)
+def _locations_per_pdu(scenario: Scenario, kpis: Kpis, in_scope: set[str] | None = None
+                       ) -> list[tuple[str, str, int, int]]:
+    """(region, PDU, distinct sites used, needs) for every PDU of the data (or with a need
+    in ``in_scope``), by region."""
+    ds = scenario.dataset
+    needs: Counter[tuple[str, str]] = Counter((n.region, n.pdu) for n in ds.needs)
+    if in_scope is not None:
+        pdus = {ds.need(nid).pdu for nid in in_scope}
+        needs = Counter({k: v for k, v in needs.items() if k[1] in pdus})
     return [(r, p, kpis.locations_per_pdu.get(p, 0), needs[(r, p)]) for r, p in sorted(needs)]
 
 

@@ -113,8 +113,8 @@ class ExportDialog(QDialog):
         self.orientation_box.addItems(["Portrait", "Landscape"])
 
         self.region_list = QListWidget()
-        self.region_list.setToolTip("Regions whose sites get a section in the PDF and whose "
-                                    "needs are listed in its appendix")
+        self.region_list.setToolTip("Regions the PDF covers: its summary figures, a section "
+                                    "per site used and the appendix of needs")
         for region in project.dataset.regions:
             item = QListWidgetItem(region)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -89,8 +89,10 @@ COVER_LEGEND_ROOM = 0.3
 class PdfOptions:
     """What to print and on what paper.
 
-    ``regions`` / ``site_ids`` limit the site sections, the appendix and the cover map (empty
-    means everything); the summary always covers the whole plan so its figures match the app.
+    ``regions`` / ``site_ids`` limit the whole report: the cover map, the summary (whose
+    figures then count only the chosen part, see
+    :func:`estates_planner.report.content.summary_plan`), the site sections and the appendix.
+    Empty means everything, and the summary's figures then equal the app's.
     """
 
     paper: str = "A4"
@@ -408,14 +410,33 @@ class _Table:
     bold_rows: frozenset[int] = frozenset()
     fills: dict[int, QColor] = field(default_factory=dict)  # row index -> swatch colour
     show_header: bool = True
+    # rows that are group headings (e.g. a region over its PDUs): ``[title, note]`` drawn
+    # across the table, kept with the row after them and repeated, "(continued)", at the top
+    # of a new page or column
+    group_rows: frozenset[int] = frozenset()
+
+
+def grouped_rows(groups: Sequence[tuple[str, Sequence[Sequence[str]]]],
+                 noun: tuple[str, str] = ("PDU", "PDUs")) -> tuple[list[list[str]],
+                                                                 frozenset[int]]:
+    """Rows for a :class:`_Table` with a heading row over each group: (rows, heading rows)."""
+    rows: list[list[str]] = []
+    heads = set()
+    for title, members in groups:
+        heads.add(len(rows))
+        rows.append([title, f"{len(members)} {noun[0] if len(members) == 1 else noun[1]}"])
+        rows.extend(list(m) for m in members)
+    return rows, frozenset(heads)
 
 
 def _flow_table(doc: _Doc, table: _Table, *, x: float | None = None,
                 width: float | None = None, title: str = "",
-                font: QFont | None = None, min_rows: int = 2) -> None:
+                font: QFont | None = None, min_rows: int = 2, balance: bool = False) -> None:
     """Draw ``table`` at the cursor, continuing on new pages with the header repeated.
 
     Without ``x`` the table follows the current column (and moves with it when it runs on).
+    With ``balance``, a table laid out in columns that fits in what is left of the page is
+    shared evenly between the columns instead of filling the first one.
     """
     fixed_x = x
     width = doc.frame_w if width is None else width
@@ -425,21 +446,41 @@ def _flow_table(doc: _Doc, table: _Table, *, x: float | None = None,
     col_w = _column_widths(doc, table, width, font, bold)
     header_h = _header_h(doc, table, col_w, bold)
     base_h = doc.fm(font).height() + 2 * pad
+    groups = table.group_rows
+    group_h = base_h + doc.mm(1.2)  # a little air above a group heading
     row_hs = []
-    for row in table.rows:
+    for k, row in enumerate(table.rows):
         h = base_h
+        if k in groups:
+            row_hs.append(group_h)
+            continue
         for i in table.wrap:
             if i < len(row) and row[i]:
-                h = max(h, doc.text_h(font, row[i], col_w[i] - 2 * pad) + 2 * pad)
+                inner = col_w[i] - 2 * pad - (_swatch_indent(doc, font) if i == 0
+                                              and k in table.fills else 0.0)
+                h = max(h, doc.text_h(font, row[i], inner) + 2 * pad)
         row_hs.append(h)
     title_h = doc.line_h(doc.f_h3) if title else 0.0
     first = min(len(row_hs), min_rows)
     doc.ensure(title_h + header_h + sum(row_hs[:first]))
+    bottom = doc.body.bottom()
+    breaks: frozenset[int] = frozenset()  # rows that start a new column
+    if balance and doc.col_n > 1 and doc.col == 0:
+        breaks = _group_breaks(row_hs, groups, doc.col_n, bottom - doc.y - header_h)
+        # else a column of an even share of the rows, plus the tallest row for rounding (and
+        # its group heading, which can be repeated at the top of the next column)
+        share = sum(row_hs) / doc.col_n + max(row_hs, default=0.0) + group_h
+        if not breaks and doc.y + header_h + share <= bottom:
+            bottom = doc.y + header_h + share
     i = 0
+    stripe = 0  # zebra stripes restart under each group heading
+    group: int | None = None  # the heading of the group being drawn
     continued = False
     while True:
         if continued:
             doc.new_page()
+            if doc.col == 0:  # a new page, not the next column: balancing is over
+                bottom = doc.body.bottom()
         x = doc.frame_x if fixed_x is None else fixed_x
         if title:
             doc.text(title + (" (continued)" if continued else ""), doc.f_h3,
@@ -452,14 +493,31 @@ def _flow_table(doc: _Doc, table: _Table, *, x: float | None = None,
         else:
             doc.add(lambda p, y=y0, x=x: _rule(p, x, y, x + width))
         doc.y += header_h
+        if continued and group is not None and i not in groups:
+            head = table.rows[group]
+            doc.add(lambda p, y=doc.y, t=f"{head[0]} (continued)", x=x: _draw_group_row(
+                p, doc, x, y, width, group_h, t, "", bold, pad))
+            doc.y += group_h
         drawn = 0
-        while i < len(table.rows) and (drawn == 0 or doc.y + row_hs[i] <= doc.body.bottom()):
-            fill = ZEBRA if i % 2 else None
-            f = bold if i in table.bold_rows else font
-            swatch = table.fills.get(i)
-            doc.add(lambda p, y=doc.y, h=row_hs[i], c=list(table.rows[i]), f=f, fl=fill,
-                    sw=swatch, x=x: _draw_row(p, x, y, col_w, h, c, f, pad, table.align_right,
-                                              fl, INK, table.wrap, sw, doc))
+        while i < len(table.rows):
+            # a group heading goes on only with the first row of its group below it
+            keep = row_hs[i + 1] if i in groups and i + 1 < len(table.rows) else 0.0
+            if drawn and (i in breaks or doc.y + row_hs[i] + keep > bottom):
+                break
+            if i in groups:
+                group, stripe = i, 0
+                head = table.rows[i]
+                doc.add(lambda p, y=doc.y, t=head[0], n=head[-1], x=x: _draw_group_row(
+                    p, doc, x, y, width, group_h, t, n, bold, pad))
+            else:
+                fill = ZEBRA if stripe % 2 else None
+                stripe += 1
+                f = bold if i in table.bold_rows else font
+                swatch = table.fills.get(i)
+                doc.add(lambda p, y=doc.y, h=row_hs[i], c=list(table.rows[i]), f=f, fl=fill,
+                        sw=swatch, x=x: _draw_row(p, x, y, col_w, h, c, f, pad,
+                                                  table.align_right, fl, INK, table.wrap, sw,
+                                                  doc))
             doc.y += row_hs[i]
             i += 1
             drawn += 1
@@ -469,6 +527,33 @@ def _flow_table(doc: _Doc, table: _Table, *, x: float | None = None,
             break
         continued = True
     doc.y += doc.mm(2.5)
+
+
+def _group_breaks(row_hs: Sequence[float], groups: frozenset[int], columns: int,
+                  room: float, slack: float = 1.35) -> frozenset[int]:
+    """Group headings to start the columns at, so that a short grouped table shares the
+    columns without splitting a group; empty when no such split fits in ``room`` with no
+    column over ``slack`` times an even share (then rows are shared out instead)."""
+    total = sum(row_hs)
+    if not groups or total <= 0:
+        return frozenset()
+    top: list[float] = []  # height above each row
+    run = 0.0
+    for h in row_hs:
+        top.append(run)
+        run += h
+    starts = sorted(g for g in groups if g > 0)
+    chosen: list[int] = []
+    for k in range(1, columns):
+        later = [g for g in starts if not chosen or g > chosen[-1]]
+        if not later:
+            break
+        chosen.append(min(later, key=lambda g: abs(top[g] - k * total / columns)))
+    edges = [0.0] + [top[g] for g in chosen] + [total]
+    tallest = max(b - a for a, b in zip(edges, edges[1:], strict=False))
+    if tallest > room or tallest > slack * total / columns:
+        return frozenset()
+    return frozenset(chosen)
 
 
 def _header_h(doc: _Doc, table: _Table, col_w: Sequence[float], bold: QFont) -> float:
@@ -490,7 +575,7 @@ def _column_widths(doc: _Doc, table: _Table, width: float, font: QFont,
         return cached
     pad = doc.mm(CELL_PAD_MM)
     fm = doc.fm(font)
-    sample = table.rows[:600]
+    sample = [r for k, r in enumerate(table.rows[:600]) if k not in table.group_rows]
     natural: list[float] = []
     minimum: list[float] = []
     for i, head in enumerate(table.header):
@@ -513,23 +598,45 @@ def _column_widths(doc: _Doc, table: _Table, width: float, font: QFont,
         extra = width - total
         widths = [n + extra * w / sum(weights) for n, w in zip(natural, weights, strict=True)]
     else:
-        # wrapping columns give up room first (they only get taller), then the others
+        # wrapping columns give up room first (they only get taller), the widest first so
+        # that no one column wraps to many lines while another stays wide; then the others,
+        # each in proportion to what it can give
         widths = list(natural)
         need = total - width
-        for group in ([i for i in range(len(widths)) if i in table.wrap],
-                      [i for i in range(len(widths)) if i not in table.wrap]):
-            slack = {i: widths[i] - minimum[i] for i in group}
-            room = sum(slack.values())
-            if room <= 0 or need <= 0:
-                continue
+        wrapping = [i for i in range(len(widths)) if i in table.wrap]
+        others = [i for i in range(len(widths)) if i not in table.wrap]
+        room = sum(widths[i] - minimum[i] for i in wrapping)
+        if wrapping and room > 0:
             take = min(need, room)
-            for i in group:
+            budget = sum(widths[i] for i in wrapping) - take
+            level = _fill_level([natural[i] for i in wrapping], [minimum[i] for i in wrapping],
+                                budget)
+            for i in wrapping:
+                widths[i] = min(natural[i], max(level, minimum[i]))
+            need -= take
+        slack = {i: widths[i] - minimum[i] for i in others}
+        room = sum(slack.values())
+        if room > 0 and need > 0:
+            take = min(need, room)
+            for i in others:
                 widths[i] -= slack[i] * take / room
             need -= take
         if need > 1e-6:
             widths = [m * width / sum(minimum) for m in minimum]
     doc.widths_cache[key] = widths
     return widths
+
+
+def _fill_level(natural: Sequence[float], minimum: Sequence[float], budget: float) -> float:
+    """The width cap L with sum(min(natural, max(L, minimum))) == budget (water-filling)."""
+    lo, hi = 0.0, max(natural, default=0.0)
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        if sum(min(n, max(mid, m)) for n, m in zip(natural, minimum, strict=True)) > budget:
+            hi = mid
+        else:
+            lo = mid
+    return lo
 
 
 _LEFT_TOP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -567,6 +674,26 @@ def _draw_row(p: QPainter, x: float, y: float, col_w: Sequence[float], h: float,
                 width = fm.horizontalAdvance(text)
             left = inner.right() - width if i in right else inner.left()
             p.drawText(QPointF(left, inner.top() + fm.ascent()), text)
+
+
+def _draw_group_row(p: QPainter, doc: _Doc, x: float, y: float, width: float, h: float,
+                    title: str, note: str, font: QFont, pad: float) -> None:
+    """A group heading across a table: the title in bold accent, a note (a count) muted on
+    the right, and a rule in the accent colour underneath."""
+    fm = doc.fm(font)
+    base = y + h - pad - fm.descent()
+    note_w = doc.advance(doc.f_small, note) if note else 0.0
+    room = width - 2 * pad - (note_w + doc.mm(3) if note else 0.0)
+    if doc.advance(font, title) > room:
+        title = fm.elidedText(title, Qt.TextElideMode.ElideRight, room)
+    p.setFont(font)
+    p.setPen(ACCENT)
+    p.drawText(QPointF(x + pad, base), title)
+    if note:
+        p.setFont(doc.f_small)
+        p.setPen(MUTED)
+        p.drawText(QPointF(x + width - pad - note_w, base), note)
+    _rule(p, x, y + h, x + width, ACCENT)
 
 
 def _rule(p: QPainter, x0: float, y: float, x1: float, color: QColor = RULE) -> None:
@@ -748,10 +875,15 @@ def _layout_cover(doc: _Doc, maps: ReportMaps) -> None:
 def _layout_summary(doc: _Doc) -> None:
     c = doc.content
     doc.new_page()
-    doc.heading("Summary", doc.f_h1)
-    doc.text(f"{c.status_text}. The summary covers the whole plan; site sections and the "
-             f"appendix cover: {c.scope_text.lower()}.", doc.f_body, color=MUTED,
-             gap_after_mm=3)
+    _summary_title(doc, f"for: {c.summary_for}")
+    if c.whole_plan:
+        about = f"{c.status_text}."
+    else:
+        status = c.status_text.replace("Plan status:", "Whole plan:", 1)
+        about = ("Counts only this report's sites and its regions' unplaced needs, so the "
+                 f"figures add up to the pages that follow. {c.summary_note} {status}."
+                 ).replace("  ", " ")
+    doc.text(about, doc.f_small, color=MUTED, gap_after_mm=3)
     money_rows = [[k.label, k.text] for k in c.kpis if k.group.startswith("Objective")]
     other_rows = [[k.label, k.text] for k in c.kpis if not k.group.startswith("Objective")]
     total_idx = next((i for i, r in enumerate(money_rows) if r[0].startswith("Total")), -1)
@@ -804,34 +936,69 @@ def _layout_summary(doc: _Doc) -> None:
     _layout_service_users(doc)
 
 
+def _summary_title(doc: _Doc, scope: str) -> None:
+    """"Summary" with what it covers beside it ("for: London, Wales") on the same baseline
+    when that fits, so a limited summary costs the page no extra line."""
+    room = doc.body.width() - doc.advance(doc.f_h1, "Summary") - doc.mm(3)
+    if doc.advance(doc.f_h2, scope) > room:
+        doc.heading("Summary", doc.f_h1)
+        doc.text("Summary " + scope, doc.f_h2, gap_after_mm=1)
+        return
+    h = doc.line_h(doc.f_h1)
+    base = doc.y + doc.fm(doc.f_h1).ascent()
+    left = doc.body.left()
+    x = left + doc.advance(doc.f_h1, "Summary") + doc.mm(3)
+
+    def draw(p: QPainter) -> None:
+        p.setFont(doc.f_h1)
+        p.setPen(ACCENT)
+        p.drawText(QPointF(left, base), "Summary")
+        p.setFont(doc.f_h2)
+        p.setPen(INK)
+        p.drawText(QPointF(x, base), scope)
+    doc.add(draw)
+    doc.y += h + doc.mm(1)
+
+
 def _layout_service_users(doc: _Doc) -> None:
-    """Per PDU: the separate places its people attend and the mean journey to them."""
+    """Per PDU, under its region: the separate places its people attend and the mean
+    journey to them. One heading row per region instead of a region column keeps the table
+    to about a page for England and Wales."""
     c = doc.content
+    # a long table starts where each column gets a fair run of rows, not a few at the foot
+    # of the summary page; the heading and its note go with it
+    rows = len(c.service_users or c.locations_per_pdu) + len(c.service_user_groups)
+    columns = 3 if doc.body.width() > doc.mm(250) else 2
+    row_h = doc.fm(doc.f_small).height() + 2 * doc.mm(CELL_PAD_MM)
+    doc.ensure(doc.line_h(doc.f_h2) + doc.mm(12) + row_h * (1 + min(-(-rows // columns), 8)))
     doc.heading("Service users: separate locations and journeys per PDU", doc.f_h2)
     if not c.service_users:
         doc.text("Distinct sites used by the needs of each probation delivery unit (PDU); each "
                  "counts towards the separate-locations term.", doc.f_small, color=MUTED)
-        _grid_table(doc, ["Region", "PDU", "Sites", "Needs"],
-                    [[r, p, str(s), str(n)] for r, p, s, n in c.locations_per_pdu],
-                    [2.2, 2, 0.8, 0.8], frozenset({2, 3}))
+        by_region: dict[str, list[list[str]]] = {}
+        for r, p, s, n in c.locations_per_pdu:
+            by_region.setdefault(r, []).append([p, str(s), str(n)])
+        _grid_table(doc, ["PDU", "Sites", "Needs"], list(by_region.items()), [3, 0.8, 0.8])
         return
     minutes = c.has_journey_minutes
     doc.text("Locations: distinct sites the people of each probation delivery unit (PDU) "
              "attend for the services they need (each counts towards the separate-locations "
              "term). Journey: the mean from the PDU's service-user point to those sites, "
              f"measured along: {c.service_user_travel}.", doc.f_small, color=MUTED)
-    header = ["PDU", "Region", "Locations", "Mean km"] + (["Mean min"] if minutes else [])
-    rows = []
-    for line in c.service_users:
-        km = "–" if line.mean_km is None else f"{line.mean_km:.1f}"
-        if line.unreachable:
-            km += f" ({line.unreachable} no road)"
-        row = [line.pdu, line.region, str(line.locations), km]
-        if minutes:
-            row.append("–" if line.mean_minutes is None else f"{line.mean_minutes:.0f}")
-        rows.append(row)
-    _grid_table(doc, header, rows, [2.2, 1.6, 0.8, 0.8] + ([0.8] if minutes else []),
-                frozenset(range(2, len(header))))
+    header = ["PDU", "Locations", "Mean km"] + (["Mean min"] if minutes else [])
+    groups = []
+    for region, lines in c.service_user_groups:
+        rows = []
+        for line in lines:
+            km = "–" if line.mean_km is None else f"{line.mean_km:.1f}"
+            if line.unreachable:
+                km += f" ({line.unreachable} no road)"
+            row = [line.pdu, str(line.locations), km]
+            if minutes:
+                row.append("–" if line.mean_minutes is None else f"{line.mean_minutes:.0f}")
+            rows.append(row)
+        groups.append((region, rows))
+    _grid_table(doc, header, groups, [3] + [0.8] * (len(header) - 1))
 
 
 def _short_kind(header: str) -> str:
@@ -845,20 +1012,30 @@ def _table_height(doc: _Doc, table: _Table, width: float, title: bool) -> float:
     base = doc.fm(doc.f_small).height() + 2 * pad
     header_h = _header_h(doc, table, col_w, doc.f_small_bold)
     h = header_h + (doc.line_h(doc.f_h3) + doc.mm(0.8) if title else 0) + doc.mm(2.5)
-    for row in table.rows:
+    for k, row in enumerate(table.rows):
         rh = base
         for i in table.wrap:
-            rh = max(rh, doc.text_h(doc.f_small, row[i], col_w[i] - 2 * pad) + 2 * pad)
+            inner = col_w[i] - 2 * pad - (_swatch_indent(doc, doc.f_small) if i == 0
+                                          and k in table.fills else 0.0)
+            rh = max(rh, doc.text_h(doc.f_small, row[i], inner) + 2 * pad)
         h += rh
     return h
 
 
-def _grid_table(doc: _Doc, header: list[str], rows: list[list[str]], widths: list[float],
-                right: frozenset[int]) -> None:
-    """A long, narrow table set in side-by-side columns to save paper."""
+def _swatch_indent(doc: _Doc, font: QFont) -> float:
+    """How far a colour swatch pushes the first cell's text in (see :func:`_draw_row`)."""
+    return doc.fm(font).height() * 0.6 * 1.6
+
+
+def _grid_table(doc: _Doc, header: list[str],
+                groups: Sequence[tuple[str, Sequence[Sequence[str]]]],
+                widths: list[float]) -> None:
+    """A long, narrow table of named groups (PDUs by region) set in side-by-side columns to
+    save paper; the first column wraps, the others are figures."""
+    rows, heads = grouped_rows(groups)
     doc.begin_columns(3 if doc.body.width() > doc.mm(250) else 2, 6)
-    _flow_table(doc, _Table(header, rows, widths, align_right=right, wrap=frozenset({0, 1})),
-                min_rows=4)
+    _flow_table(doc, _Table(header, rows, widths, align_right=frozenset(range(1, len(header))),
+                            wrap=frozenset({0}), group_rows=heads), min_rows=4, balance=True)
     doc.end_columns()
 
 
@@ -1117,7 +1294,8 @@ def _layout_appendix(doc: _Doc) -> None:
     c = doc.content
     doc.new_page()
     doc.heading("Appendix: allocation of every need", doc.f_h1, keep_with_mm=0)
-    doc.text(f"{len(c.appendix)} needs ({c.scope_text.lower()}). Travel is from the need's "
+    scope = c.scope_text[:1].lower() + c.scope_text[1:]  # "regions: London", not "london"
+    doc.text(f"{len(c.appendix)} needs ({scope}). Travel is from the need's "
              "service-user point to its site.", doc.f_small, color=MUTED, gap_after_mm=2)
     widths = [0.8, 2.0, 1.5, 1.4, 2.6, 0.9, 0.6, 0.6, 0.6, 0.8, 2.3]
     right = frozenset({6, 7, 8, 9})

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from estates_planner.errors import ExportError
-from estates_planner.report.content import build_report_content, money, parse_weekdays
+from estates_planner.optimise.result import TERM_NAMES
+from estates_planner.report.content import (
+    build_report_content,
+    money,
+    parse_weekdays,
+    summary_plan,
+)
 from estates_planner.report.kpis import compute_kpis, format_value
 
 
@@ -121,6 +127,109 @@ def test_region_filter_limits_sections_and_appendix():
     assert c.appendix[1][4] == "— unplaced —"
     with pytest.raises(ExportError, match="unknown region.*Narnia"):
         build_report_content(sc, pb.plan(sc), regions=["Narnia"])
+
+
+def test_whole_plan_summary_is_the_apps(content):
+    assert content.whole_plan and content.summary_for == "the whole plan (all regions)"
+    lines = {k.label: k.text for k in content.kpis}
+    assert lines["Total annual cost (objective)"] == "£1,041,836"
+    assert lines["Needs placed"] == "5" and lines["Needs unplaced"] == "1"
+
+
+def test_one_region_summary_worked_out_by_hand():
+    """Yorkshire alone: N1, N2 at Leeds office (S1), N4 at Hope House (S2), N3 at Wakefield
+    (S3); the unplaced N6 is Greater Manchester's, so not counted."""
+    sc = pb.scenario()
+    c = build_report_content(sc, pb.plan(sc), regions=[pb.YORKS])
+    assert not c.whole_plan and c.summary_for == pb.YORKS and c.summary_note == ""
+    lines = {k.label: k.text for k in c.kpis}
+    # desk: N1 2x3/5x£3,000 = £3,600; N2 3x5/5x£3,000 = £9,000; N3 1x2/5x£2,500 = £1,000;
+    # N4 2x4/5x£2,000 = £3,200; together £16,800
+    assert lines["Desk cost"] == "£16,800"
+    assert lines["Fit-out (amortised)"] == "£2,000"  # Wakefield's £8,000 over 4 years
+    # travel £2 per person-km: N1 100 x 0.5 km = £100, N3 50 x 1 km = £100, N2 and N4 0 km
+    assert lines["Travel"] == "£200"
+    # (Leeds, S1), (Leeds, S2), (Wakefield, S3): 3 x £5,000
+    assert lines["Separate locations"] == "£15,000"
+    assert lines["Unplaced needs"] == "£0"
+    assert lines["Total annual cost (objective)"] == "£34,000"
+    assert lines["Needs placed"] == "4" and lines["Needs unplaced"] == "0"
+    assert lines["Sites used"] == "3"
+    # desk-days 21 (S1) + 8 (S2) + 2 (S3) = 31 of 50 + 20 + 30 = 100
+    assert lines["Desk-days placed a week"] == "31"
+    assert lines["Desk utilisation of sites used"] == "31.0%"
+    assert lines["Separate locations per PDU (mean)"] == "1.5"  # Leeds 2, Wakefield 1
+    assert lines["Separate locations per PDU (most)"] == "2"
+    assert c.authority_share == (2, 2)  # N1, N2 at the Leeds office
+    assert c.wellbeing_paired == (0, 1)
+    assert c.placed_by_lot_kind[-1] == ["Total", "2", "1", "1", "4"]
+    assert c.unplaced == []
+    assert [(r, p, s, n) for r, p, s, n in c.locations_per_pdu] == [
+        (pb.YORKS, "Leeds", 2, 3), (pb.YORKS, "Wakefield", 1, 1)]
+    assert [line.pdu for line in c.service_users] == ["Leeds", "Wakefield"]
+    # the figures add up to the site sections and the appendix of the same report
+    assert sum(s.desk_days_used for s in c.sections) == 31
+    assert len(c.sections) == 3 and len(c.appendix) == 4
+
+
+def test_the_other_region_carries_the_unplaced_need():
+    sc = pb.scenario()
+    c = build_report_content(sc, pb.plan(sc), regions=[pb.GM])
+    lines = {k.label: k.text for k in c.kpis}
+    # N5 at Manchester office: desk 2x2/5x£3,500 = £2,800, travel 60 x 0.3 km x £2 = £36,
+    # one location £5,000; N6 unplaced £1,000,000
+    assert lines["Total annual cost (objective)"] == "£1,007,836"
+    assert lines["Needs unplaced"] == "1"
+    assert [u[0] for u in c.unplaced] == ["N6"]
+
+
+@pytest.mark.parametrize("priced_by", ["by hand", "optimiser, with moves"])
+def test_region_summaries_add_up_to_the_whole_plan(priced_by):
+    from estates_planner.optimise.evaluate import evaluate_plan
+
+    sc = pb.scenario()
+    result = pb.plan(sc)
+    if priced_by != "by hand":  # the optimiser's own pricing, with a baseline to move from
+        sc = sc.replace(baseline={"N1": "S2", "N5": "S4"})
+        result = evaluate_plan(sc, pb.PLAN)
+        assert result.terms["moves"] == 2000.0  # N1 moved from Hope House
+    parts = [summary_plan(sc, result, lambda s, r=r: s.region == r,
+                          lambda n, r=r: n.region == r) for r in sc.dataset.regions]
+    for name in TERM_NAMES:
+        assert sum(p.terms[name] for p in parts) == pytest.approx(result.terms[name]), name
+    assert sum(p.objective for p in parts) == pytest.approx(result.objective)
+    assert sorted(a.need_id for p in parts for a in p.allocations) == [
+        f"N{i}" for i in range(1, 7)]
+
+
+def test_site_choice_counts_only_those_sites():
+    sc = pb.scenario()
+    c = build_report_content(sc, pb.plan(sc), site_ids=["S1"])
+    lines = {k.label: k.text for k in c.kpis}
+    # N1 £3,600 + N2 £9,000 desk, N1's £100 travel, one location £5,000; no unplaced need
+    # belongs to a site
+    assert lines["Total annual cost (objective)"] == "£17,700"
+    assert c.summary_for == "Leeds Probation Office"
+    assert [row[0] for row in c.appendix] == ["N1", "N2"]
+
+
+def test_needs_placed_across_a_region_border_count_with_their_site():
+    from dataclasses import replace
+
+    from estates_planner.optimise.evaluate import evaluate_plan
+
+    base = pb.scenario()
+    sc = base.replace(settings=replace(base.settings, same_region=False))
+    plan = dict(pb.PLAN, N6="S3")  # Calm Minds (Greater Manchester) at Wakefield (Yorkshire)
+    result = evaluate_plan(sc, plan)
+    gm = build_report_content(sc, result, regions=[pb.GM])
+    yorks = build_report_content(sc, result, regions=[pb.YORKS])
+    assert gm.summary_note == ("1 need of these regions is placed at sites outside them and "
+                               "counted with those sites.")
+    assert yorks.summary_note == "1 need of other regions is placed here and counted."
+    assert [row[0] for row in gm.appendix] == ["N5"]
+    assert "N6" in [row[0] for row in yorks.appendix]
+    assert {k.label: k.text for k in yorks.kpis}["Needs placed"] == "5"
 
 
 def test_money():

@@ -32,8 +32,10 @@ pb = _load_builders()
 DAY = date(2026, 11, 25)
 
 
-def _text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
-    args = ["pdftotext"]
+def _text(pdf: Path, first: int | None = None, last: int | None = None,
+          raw: bool = False) -> str:
+    """The PDF's text; ``raw`` keeps the order it was drawn in (row by row of a table)."""
+    args = ["pdftotext"] + (["-raw"] if raw else [])
     if first:
         args += ["-f", str(first)]
     if last:
@@ -191,6 +193,71 @@ def test_appendix_header_repeats_on_every_page(qapp, tmp_path):
     assert "X149" in _text(path, appendix_pages[-1], appendix_pages[-1])
 
 
+def test_region_pdf_summary_counts_only_that_region(qapp, tmp_path):
+    """The summary of a Yorkshire-only report: its figures, worked out by hand in
+    tests/report/test_content.py, add up to the site sections and appendix after it."""
+    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+
+    path = tmp_path / "yorks.pdf"
+    pages = write_site_plan_pdf(pb.project(), "Baseline", path,
+                                PdfOptions(regions=(pb.YORKS,), created=DAY))
+    summary = _text(path, 2, 2)
+    assert "Summary for: Yorkshire and the Humber" in summary
+    assert "Counts only this report's sites and its regions' unplaced needs" in summary
+    for figure in ("£16,800", "£2,000", "£200", "£15,000", "£34,000", "31.0%"):
+        assert figure in summary, figure
+    assert "£1,041,836" not in summary  # the whole plan's total
+    rest = _text(path, 3, pages)
+    used = [int(u) for u in re.findall(r"Desk-days a week: (\d+) of \d+ used", rest)]
+    assert len(used) == 3 and sum(used) == 31  # the summary's "Desk-days placed a week"
+    assert "4 needs (regions: Yorkshire and the Humber)" in rest  # 4 placed + 0 unplaced
+
+
+def test_service_users_grouped_under_region_headings(written):
+    _project, path, _n, _ = written
+    text = _text(path, 2, 3, raw=True)
+    table = text[text.index("Service users:"):].splitlines()[3:]
+    # no region column: a heading row per region with its PDU count, then its PDUs (the
+    # short table shares two columns without splitting a region)
+    assert table[:7] == ["PDU Locations Mean km", "Greater Manchester 1 PDU",
+                         "Manchester 1 0.1", "PDU Locations Mean km",
+                         "Yorkshire and the Humber 2 PDUs", "Leeds 2 0.2", "Wakefield 1 1.0"]
+
+
+def test_long_grouped_table_repeats_header_and_region(qapp, tmp_path):
+    """150 PDUs in two regions run over several columns and pages: every column opens with
+    the header, a region carried over says "(continued)", and every PDU is printed once."""
+    from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed
+    from estates_planner.project import Project
+    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+
+    base = pb.project()
+    sc = base.scenarios[0]
+    needs = [ServiceNeed(f"X{i:03d}", "Provider", Lot.ETE, pb.YORKS if i < 120 else pb.GM,
+                         f"Unit {i:03d}", 1, 1, 1, 10, 430000 + i, 433000) for i in range(150)]
+    ds = Dataset(sc.dataset.sites, tuple(needs))
+    result = replace(pb.plan(pb.scenario()), scenario_name="Many", allocations=tuple(
+        pb.Allocation(n.need_id, None, unplaced_reason="no room") for n in needs),
+        site_usage={})
+    project = Project(dataset=ds, scenarios=[Scenario("Many", ds)], results={"Many": result},
+                      layers=base.layers, metadata={"title": "Many"})
+    path = tmp_path / "many.pdf"
+    pages = write_site_plan_pdf(project, "Many", path, PdfOptions(
+        created=DAY, include_sections=False, include_appendix=False))
+    texts = [_text(path, p, p) for p in range(1, pages + 1)]
+    first = next(i for i, t in enumerate(texts) if "Service users:" in t)
+    table_pages = texts[first:]
+    assert len(table_pages) >= 2
+    for t in table_pages[1:]:
+        assert t.count("Locations") == 2 and t.count("Mean km") == 2  # one per column
+        assert f"{pb.GM}" in t or f"{pb.YORKS} (continued)" in t
+    joined = "\n".join(table_pages)
+    assert joined.count(f"{pb.YORKS} (continued)") >= 2  # in column 2 and on the next page
+    assert joined.count("120 PDUs") == 1 and joined.count("30 PDUs") == 1
+    for i in range(150):
+        assert joined.count(f"Unit {i:03d}") == 1, i
+
+
 def test_cancel_leaves_no_file(qapp, tmp_path):
     from estates_planner.ui.pdf_report import write_site_plan_pdf
 
@@ -260,3 +327,46 @@ def test_national_sample_plan(qapp, tmp_path, sample_dir):
     summary = "\n".join(texts[1:order[0]])
     for row in kpi_rows(compute_kpis(sc, result)):
         assert format_value(row.value, row.unit) in summary, row
+    # the service users' table: a heading row per region over its PDUs, in under two pages
+    raw = _text(path, 2, order[0], raw=True)
+    table = raw[raw.index("Service users:"):]
+    for region in ds.regions:
+        pdus = {n.pdu for n in ds.needs if n.region == region}
+        assert f"\n{region} {len(pdus)} PDU{'s' if len(pdus) != 1 else ''}\n" in table
+    assert table.count("\f") <= 2
+
+
+def test_a_row_with_a_colour_swatch_is_tall_enough_for_its_wrapped_name(qapp, tmp_path):
+    """The lot swatch pushes the provider's name in: a name that just fits without it wraps
+    with it, and its row must be a line taller (else the second line runs into the next row)."""
+    from PySide6.QtGui import QColor, QPainter, QPdfWriter
+
+    from estates_planner.ui import pdf_report as pr
+
+    writer = QPdfWriter(str(tmp_path / "t.pdf"))
+    writer.setResolution(pr.RESOLUTION_DPI)
+    painter = QPainter(writer)
+    try:
+        doc = pr._Doc(painter, pr.PdfOptions(), _content())
+        name = "Futures Employment Trust"
+        pad = doc.mm(pr.CELL_PAD_MM)
+        width = doc.advance(doc.f_small, name) + 2 * pad + pr._swatch_indent(doc, doc.f_small) / 2
+
+        def height(fills):
+            start = doc.y
+            pr._flow_table(doc, pr._Table(["Provider"], [[name]], [1], wrap=frozenset({0}),
+                                          fills=fills), width=width)
+            return doc.y - start
+
+        plain = height({})
+        swatched = height({0: QColor("#1f77b4")})
+    finally:
+        painter.end()
+    assert swatched - plain == pytest.approx(doc.fm(doc.f_small).height(), rel=0.3)
+
+
+def _content():
+    from estates_planner.report.content import build_report_content
+
+    sc = pb.scenario()
+    return build_report_content(sc, pb.plan(sc), created=DAY)
