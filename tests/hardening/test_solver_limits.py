@@ -194,3 +194,29 @@ def test_scenario_too_big_for_memory_stops_with_a_clear_message(huge, monkeypatc
     # with enough memory free the same scenario is planned as usual (guard off here)
     monkeypatch.setattr(solver, "_available_memory_bytes", lambda: 10**15)
     assert solver._memory_shortfall(huge) == ""
+
+
+@pytest.mark.slow
+def test_huge_scenario_with_regions_is_planned_within_its_limit():
+    """20,000 needs x 1,000 sites in 12 regions: planned region by region (each region's
+    tables are a twelfth of the whole), so a usable plan with needs placed comes back within
+    the limit instead of a refusal."""
+    sc = generate_national_instance(1_000, 20_000, seed=3)
+    limit = 8.0
+    start = time.perf_counter()
+    result = solve_scenario(sc, time_limit_s=limit)
+    elapsed = time.perf_counter() - start
+    assert elapsed < limit + 1.0, elapsed  # a busy CI machine may add a little
+    assert_usable(sc, result)
+    assert "region by region (12 regions" in result.messages[0]
+    placed = [a for a in result.allocations if a.site_id is not None]
+    assert len(placed) > 1_000
+    # the capacity used adds up to what the placed needs ask for, site by site
+    by_site: dict[str, int] = {}
+    for a in placed:
+        nd = sc.dataset.need(a.need_id)
+        by_site[a.site_id] = by_site.get(a.site_id, 0) + nd.desks * nd.days_per_week
+    for site_id, used in by_site.items():
+        usage = result.site_usage[site_id]
+        assert usage.desk_days_used == used <= usage.desk_days_available
+    assert wait_for_abandoned(60)
