@@ -479,8 +479,16 @@ def _flow_table(doc: _Doc, table: _Table, *, x: float | None = None,
     while True:
         if continued:
             doc.new_page()
-            if doc.col == 0:  # a new page, not the next column: balancing is over
+            if doc.col == 0:  # a new page, not the next column
                 bottom = doc.body.bottom()
+                if balance and doc.col_n > 1:
+                    # the rows left share this page's columns evenly when they fit on it,
+                    # rather than filling the first column and leaving the others empty
+                    rest = row_hs[i:]
+                    share = sum(rest) / doc.col_n + max(rest, default=0.0) + group_h
+                    top = doc.y + title_h + header_h
+                    if top + share <= bottom:
+                        bottom = top + share
         x = doc.frame_x if fixed_x is None else fixed_x
         if title:
             doc.text(title + (" (continued)" if continued else ""), doc.f_h3,

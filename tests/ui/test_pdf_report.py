@@ -258,6 +258,44 @@ def test_long_grouped_table_repeats_header_and_region(qapp, tmp_path):
         assert joined.count(f"Unit {i:03d}") == 1, i
 
 
+def _unit_columns(pdf: Path, page: int) -> tuple[int, int]:
+    """How many "Unit nnn" rows sit in the left and in the right half of a page."""
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf),
+                           "-"], check=True, capture_output=True, text=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', html).group(1))
+    xs = [float(m.group(1)) for m in re.finditer(r'<word xMin="([\d.]+)"[^>]*>Unit</word>',
+                                                  html)]
+    return sum(x < width / 2 for x in xs), sum(x >= width / 2 for x in xs)
+
+
+def test_last_page_of_a_long_table_shares_its_columns(qapp, tmp_path):
+    """A table that runs onto a last, part-filled page fills both of its columns evenly
+    there rather than the first column only."""
+    from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed
+    from estates_planner.project import Project
+    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+
+    base = pb.project()
+    sc = base.scenarios[0]
+    needs = [ServiceNeed(f"X{i:03d}", "Provider", Lot.ETE, pb.YORKS, f"Unit {i:03d}", 1, 1,
+                         1, 10, 430000 + i, 433000) for i in range(200)]
+    ds = Dataset(sc.dataset.sites, tuple(needs))
+    result = replace(pb.plan(pb.scenario()), scenario_name="Many", allocations=tuple(
+        pb.Allocation(n.need_id, None, unplaced_reason="no room") for n in needs),
+        site_usage={})
+    project = Project(dataset=ds, scenarios=[Scenario("Many", ds)], results={"Many": result},
+                      layers=base.layers, metadata={"title": "Many"})
+    path = tmp_path / "many.pdf"
+    pages = write_site_plan_pdf(project, "Many", path, PdfOptions(
+        created=DAY, include_sections=False, include_appendix=False))
+    counts = [_unit_columns(path, p) for p in range(1, pages + 1)]
+    assert sum(a + b for a, b in counts) == 200
+    left, right = counts[-1]
+    full = max(a for a, _ in counts)
+    assert 0 < left + right < 2 * full, counts  # the last page is part-filled
+    assert abs(left - right) <= 2, counts
+
+
 def test_cancel_leaves_no_file(qapp, tmp_path):
     from estates_planner.ui.pdf_report import write_site_plan_pdf
 
