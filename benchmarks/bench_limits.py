@@ -145,14 +145,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"solve with a {args.time_limit:g} s limit: {total:.1f} s, status {result.status}, "
           f"{placed:,} placed, {unplaced:,} unplaced; usable: {ok}; "
           f"within limit + {args.margin:g} s: {total <= args.time_limit + args.margin}")
-    order = [s for s in ("checking", "building", "solving", "done") if s in stages]
-    marks = [("model built (before 'checking')" if stages else "stopped before building",
-              stages.get("checking", total))]
-    for a, b in zip(order, [*order[1:], None], strict=False):
-        end = stages[b] if b else total
-        marks.append((a, end - stages[a]))
-    for name, secs in marks:
-        print(f"  {name:<34} {secs:7.2f} s")
+    if any("region by region" in m for m in result.messages):
+        # the stages repeat region after region: say when each was first reported
+        for name in ("checking", "building", "solving", "done"):
+            when = f"{stages[name]:7.2f} s" if name in stages else "    never"
+            print(f"  first {name!r:<28} {when}")
+    else:
+        order = [s for s in ("checking", "building", "solving", "done") if s in stages]
+        marks = [("model built (before 'checking')" if stages else "stopped before building",
+                  stages.get("checking", total))]
+        for a, b in zip(order, [*order[1:], None], strict=False):
+            end = stages[b] if b else total
+            marks.append((a, end - stages[a]))
+        for name, secs in marks:
+            print(f"  {name:<34} {secs:7.2f} s")
     for message in result.messages:
         print(f"  message: {message}")
     print(f"peak memory after the solve: {peak_rss_mb():,.0f} MB")

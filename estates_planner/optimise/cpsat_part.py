@@ -295,6 +295,7 @@ class PartModel:
 
 
 _MOST_PLACEABLE_S = 0.15  # at most, to count the most needs of a group that fit
+_PACK_MAX_PAIRS = 60_000  # need/site pairs from which the count-only model is not built
 
 
 def conflict_cliques(sizes: list[int], cap: int) -> list[list[int]]:
@@ -336,6 +337,10 @@ def pack_most(arrays: ScenarioArrays, group: list[int], candidates: list[np.ndar
     that a cost-driven search leaves out, and keeps it only if the whole plan costs less.
     """
     ceiling = smallest_first_count(arrays, group, candidates, desk_cap, room_cap)
+    if sum(len(candidates[i]) for i in group) > _PACK_MAX_PAIRS:
+        # a model this size is not even built in the fraction of a second it may take (a
+        # region of 8,000 needs short of room took 50 s just to build it)
+        return ceiling, None
     m = cp_model.CpModel()
     by_site: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
     rows: dict[int, list[tuple[int, cp_model.IntVar]]] = {}

@@ -16,11 +16,12 @@ regions, a PDU whose needs lie in several regions) is never split.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Mapping
 
-from estates_planner.model import Dataset, Scenario
+from estates_planner.model import Allocation, Dataset, Scenario, ServiceNeed, Site
 from estates_planner.optimise.progress import Cancel, ProgressCallback, ProgressEvent
 from estates_planner.optimise.result import TERM_NAMES, PlanResult, SiteUsage
 
@@ -49,11 +50,16 @@ def should_plan_by_region(scenario: Scenario) -> bool:
     return pairs >= SPLIT_PAIRS and can_plan_by_region(scenario)
 
 
-def region_scenario(scenario: Scenario, region: str) -> Scenario:
-    """The part of ``scenario`` in one region: its sites, needs and the edits that touch them."""
+def region_scenario(scenario: Scenario, region: str, *,
+                    sites: tuple[Site, ...] | None = None,
+                    needs: tuple[ServiceNeed, ...] | None = None) -> Scenario:
+    """The part of ``scenario`` in one region: its sites, needs and the edits that touch them
+    (``sites`` and ``needs``, when given, are the region's, already picked out)."""
     ds = scenario.dataset
-    sites = tuple(s for s in ds.sites if s.region == region)
-    needs = tuple(n for n in ds.needs if n.region == region)
+    if sites is None:
+        sites = tuple(s for s in ds.sites if s.region == region)
+    if needs is None:
+        needs = tuple(n for n in ds.needs if n.region == region)
     site_ids = {s.site_id for s in sites}
     need_ids = {n.need_id for n in needs}
     baseline = None if scenario.baseline is None else \
@@ -81,34 +87,50 @@ def solve_by_region(scenario: Scenario, limit: float, *,
     the time left holds one; a region reached with no time left, or after cancel, is
     returned unplaced with the reason. Either makes the status "cancelled".
     """
-    from estates_planner.optimise.solver import solve_scenario, unfinished_result
+    from estates_planner.optimise.solver import solve_scenario
 
     start = time.perf_counter()
-    by_region: dict[str, int] = defaultdict(int)
+    needs_of: dict[str, list[ServiceNeed]] = defaultdict(list)
+    sites_of: dict[str, list[Site]] = defaultdict(list)
     for n in scenario.dataset.needs:
-        by_region[n.region] += 1
+        needs_of[n.region].append(n)
+    for site in scenario.dataset.sites:
+        sites_of[site.region].append(site)
+    by_region = {r: len(ns) for r, ns in needs_of.items()}
+    # made now, so that a cancel returns at once (100,000 of them take half a second)
+    on_cancel: dict[str, tuple[Allocation, ...]] = {}
+    if cancel is not None:
+        from estates_planner.optimise.solver import _unplaced_reason
+
+        reason = _unplaced_reason("cancelled", limit)
+        on_cancel = {r: tuple(Allocation(n.need_id, None, unplaced_reason=reason)
+                              for n in ns) for r, ns in needs_of.items()}
     order = sorted(by_region, key=lambda r: (-by_region[r], r))
     needs_left = sum(by_region.values())
     done_objective = 0.0
     done_bound = 0.0
     results: list[tuple[str, PlanResult]] = []
     for k, region in enumerate(order):
-        sub = region_scenario(scenario, region)
+        stopped = cancel is not None and cancel.is_set()
+        if stopped:  # quickly: every region left is unplaced, with the reason
+            results.append((region, _not_planned(scenario, needs_of[region], "cancelled",
+                                                 limit, on_cancel.get(region))))
+            continue
+        sub = region_scenario(scenario, region, sites=tuple(sites_of[region]),
+                              needs=tuple(needs_of[region]))
         elapsed = time.perf_counter() - start
         # the watch of each sub-solve may overrun by a fraction of a second: keep that back
         left = limit - elapsed - _RESERVE_S * (len(order) - k)
         share = max(0.0, left) * by_region[region] / needs_left
         needs_left -= by_region[region]
-        stopped = cancel is not None and cancel.is_set()
         # room for the greedy fill, should the search of this region not be ready in time
         fallback_s = greedy_seconds(len(sub.dataset.needs), len(sub.dataset.sites))
         search_s = share - fallback_s - _WATCH_OVERRUN_S
-        if stopped:
-            result = unfinished_result(sub, "cancelled", limit, 0.0)
-        elif search_s < _MIN_SEARCH_S:
+        if search_s < _MIN_SEARCH_S:
             # no time to search: the greedy fill while the time left holds it, else unplaced
-            unfinished = unfinished_result(sub, "time", limit, 0.0)
-            result = _greedy_instead(sub, unfinished) if left >= fallback_s else unfinished
+            unfinished = _not_planned(scenario, needs_of[region], "time", limit)
+            result = _greedy_instead(sub, unfinished, cancel) if left >= fallback_s \
+                else unfinished
         else:
             def forward(event: ProgressEvent, base_obj: float = done_objective,
                         base_bound: float = done_bound) -> None:
@@ -125,7 +147,7 @@ def solve_by_region(scenario: Scenario, limit: float, *,
                                     cancel=cancel, warm_start=start_plan, workers=workers)
             if result.status == "cancelled" and not result.used_site_ids \
                     and not (cancel is not None and cancel.is_set()):
-                result = _greedy_instead(sub, result)
+                result = _greedy_instead(sub, result, cancel)
         results.append((region, result))
         if progress is not None and result.status == "cancelled":
             progress(ProgressEvent(None, None, time.perf_counter() - start, "building"))
@@ -151,12 +173,30 @@ _MIN_SEARCH_S = 0.5  # a region's search gets at least this, else its greedy fil
 _WATCH_OVERRUN_S = 0.35  # how late an unfinished sub-solve may come back (solver.py: 0.2 + 0.1)
 
 
-def _greedy_instead(sub: Scenario, unfinished: PlanResult) -> PlanResult:
+def _greedy_instead(sub: Scenario, unfinished: PlanResult,
+                    cancel: Cancel | None = None) -> PlanResult:
     """The greedy fill of a region whose search had no plan ready in its time: a usable plan
-    (every need placed where it fits, cheapest first), marked as not searched."""
-    from estates_planner.optimise import greedy_plan
+    (every need placed where it fits, cheapest first), marked as not searched.
 
-    greedy = greedy_plan(sub)
+    It runs in a thread watched for ``cancel`` (a region's fill can take 2 s, longer than a
+    cancel may wait); on cancel the unfinished plan comes back and the fill ends by itself.
+    """
+    from estates_planner.optimise import greedy_plan
+    from estates_planner.optimise.solver import _ABANDONED, _ABANDONED_LOCK
+
+    box: list[PlanResult] = []
+    thread = threading.Thread(target=lambda: box.append(greedy_plan(sub)),
+                              name="greedy-fill", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.02)
+        if thread.is_alive() and cancel is not None and cancel.is_set():
+            with _ABANDONED_LOCK:
+                _ABANDONED.append(thread)
+            return unfinished
+    if not box:  # the fill failed: keep the unfinished plan
+        return unfinished
+    greedy = box[0]
     if greedy.objective >= unfinished.objective:
         return unfinished
     note = ("No searched plan was ready in this region's share of the time limit: this is "
@@ -165,6 +205,25 @@ def _greedy_instead(sub: Scenario, unfinished: PlanResult) -> PlanResult:
                       terms=greedy.terms, objective=greedy.objective, bound=unfinished.bound,
                       gap=unfinished.gap, status="cancelled", seconds=greedy.seconds,
                       site_usage=greedy.site_usage, messages=(note,))
+
+
+def _not_planned(scenario: Scenario, needs: list[ServiceNeed], why: str, limit: float,
+                 allocations: tuple[Allocation, ...] | None = None) -> PlanResult:
+    """A region left unplanned ("cancelled" or out of "time"): each need unplaced with the
+    reason. Made without the region's tables, so that a cancel returns at once."""
+    from estates_planner.optimise.solver import _unplaced_reason
+
+    reason = _unplaced_reason(why, limit)
+    penalty = scenario.settings.unplaced_penalty * len(needs)
+    terms = dict.fromkeys(TERM_NAMES, 0.0)
+    terms["unplaced"] = penalty
+    message = ("Cancelled before it was planned." if why == "cancelled" else
+               f"Not planned: the time limit of {limit:g} s ran out before this region.")
+    return PlanResult(scenario_name=scenario.name,
+                      allocations=allocations or tuple(
+                          Allocation(n.need_id, None, unplaced_reason=reason) for n in needs),
+                      terms=terms, objective=penalty, bound=math.nan, gap=math.nan,
+                      status="cancelled", seconds=0.0, messages=(message,))
 
 
 def merge_region_results(scenario: Scenario, results: list[tuple[str, PlanResult]],

@@ -187,8 +187,8 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
     to hand back its best plan and otherwise returns at once a plan with every need
     unplaced, status "cancelled" and a message saying why (:func:`unfinished_result`): the
     issue promises the time limit and cancel are honoured within 0.5 s. One exception: a
-    search that has already ended and is putting its plan together is waited for (up to
-    ``_ASSEMBLY_WAIT_S``), as throwing a finished plan away to save a fraction of a second
+    search past its time limit that is already putting its plan together is waited for (up
+    to ``_ASSEMBLY_WAIT_S``), as throwing a finished plan away to save a fraction of a second
     would serve nobody. The abandoned build stops at its next checkpoint.
     """
     limit = scenario.settings.time_limit_s if time_limit_s is None else time_limit_s
@@ -252,7 +252,8 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
                 else _EARLY_GRACE_S
             thread.join(grace)
             if thread.is_alive() and searched.is_set():
-                thread.join(_ASSEMBLY_WAIT_S)
+                # a cancel keeps its promise of 0.5 s; a time limit waits for the plan
+                thread.join(_ASSEMBLY_WAIT_S if reason == "time" else _CANCEL_GRACE_S / 2)
         if reason and thread.is_alive():
             gave_up.set()
             with _ABANDONED_LOCK:
