@@ -224,26 +224,32 @@ def test_service_users_grouped_under_region_headings(written):
                          "Yorkshire and the Humber 2 PDUs", "Leeds 2 0.2", "Wakefield 1 1.0"]
 
 
-def test_long_grouped_table_repeats_header_and_region(qapp, tmp_path):
-    """150 PDUs in two regions run over several columns and pages: every column opens with
-    the header, a region carried over says "(continued)", and every PDU is printed once."""
+def _many_pdus_pdf(path: Path, regions: list[str]) -> int:
+    """A PDF of an all-unplaced plan with one need in each of ``len(regions)`` PDUs named
+    "Unit nnn" (need i in ``regions[i]``): a long service-users table; returns its pages."""
     from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed
     from estates_planner.project import Project
     from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
 
     base = pb.project()
     sc = base.scenarios[0]
-    needs = [ServiceNeed(f"X{i:03d}", "Provider", Lot.ETE, pb.YORKS if i < 120 else pb.GM,
-                         f"Unit {i:03d}", 1, 1, 1, 10, 430000 + i, 433000) for i in range(150)]
+    needs = [ServiceNeed(f"X{i:03d}", "Provider", Lot.ETE, region, f"Unit {i:03d}", 1, 1, 1,
+                         10, 430000 + i, 433000) for i, region in enumerate(regions)]
     ds = Dataset(sc.dataset.sites, tuple(needs))
     result = replace(pb.plan(pb.scenario()), scenario_name="Many", allocations=tuple(
         pb.Allocation(n.need_id, None, unplaced_reason="no room") for n in needs),
         site_usage={})
     project = Project(dataset=ds, scenarios=[Scenario("Many", ds)], results={"Many": result},
                       layers=base.layers, metadata={"title": "Many"})
-    path = tmp_path / "many.pdf"
-    pages = write_site_plan_pdf(project, "Many", path, PdfOptions(
+    return write_site_plan_pdf(project, "Many", path, PdfOptions(
         created=DAY, include_sections=False, include_appendix=False))
+
+
+def test_long_grouped_table_repeats_header_and_region(qapp, tmp_path):
+    """150 PDUs in two regions run over several columns and pages: every column opens with
+    the header, a region carried over says "(continued)", and every PDU is printed once."""
+    path = tmp_path / "many.pdf"
+    pages = _many_pdus_pdf(path, [pb.YORKS] * 120 + [pb.GM] * 30)
     texts = [_text(path, p, p) for p in range(1, pages + 1)]
     first = next(i for i, t in enumerate(texts) if "Service users:" in t)
     table_pages = texts[first:]
@@ -271,23 +277,8 @@ def _unit_columns(pdf: Path, page: int) -> tuple[int, int]:
 def test_last_page_of_a_long_table_shares_its_columns(qapp, tmp_path):
     """A table that runs onto a last, part-filled page fills both of its columns evenly
     there rather than the first column only."""
-    from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed
-    from estates_planner.project import Project
-    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
-
-    base = pb.project()
-    sc = base.scenarios[0]
-    needs = [ServiceNeed(f"X{i:03d}", "Provider", Lot.ETE, pb.YORKS, f"Unit {i:03d}", 1, 1,
-                         1, 10, 430000 + i, 433000) for i in range(200)]
-    ds = Dataset(sc.dataset.sites, tuple(needs))
-    result = replace(pb.plan(pb.scenario()), scenario_name="Many", allocations=tuple(
-        pb.Allocation(n.need_id, None, unplaced_reason="no room") for n in needs),
-        site_usage={})
-    project = Project(dataset=ds, scenarios=[Scenario("Many", ds)], results={"Many": result},
-                      layers=base.layers, metadata={"title": "Many"})
     path = tmp_path / "many.pdf"
-    pages = write_site_plan_pdf(project, "Many", path, PdfOptions(
-        created=DAY, include_sections=False, include_appendix=False))
+    pages = _many_pdus_pdf(path, [pb.YORKS] * 200)
     counts = [_unit_columns(path, p) for p in range(1, pages + 1)]
     assert sum(a + b for a, b in counts) == 200
     left, right = counts[-1]
