@@ -130,7 +130,9 @@ def test_a_region_without_a_searched_plan_keeps_its_greedy_fill(always_split) ->
     sc = two_regions().replace(travel=SolverThreadSlowTravel())
     start = time.perf_counter()
     result = solve_scenario(sc, time_limit_s=3.0)  # time to search each region, in vain
-    assert time.perf_counter() - start < 3.0 + 0.5
+    # not kept waiting for the slow search (which would end after 8 s); the 0.5 s promise
+    # itself is timed in tests/hardening/test_solver_limits.py
+    assert time.perf_counter() - start < 3.0 + 1.0
     assert result.status == "cancelled"  # nothing searched in time
     assert any("greedy fill" in m for m in result.messages)
     # greedy: each need in input order at its cheapest site with room
