@@ -16,7 +16,11 @@ against :func:`evaluate_plan`):
 - *pair up*: for a PDU, move one ETE/accommodation need to a site and then each wellbeing
   need of the PDU there that gains by it. A need-by-need greedy fill never finds this,
   because the first step alone costs the authority preference and only the wellbeing needs
-  that follow earn the bonus; CP-SAT's own local search finds it slowly.
+  that follow earn the bonus; CP-SAT's own local search finds it slowly;
+- *PDU re-fit* (:mod:`estates_planner.optimise.lns`), once the moves above stop paying and
+  until the deadline: free every need of one to a few PDUs that compete for sites and re-place
+  them exactly with a small CP-SAT model -- the moves of many needs at once that gather a PDU,
+  pair it up or let PDUs trade sites, which CP-SAT on the whole part finds only slowly.
 """
 
 from __future__ import annotations
@@ -27,9 +31,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from estates_planner.errors import CancelledError
 from estates_planner.model import Lot
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
+from estates_planner.optimise.lns import pdu_lns, resolve_exactly
 
 _EPS = 1e-6
 
@@ -185,7 +189,11 @@ def improve_plan(arrays: ScenarioArrays, candidates: list[np.ndarray], site_of: 
     """Improve ``site_of`` on the needs ``need_ids`` (one part); returns (plan, change in GBP).
 
     Only needs in ``need_ids`` move, so parts can be improved independently. ``register`` and
-    ``unregister`` hand the small CP-SAT searches of the re-fit move to a stop watcher.
+    ``unregister`` hand the small CP-SAT searches of the re-fit moves to a stop watcher.
+
+    The whole-PDU re-fits go on until ``deadline`` (or until many in a row gain nothing), so
+    unlike the cheap moves alone this uses most of the time it is given: the caller decides
+    how much of a part's time the plan gets and how much CP-SAT keeps for its bound.
     """
     hooks = (register or (lambda s: None), unregister or (lambda s: None))
     state = PlanState(arrays, candidates, site_of)
@@ -196,14 +204,41 @@ def improve_plan(arrays: ScenarioArrays, candidates: list[np.ndarray], site_of: 
         by_pdu[int(state.pdu_of[i])].append(i)
     if any(state.site_of[i] == UNPLACED and len(candidates[i]) for i in members):
         total += _pack_unplaced(state, members, deadline, should_stop)
+    refit = True
+    while True:
+        total += _local_moves(state, members, by_pdu, deadline, should_stop, hooks, refit)
+        refit = False  # once: the whole-PDU re-fits below also free the unplaced needs
+        if time.perf_counter() > deadline or should_stop():
+            return state.site_of, total
+        # the moves above have converged: spend the time left on whole-PDU re-fits, then
+        # let the cheap moves tidy up after them
+        gained = pdu_lns(state, members, deadline=deadline, should_stop=should_stop,
+                         hooks=hooks)
+        total += gained
+        if gained >= -_EPS:
+            return state.site_of, total
+
+
+def _local_moves(state: PlanState, members: list[int], by_pdu: dict[int, list[int]],
+                 deadline: float, should_stop: Callable[[], bool],
+                 hooks: tuple[Callable[[object], None], Callable[[object], None]],
+                 refit: bool = True) -> float:
+    """Relocate, pair up, merge, make room and re-fit until none pays (or time is up)."""
+    candidates, arrays = state.candidates, state.a
+    total = 0.0
     improved = True
     rounds = 0
+    # the PDU moves (pair up, merge) cost most of this loop; after the first round they are
+    # tried only for PDUs whose needs moved in the round before (the whole-PDU re-fits that
+    # follow cover the rest), which leaves those re-fits several times more of the time
+    dirty = set(by_pdu)
     while improved and rounds < 20:
         improved = False
         rounds += 1
+        snapshot = state.site_of[members].copy()
         for k, i in enumerate(members):
             if k % 50 == 0 and (time.perf_counter() > deadline or should_stop()):
-                return state.site_of, total
+                return total
             best, best_d = None, -_EPS
             cand = candidates[i]
             cand = cand[(cand != state.site_of[i])
@@ -222,28 +257,34 @@ def improve_plan(arrays: ScenarioArrays, candidates: list[np.ndarray], site_of: 
                 state.move(i, best)
                 total += best_d
                 improved = True
-        for p, pm in by_pdu.items():
+        dirty |= {int(state.pdu_of[i]) for i, j in zip(members, snapshot, strict=True)
+                  if state.site_of[i] != j}
+        for p in sorted(dirty):
+            pm = by_pdu[p]
             if time.perf_counter() > deadline or should_stop():
-                return state.site_of, total
+                return total
             gained = _pair_up(state, p, pm) + _merge_locations(state, p, pm)
             if gained < -_EPS:
                 total += gained
                 improved = True
+        dirty = {int(state.pdu_of[i]) for i, j in zip(members, snapshot, strict=True)
+                 if state.site_of[i] != j}
         for i in members:
             if state.site_of[i] != UNPLACED or not len(candidates[i]):
                 continue
             if time.perf_counter() > deadline or should_stop():
-                return state.site_of, total
+                return total
             gained = _make_room(state, i)
             if gained < -_EPS:
                 total += gained
                 improved = True
-        if any(state.site_of[i] == UNPLACED and len(candidates[i]) for i in members):
+        if refit and any(state.site_of[i] == UNPLACED and len(candidates[i])
+                         for i in members):
             gained = _refit_around_unplaced(state, members, deadline, should_stop, hooks)
             if gained < -_EPS:
                 total += gained
                 improved = True
-    return state.site_of, total
+    return total
 
 
 def _pair_up(state: PlanState, p: int, members: list[int]) -> float:
@@ -394,64 +435,19 @@ def _refit_around_unplaced(state: PlanState, members: list[int], deadline: float
                            should_stop: Callable[[], bool],
                            hooks: tuple[Callable[[object], None], Callable[[object], None]],
                            ) -> float:
-    """Re-place, exactly, the needs at the sites unplaced needs could use; keep if it pays."""
-    from estates_planner.optimise.cpsat_part import PartModel  # avoid an import cycle
-    from estates_planner.optimise.decompose import Component
+    """Re-place, exactly, the needs at the sites unplaced needs could use; keep if it pays.
 
-    a = state.a
+    The needs there may also move to their other sites, freeing room where it is needed.
+    """
     lost = [i for i in members if state.site_of[i] == UNPLACED and len(state.candidates[i])]
-    sites = np.unique(np.concatenate([state.candidates[i] for i in lost]))
-    at_sites = [i for i in members if state.site_of[i] in set(sites.tolist())]
-    group = np.array(sorted(set(lost) | set(at_sites)), dtype=np.int64)
-    inside = np.zeros(len(state.site_of), dtype=bool)
-    inside[group] = True
-    # capacity and fit-out as the needs outside the group leave them
-    desk_cap = state.desk_free.copy()
-    room_cap = state.room_free.copy()
-    for i in at_sites:
-        desk_cap[state.site_of[i]] += a.desk_days[i]
-        room_cap[state.site_of[i]] += a.room_days[i]
-    used_outside = np.zeros(len(desk_cap), dtype=bool)
-    for i in members:
-        if not inside[i] and state.site_of[i] != UNPLACED:
-            used_outside[state.site_of[i]] = True
-    # the needs there may also move to their other sites, freeing room where it is needed
-    sites = np.unique(np.concatenate([state.candidates[i] for i in group]))
-    local = state.candidates
+    sites = set(np.concatenate([state.candidates[i] for i in lost]).tolist())
+    group = set(lost) | {i for i in members if int(state.site_of[i]) in sites}
     remaining = min(deadline - time.perf_counter(), _REFIT_LIMIT_S)
     if remaining <= 0.05:
         return 0.0
-    try:
-        model = PartModel(a, Component(needs=group, sites=sites), local, state.site_of,
-                          should_stop, desk_cap=desk_cap, room_cap=room_cap,
-                          fit_out_paid=used_outside)
-    except CancelledError:
-        return 0.0
-    outcome = model.solve(time_limit_s=remaining, workers=1, relative_gap=0.0,
-                          register=hooks[0], unregister=hooks[1],
-                          on_update=lambda o, b: None)
-    if outcome.objective is None:
-        return 0.0
-    # apply exactly (the sub-model does not see the PDU's other sites), keep only a gain
-    before = {int(i): int(state.site_of[i]) for i in group}
-    change = 0.0
-    for i in group:
-        change += state.delta(int(i), UNPLACED)
-        state.move(int(i), UNPLACED)
-    for i, j in zip(group, outcome.site_of, strict=True):
-        if j != UNPLACED:
-            if not state.fits(int(i), int(j)):
-                break
-            change += state.delta(int(i), int(j))
-            state.move(int(i), int(j))
-    else:
-        if change < -_EPS:
-            return change
-    for i in group:
-        state.move(int(i), UNPLACED)
-    for i, j in before.items():
-        state.move(i, j)
-    return 0.0
+    change, _ = resolve_exactly(state, group, time_limit_s=remaining,
+                                should_stop=should_stop, hooks=hooks)
+    return change
 
 
 def _merge_locations(state: PlanState, p: int, members: list[int]) -> float:

@@ -37,7 +37,8 @@ from estates_planner.optimise.progress import (
 from estates_planner.optimise.result import PlanResult
 
 _PROGRESS_EVERY_S = 0.1
-_LOCAL_SEARCH_SHARE = 0.25  # of a part's time, at most, before CP-SAT starts
+_LOCAL_SEARCH_SHARE = 0.25  # of a part's time, at least, for the plan search (local + LNS)
+_CP_SAT_RESERVE_S = 1.0  # of a part's time kept for CP-SAT's bound (measured: 0.8-1.2 s alike)
 _ASSEMBLY_S = 0.25
 _MAX_PARALLEL_PARTS = 99  # parts searched at once, at most (each with its CP-SAT workers)
 _WORKERS_PER_PART = 1  # CP-SAT workers per part searched
@@ -541,9 +542,13 @@ class _Run:
                 part_deadline = min(self.deadline, now + share)
                 start = plan
                 if first_round:
+                    # the plan search takes all but the second CP-SAT needs for its bound
+                    # (root LP and cuts of a ~100-need part), and at least its share
+                    plan_until = max(now + _LOCAL_SEARCH_SHARE * (part_deadline - now),
+                                     part_deadline - _CP_SAT_RESERVE_S)
                     start, _ = improve_plan(
                         arrays, self.model.candidates, plan, part.needs,
-                        deadline=min(now + _LOCAL_SEARCH_SHARE * share, self.deadline),
+                        deadline=min(plan_until, self.deadline),
                         should_stop=stop, register=watcher.register,
                         unregister=watcher.unregister)
                     with lock:
