@@ -185,7 +185,7 @@ def improve_plan(arrays: ScenarioArrays, candidates: list[np.ndarray], site_of: 
                  need_ids: np.ndarray, *, deadline: float, should_stop: Callable[[], bool],
                  register: Callable[[object], None] | None = None,
                  unregister: Callable[[object], None] | None = None,
-                 ) -> tuple[np.ndarray, float]:
+                 lns: bool = True) -> tuple[np.ndarray, float]:
     """Improve ``site_of`` on the needs ``need_ids`` (one part); returns (plan, change in GBP).
 
     Only needs in ``need_ids`` move, so parts can be improved independently. ``register`` and
@@ -193,7 +193,8 @@ def improve_plan(arrays: ScenarioArrays, candidates: list[np.ndarray], site_of: 
 
     The whole-PDU re-fits go on until ``deadline`` (or until many in a row gain nothing), so
     unlike the cheap moves alone this uses most of the time it is given: the caller decides
-    how much of a part's time the plan gets and how much CP-SAT keeps for its bound.
+    how much of a part's time the plan gets and how much CP-SAT keeps for its bound. With
+    ``lns=False`` only the cheap moves run, and it returns as soon as they stop paying.
     """
     hooks = (register or (lambda s: None), unregister or (lambda s: None))
     state = PlanState(arrays, candidates, site_of)
@@ -208,7 +209,7 @@ def improve_plan(arrays: ScenarioArrays, candidates: list[np.ndarray], site_of: 
     while True:
         total += _local_moves(state, members, by_pdu, deadline, should_stop, hooks, refit)
         refit = False  # once: the whole-PDU re-fits below also free the unplaced needs
-        if time.perf_counter() > deadline or should_stop():
+        if not lns or time.perf_counter() > deadline or should_stop():
             return state.site_of, total
         # the moves above have converged: spend the time left on whole-PDU re-fits, then
         # let the cheap moves tidy up after them

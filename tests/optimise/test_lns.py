@@ -224,3 +224,36 @@ def test_cancel_stops_a_running_sub_solve() -> None:
     assert len(registered) == 1  # a CP-SAT search was running when cancel came, no other
     assert done - registered[0] < 0.5  # a poll interval of the watcher, and a little
     assert objective_of(model, plan) <= objective_of(model, start) + 1e-6
+
+
+@pytest.mark.slow
+def test_solver_runs_the_pdu_search_only_on_hard_parts(monkeypatch) -> None:
+    """The sample's parts are proven by CP-SAT in about a second: no PDU search there. With
+    every part counted as hard the search runs, and the plan is still the proven optimum."""
+    from pathlib import Path
+
+    from estates_planner.optimise import solve_scenario, solver
+    from estates_planner.project import open_project
+
+    calls: list[bool] = []
+    real = solver.improve_plan
+
+    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(kwargs.get("lns", True))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solver, "improve_plan", counting)
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample_project.gpkg"
+    sc = open_project(sample).scenarios[0]
+    easy = solve_scenario(sc, time_limit_s=20)
+    assert easy.status == "optimal"
+    assert calls and not any(calls)  # cheap moves only
+    calls.clear()
+    from estates_planner.optimise import part_cache
+
+    part_cache.clear()
+    monkeypatch.setattr(solver, "_HARD_GAP", -1.0)
+    hard = solve_scenario(sc, time_limit_s=20)
+    assert any(calls)
+    assert hard.objective == pytest.approx(easy.objective, abs=1.0)
+    check_plan(sc, hard, abs_tol=1e-3)
