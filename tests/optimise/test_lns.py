@@ -228,8 +228,9 @@ def test_cancel_stops_a_running_sub_solve() -> None:
 
 @pytest.mark.slow
 def test_solver_runs_the_pdu_search_only_on_hard_parts(monkeypatch) -> None:
-    """The sample's parts are proven by CP-SAT in about a second: no PDU search there. With
-    every part counted as hard the search runs, and the plan is still the proven optimum."""
+    """The gate: a part counted as easy goes straight to CP-SAT (cheap moves only), one
+    counted as hard gets the PDU search first; either way the sample's plan is the proven
+    optimum. (Where the gate sits, 33 %, is measured in docs/optimiser.md.)"""
     from pathlib import Path
 
     from estates_planner.optimise import solve_scenario, solver
@@ -245,6 +246,7 @@ def test_solver_runs_the_pdu_search_only_on_hard_parts(monkeypatch) -> None:
     monkeypatch.setattr(solver, "improve_plan", counting)
     sample = Path(__file__).resolve().parents[2] / "data" / "sample_project.gpkg"
     sc = open_project(sample).scenarios[0]
+    monkeypatch.setattr(solver, "_HARD_GAP", 10.0)  # no part is hard
     easy = solve_scenario(sc, time_limit_s=20)
     assert easy.status == "optimal"
     assert calls and not any(calls)  # cheap moves only
@@ -252,7 +254,7 @@ def test_solver_runs_the_pdu_search_only_on_hard_parts(monkeypatch) -> None:
     from estates_planner.optimise import part_cache
 
     part_cache.clear()
-    monkeypatch.setattr(solver, "_HARD_GAP", -1.0)
+    monkeypatch.setattr(solver, "_HARD_GAP", -1.0)  # every part is hard
     hard = solve_scenario(sc, time_limit_s=20)
     assert any(calls)
     assert hard.objective == pytest.approx(easy.objective, abs=1.0)
