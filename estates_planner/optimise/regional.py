@@ -21,7 +21,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 
-from estates_planner.model import Allocation, Dataset, Scenario, ServiceNeed, Site
+from estates_planner.model import Dataset, Scenario, ServiceNeed, Site
 from estates_planner.optimise.progress import Cancel, ProgressCallback, ProgressEvent
 from estates_planner.optimise.result import TERM_NAMES, PlanResult, SiteUsage
 
@@ -87,7 +87,11 @@ def solve_by_region(scenario: Scenario, limit: float, *,
     the time left holds one; a region reached with no time left, or after cancel, is
     returned unplaced with the reason. Either makes the status "cancelled".
     """
-    from estates_planner.optimise.solver import solve_scenario
+    from estates_planner.optimise.solver import (
+        _unplaced_allocations,
+        solve_scenario,
+        unfinished_result,
+    )
 
     start = time.perf_counter()
     needs_of: dict[str, list[ServiceNeed]] = defaultdict(list)
@@ -97,27 +101,22 @@ def solve_by_region(scenario: Scenario, limit: float, *,
     for site in scenario.dataset.sites:
         sites_of[site.region].append(site)
     by_region = {r: len(ns) for r, ns in needs_of.items()}
+    subs = {r: region_scenario(scenario, r, sites=tuple(sites_of[r]), needs=tuple(ns))
+            for r, ns in needs_of.items()}
     # made now, so that a cancel returns at once (100,000 of them take half a second)
-    on_cancel: dict[str, tuple[Allocation, ...]] = {}
-    if cancel is not None:
-        from estates_planner.optimise.solver import _unplaced_reason
-
-        reason = _unplaced_reason("cancelled", limit)
-        on_cancel = {r: tuple(Allocation(n.need_id, None, unplaced_reason=reason)
-                              for n in ns) for r, ns in needs_of.items()}
+    on_cancel = {r: _unplaced_allocations(sub, "cancelled", limit) for r, sub in subs.items()} \
+        if cancel is not None else {}
     order = sorted(by_region, key=lambda r: (-by_region[r], r))
     needs_left = sum(by_region.values())
     done_objective = 0.0
     done_bound = 0.0
     results: list[tuple[str, PlanResult]] = []
     for k, region in enumerate(order):
-        stopped = cancel is not None and cancel.is_set()
-        if stopped:  # quickly: every region left is unplaced, with the reason
-            results.append((region, _not_planned(scenario, needs_of[region], "cancelled",
-                                                 limit, on_cancel.get(region))))
+        sub = subs[region]
+        if cancel is not None and cancel.is_set():  # every region left: unplaced, at once
+            results.append((region, unfinished_result(sub, "cancelled", limit, 0.0,
+                                                      allocations=on_cancel[region])))
             continue
-        sub = region_scenario(scenario, region, sites=tuple(sites_of[region]),
-                              needs=tuple(needs_of[region]))
         elapsed = time.perf_counter() - start
         # the watch of each sub-solve may overrun by a fraction of a second: keep that back
         left = limit - elapsed - _RESERVE_S * (len(order) - k)
@@ -128,7 +127,7 @@ def solve_by_region(scenario: Scenario, limit: float, *,
         search_s = share - fallback_s - _WATCH_OVERRUN_S
         if search_s < _MIN_SEARCH_S:
             # no time to search: the greedy fill while the time left holds it, else unplaced
-            unfinished = _not_planned(scenario, needs_of[region], "time", limit)
+            unfinished = unfinished_result(sub, "time", limit, 0.0)
             result = _greedy_instead(sub, unfinished, cancel) if left >= fallback_s \
                 else unfinished
         else:
@@ -205,25 +204,6 @@ def _greedy_instead(sub: Scenario, unfinished: PlanResult,
                       terms=greedy.terms, objective=greedy.objective, bound=unfinished.bound,
                       gap=unfinished.gap, status="cancelled", seconds=greedy.seconds,
                       site_usage=greedy.site_usage, messages=(note,))
-
-
-def _not_planned(scenario: Scenario, needs: list[ServiceNeed], why: str, limit: float,
-                 allocations: tuple[Allocation, ...] | None = None) -> PlanResult:
-    """A region left unplanned ("cancelled" or out of "time"): each need unplaced with the
-    reason. Made without the region's tables, so that a cancel returns at once."""
-    from estates_planner.optimise.solver import _unplaced_reason
-
-    reason = _unplaced_reason(why, limit)
-    penalty = scenario.settings.unplaced_penalty * len(needs)
-    terms = dict.fromkeys(TERM_NAMES, 0.0)
-    terms["unplaced"] = penalty
-    message = ("Cancelled before it was planned." if why == "cancelled" else
-               f"Not planned: the time limit of {limit:g} s ran out before this region.")
-    return PlanResult(scenario_name=scenario.name,
-                      allocations=allocations or tuple(
-                          Allocation(n.need_id, None, unplaced_reason=reason) for n in needs),
-                      terms=terms, objective=penalty, bound=math.nan, gap=math.nan,
-                      status="cancelled", seconds=0.0, messages=(message,))
 
 
 def merge_region_results(scenario: Scenario, results: list[tuple[str, PlanResult]],
