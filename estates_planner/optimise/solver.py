@@ -549,11 +549,13 @@ class _Run:
                 improve = dict(should_stop=stop, register=watcher.register,
                                unregister=watcher.unregister)
 
-                def take_plan(better: np.ndarray) -> None:
+                def take_plan(better: np.ndarray) -> float | None:
+                    """Make ``better`` the part's plan; its cost (None if strict is broken)."""
                     with lock:
                         plan[part.needs] = better[part.needs]
-                    tracker.update(k, self._part_objectives(better, [part])[0], -math.inf,
-                                   force=True)
+                    cost = self._part_objectives(better, [part])[0]
+                    tracker.update(k, cost, -math.inf, force=True)
+                    return cost
 
                 if not first_round:
                     search(k, plan, part_deadline)
@@ -562,8 +564,7 @@ class _Run:
                 start, _ = improve_plan(
                     arrays, self.model.candidates, plan, part.needs, lns=False,
                     deadline=min(now + _LOCAL_SEARCH_SHARE * share, self.deadline), **improve)
-                take_plan(start)
-                cost = self._part_objectives(start, [part])[0]
+                cost = take_plan(start)
                 if cost is not None and cost - self.trivial[k] > _HARD_GAP * abs(cost):
                     # a hard part: whole-PDU re-fits improve the plan, taking all but the
                     # second CP-SAT needs for its bound (root LP and cuts of ~100 needs)
@@ -575,14 +576,13 @@ class _Run:
                     take_plan(start)
                 search(k, start, part_deadline)
 
-            def search(k: int, start: np.ndarray, until: float) -> bool:
-                """CP-SAT on part k from ``start`` until ``until``; True when it is settled
-                (proven optimal or infeasible)."""
+            def search(k: int, start: np.ndarray, until: float) -> None:
+                """CP-SAT on part k from ``start`` until ``until``; keeps the better outcome."""
                 part = parts[k]
                 try:
                     pm = PartModel(arrays, part, self.model.candidates, start, stop)
                 except CancelledError:
-                    return True
+                    return
                 if not solving_emitted.is_set():
                     solving_emitted.set()
                     tracker.emit("solving")
@@ -603,7 +603,6 @@ class _Run:
                         plan[part.needs] = best.site_of
                 tracker.update(k, None if best is None else best.objective,
                                outcome.bound, force=True)
-                return best.status in ("optimal", "infeasible")
 
             keys = [part_cache.part_key(arrays, p, self.model.candidates) for p in parts]
             # parts solved before (unchanged by this what-if) start from their answer; the
