@@ -42,21 +42,22 @@ class UnplacedReasons:
         self.desk_used = desk_used
         self.room_used = room_used
         self.said: dict[tuple, str] = {}
+        sc = arrays.scenario
+        self.own_rules = set(sc.pins) | {need_id for need_id, _ in sc.barred}
 
     def __call__(self, i: int) -> str:
-        key = _alike(self.arrays, i)
+        key = _alike(self.arrays, i, self.own_rules)
         if key not in self.said:
             self.said[key] = unplaced_reason(self.arrays, i, self.desk_used, self.room_used)
         return self.said[key]
 
 
-def _alike(arrays: ScenarioArrays, i: int) -> tuple:
+def _alike(arrays: ScenarioArrays, i: int, own_rules: set[str]) -> tuple:
     """What the rules and the sentence look at for need ``i``: its lot, region, size, travel
-    limit, own pins and bars, the sites it is allowed, can reach and has within its limit."""
-    sc = arrays.scenario
-    need = sc.dataset.needs[i]
-    own = need.need_id if need.need_id in sc.pins or any(
-        b[0] == need.need_id for b in sc.barred) else None
+    limit, own pins and bars (``own_rules``: the needs that have any), the sites it is
+    allowed, can reach and has within its limit."""
+    need = arrays.scenario.dataset.needs[i]
+    own = need.need_id if need.need_id in own_rules else None
     km = arrays.distances.km[i]
     within = (km <= need.max_travel_km).tobytes() if need.max_travel_km is not None else b""
     return (need.lot, need.region, need.max_travel_km, need.desks, need.interview_rooms,
