@@ -181,7 +181,7 @@ def _greedy_instead(sub: Scenario, unfinished: PlanResult,
     cancel may wait); on cancel the unfinished plan comes back and the fill ends by itself.
     """
     from estates_planner.optimise import greedy_plan
-    from estates_planner.optimise.solver import _ABANDONED, _ABANDONED_LOCK
+    from estates_planner.optimise.solver import abandon
 
     box: list[PlanResult] = []
     thread = threading.Thread(target=lambda: box.append(greedy_plan(sub)),
@@ -190,8 +190,7 @@ def _greedy_instead(sub: Scenario, unfinished: PlanResult,
     while thread.is_alive():
         thread.join(0.02)
         if thread.is_alive() and cancel is not None and cancel.is_set():
-            with _ABANDONED_LOCK:
-                _ABANDONED.append(thread)
+            abandon(thread)
             return unfinished
     if not box:  # the fill failed: keep the unfinished plan
         return unfinished

@@ -263,8 +263,7 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
                 thread.join(_ASSEMBLY_WAIT_S if reason == "time" else _CANCEL_GRACE_S / 2)
         if reason and thread.is_alive():
             gave_up.set()
-            with _ABANDONED_LOCK:
-                _ABANDONED.append(thread)
+            abandon(thread)
             return unfinished_result(scenario, reason, limit, time.perf_counter() - start,
                                      allocations=prebuilt.get(reason))
         reason = ""
@@ -331,6 +330,13 @@ class _CancelOrAbandoned:
     def is_set(self) -> bool:
         return bool((self.cancel is not None and self.cancel.is_set())
                     or (self.abandoned is not None and self.abandoned()))
+
+
+def abandon(thread: threading.Thread) -> None:
+    """Stop waiting for ``thread`` (told to stop already): it is waited for at exit and by
+    :func:`wait_for_abandoned`, so its memory and its CP-SAT search are let go cleanly."""
+    with _ABANDONED_LOCK:
+        _ABANDONED.append(thread)
 
 
 def _finish_abandoned_at_exit() -> None:

@@ -165,6 +165,7 @@ class ReportContent:
     summary_for: str = "the whole plan (all regions)"  # what the summary's figures count
     summary_note: str = ""  # e.g. needs of the chosen regions placed at sites outside them
     whole_plan: bool = True  # False when the summary counts only part of the plan
+    sites_chosen: bool = False  # the report covers chosen sites, not whole regions
 
     @property
     def service_user_groups(self) -> list[tuple[str, list[PduJourneyLine]]]:
@@ -439,6 +440,7 @@ def build_report_content(
         summary_for=summary_for,
         summary_note=note,
         whole_plan=not limited,
+        sites_chosen=site_filter is not None,
     )
 
 

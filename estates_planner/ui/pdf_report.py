@@ -992,7 +992,10 @@ def _layout_service_users(doc: _Doc) -> None:
     doc.text("Locations: distinct sites the people of each probation delivery unit (PDU) "
              "attend for the services they need (each counts towards the separate-locations "
              "term). Journey: the mean from the PDU's service-user point to those sites, "
-             f"measured along: {c.service_user_travel}.", doc.f_small, color=MUTED)
+             f"measured along: {c.service_user_travel}."
+             + (" Locations count every site the PDU's people attend, also those outside the "
+                "sites chosen for this report, so they can exceed the summary's separate "
+                "locations." if c.sites_chosen else ""), doc.f_small, color=MUTED)
     header = ["PDU", "Locations", "Mean km"] + (["Mean min"] if minutes else [])
     groups = []
     for region, lines in c.service_user_groups:

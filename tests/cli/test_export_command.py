@@ -9,22 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import plan_builders as pb  # the shared hand-made plan (tests/ is on the path)
 import pytest
 
 from estates_planner.cli import main
 from estates_planner.project import save_project
-
-
-def _load_builders():
-    path = Path(__file__).parents[1] / "report" / "plan_builders.py"
-    spec = importlib.util.spec_from_file_location("plan_builders_cli", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pb = _load_builders()
-
 
 # run the real CLI frame, with the command modules that exist in this checkout (each command
 # is built by a different part of the team; this test is about ``export``)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
-from pathlib import Path
 
+import plan_builders as pb  # the shared hand-made plan (tests/ is on the path)
 import pytest
 
 from estates_planner.errors import ExportError
@@ -17,17 +16,6 @@ from estates_planner.report.content import (
     summary_plan,
 )
 from estates_planner.report.kpis import compute_kpis, format_value
-
-
-def _load_builders():
-    path = Path(__file__).with_name("plan_builders.py")
-    spec = importlib.util.spec_from_file_location("plan_builders_content", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pb = _load_builders()
 
 
 @pytest.fixture

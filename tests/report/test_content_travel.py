@@ -10,11 +10,10 @@ Manchester's N6 is unplaced, so it attends only S4.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from datetime import date
-from pathlib import Path
 
+import plan_builders as pb  # the shared hand-made plan (tests/ is on the path)
 import pytest
 
 from estates_planner.report.content import (
@@ -23,16 +22,6 @@ from estates_planner.report.content import (
     service_user_lines,
 )
 
-
-def _load_builders():
-    path = Path(__file__).with_name("plan_builders.py")
-    spec = importlib.util.spec_from_file_location("plan_builders_travel", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pb = _load_builders()
 LEEDS_MEAN_KM = (math.hypot(500 / 3, 500 / 3) + math.hypot(100 / 3, 200 / 3)) / 2 / 1000
 
 

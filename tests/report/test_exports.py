@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
-from pathlib import Path
 
+import plan_builders as pb  # the shared hand-made plan (tests/ is on the path)
 import pytest
 
 from estates_planner.errors import ExportError
@@ -19,16 +18,6 @@ from estates_planner.report.exports import (
     write_results_gpkg,
 )
 
-
-def _load_builders():
-    path = Path(__file__).with_name("plan_builders.py")
-    spec = importlib.util.spec_from_file_location("plan_builders_exports", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pb = _load_builders()
 EVIL = '=HYPERLINK("x")'
 
 

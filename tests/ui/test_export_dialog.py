@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
-from pathlib import Path
 
+import plan_builders as pb  # the shared hand-made plan (tests/ is on the path)
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from estates_planner.errors import ExportError
 from estates_planner.ui.export_dialog import ExportDialog, export_plan
-
-
-def _load_builders():
-    path = Path(__file__).parents[1] / "report" / "plan_builders.py"
-    spec = importlib.util.spec_from_file_location("plan_builders_dialog", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pb = _load_builders()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -11,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import plan_builders as pb  # the shared hand-made plan (tests/ is on the path)
 import pytest
 
 from estates_planner.errors import CancelledError, ExportError
@@ -19,16 +19,6 @@ from estates_planner.report.kpis import compute_kpis, format_value, kpi_rows
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils (pdftotext) is not installed")
 
-
-def _load_builders():
-    path = Path(__file__).parents[1] / "report" / "plan_builders.py"
-    spec = importlib.util.spec_from_file_location("plan_builders_pdf", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pb = _load_builders()
 DAY = date(2026, 11, 25)
 
 
@@ -211,6 +201,23 @@ def test_region_pdf_summary_counts_only_that_region(qapp, tmp_path):
     used = [int(u) for u in re.findall(r"Desk-days a week: (\d+) of \d+ used", rest)]
     assert len(used) == 3 and sum(used) == 31  # the summary's "Desk-days placed a week"
     assert "4 needs (regions: Yorkshire and the Humber)" in rest  # 4 placed + 0 unplaced
+
+
+def test_site_choice_says_locations_count_sites_outside_it(qapp, tmp_path):
+    """With sites chosen, a PDU's Locations may count sites outside the report (Leeds uses
+    S1 and S2; the report holds S1 only), so the table says so; a region report does not
+    need the sentence: with R5 on, a region's PDUs attend only its sites."""
+    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+
+    chosen, region = tmp_path / "s1.pdf", tmp_path / "yorks.pdf"
+    write_site_plan_pdf(pb.project(), "Baseline", chosen,
+                        PdfOptions(site_ids=("S1",), created=DAY))
+    write_site_plan_pdf(pb.project(), "Baseline", region,
+                        PdfOptions(regions=(pb.YORKS,), created=DAY))
+    sentence = "also those outside the sites chosen for this report"
+    assert sentence in " ".join(_text(chosen, raw=True).split())
+    assert "Leeds 2 0.2" in _text(chosen, raw=True)  # both Leeds sites are counted
+    assert sentence not in " ".join(_text(region, raw=True).split())
 
 
 def test_service_users_grouped_under_region_headings(written):

@@ -1,34 +1,23 @@
 """The travel model in the app: the KPI panel's service-user tab, the inspector's catchment
 (sent to the map), the provider view's partners, and the PDF's per-PDU journey table.
 
-Most use the hand-made plan of ``tests/report/plan_builders.py`` (see
+Most use the hand-made plan of ``tests/plan_builders.py`` (see
 ``tests/report/test_content_travel.py`` for its journeys worked out by hand).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import shutil
 import subprocess
 from datetime import date
-from pathlib import Path
 
 import geopandas as gpd
+import plan_builders as pb  # the shared hand-made plan (tests/ is on the path)
 import pytest
 from shapely.geometry import LineString, Point
 
 from estates_planner.workspace import Workspace
-
-
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pb = _load("plan_builders_travel_views", Path(__file__).parents[1] / "report" / "plan_builders.py")
 
 
 def _state(project):
