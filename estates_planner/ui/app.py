@@ -23,13 +23,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 import estates_planner.project  # noqa: F401, I001
 from estates_planner import __version__
 from estates_planner.errors import EstatesError
-from estates_planner.ui.common import RESOURCES
+from estates_planner.ui.common import RESOURCES, SAMPLE_PROJECT
 
 log = logging.getLogger("estates_planner")
 
 ORGANISATION = "Estates Planner"
 APP_NAME = "Estates Planner"
-SAMPLE_PROJECT = Path(__file__).resolve().parents[2] / "data" / "sample_project.gpkg"
 LOG_NAME = "estates-planner.log"
 REPEAT_QUIET_S = 5.0  # the same error again within this time is logged, not shown again
 

@@ -17,7 +17,35 @@ from estates_planner.errors import EstatesError
 log = logging.getLogger(__name__)
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+SAMPLE_PROJECT = Path(__file__).resolve().parents[2] / "data" / "sample_project.gpkg"
 NEED_MIME = "application/x-estates-need-id"
+
+
+def is_bundled_sample(path: str | Path | None) -> bool:
+    """True for the sample project the app opens on first start: a template to work from,
+    not the user's file, so Save asks where to keep the user's copy instead of changing it
+    (it would also change the app's own data)."""
+    if not path:
+        return False
+    try:
+        return Path(path).resolve() == SAMPLE_PROJECT.resolve()
+    except OSError:
+        return False
+
+
+def documents_dir() -> Path:
+    """Where the user keeps documents (e.g. ~/Documents), else the home folder."""
+    location = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(location) if location else Path.home()
+
+
+def user_folder_for(project_path: str | Path | None) -> Path:
+    """The folder to offer for files made from a project: beside it, or the user's
+    documents for a project not yet saved and for the bundled sample."""
+    if not project_path or is_bundled_sample(project_path):
+        return documents_dir()
+    return Path(project_path).parent
 
 
 def data_dir() -> Path:

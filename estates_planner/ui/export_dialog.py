@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from estates_planner.errors import CancelledError, EstatesError, ExportError
 from estates_planner.report.exports import WRITERS, safe_filename
+from estates_planner.ui.common import user_folder_for
 
 # format key -> (label, file suffix, file dialog filter)
 FORMATS: dict[str, tuple[str, str, str]] = {
@@ -103,6 +104,8 @@ class ExportDialog(QDialog):
         self.last_message = ""
         self.setWindowTitle("Export")
         self.setMinimumWidth(520)
+        # room for site names with their region, and for the file path, without scrolling
+        self.resize(760, 520)
 
         self.format_box = QComboBox()
         for key, (label, _suffix, _filter) in FORMATS.items():
@@ -281,8 +284,7 @@ class ExportDialog(QDialog):
 
     # --- helpers -------------------------------------------------------------------------
     def _default_path(self, fmt: str) -> Path:
-        project_path = getattr(self.project, "path", None)
-        folder = Path(project_path).parent if project_path else Path.home()
+        folder = user_folder_for(getattr(self.project, "path", None))
         title = getattr(self.project, "title", "") or "Estates plan"
         return folder / (safe_filename(f"{title} - {self.scenario_name}") + FORMATS[fmt][1])
 

@@ -34,7 +34,7 @@ from estates_planner.ui import edits
 from estates_planner.ui.about import show_about
 from estates_planner.ui.allocation_table import AllocationPanel
 from estates_planner.ui.autosave import Autosaver
-from estates_planner.ui.common import icon, user_action
+from estates_planner.ui.common import icon, is_bundled_sample, user_action, user_folder_for
 from estates_planner.ui.compare_dialog import CompareDialog
 from estates_planner.ui.import_wizard import ImportOutcome, ImportWizard, guess_kind
 from estates_planner.ui.inspector import Inspector
@@ -453,14 +453,17 @@ class MainWindow(QMainWindow):
         return True
 
     def save(self) -> bool:
-        if getattr(self.workspace.project, "path", None) is None:
+        path = getattr(self.workspace.project, "path", None)
+        if path is None or is_bundled_sample(path):
             return self.save_as()
-        return self._save_to(Path(self.workspace.project.path))
+        return self._save_to(Path(path))
 
     def save_as(self) -> bool:
         current = getattr(self.workspace.project, "path", None)
-        path, _ = QFileDialog.getSaveFileName(self, "Save project as",
-                                              str(current or "project.gpkg"), PROJECT_FILTER)
+        suggested = user_folder_for(current) / (Path(current).name if current
+                                                else "project.gpkg")
+        path, _ = QFileDialog.getSaveFileName(self, "Save project as", str(suggested),
+                                              PROJECT_FILTER)
         if not path:
             return False
         if not path.lower().endswith(".gpkg"):
@@ -517,20 +520,10 @@ class MainWindow(QMainWindow):
     def export(self) -> None:
         if self._busy():
             return
-        try:
-            from estates_planner.ui import export_dialog
-        except ImportError:
-            QMessageBox.information(self, "Export", "Export is not available in this build.")
-            return
+        from estates_planner.ui.export_dialog import ExportDialog
+
         with user_action(self, "Export"):
-            opener = getattr(export_dialog, "show_export_dialog", None) \
-                or getattr(export_dialog, "run_export_dialog", None)
-            if opener is not None:
-                opener(self, self.workspace.project, self.workspace.current_name)
-            else:
-                dialog = export_dialog.ExportDialog(self.workspace.project,
-                                                    self.workspace.current_name, self)
-                dialog.exec()
+            ExportDialog(self.workspace.project, self.workspace.current_name, self).exec()
 
     # ================================================================= drag and drop
     def dragEnterEvent(self, event) -> None:

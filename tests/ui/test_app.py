@@ -52,6 +52,39 @@ def test_argument_project_wins_over_the_last_one(qtbot, settings_file, tmp_path,
     assert Path(window.workspace.project.path) == path
 
 
+def test_save_on_the_bundled_sample_asks_where_and_leaves_the_sample_alone(
+        qtbot, settings_file, tmp_path, monkeypatch, no_dialogs):
+    """The sample is a template: Save offers a copy in the user's documents instead of
+    writing into the app's own data folder; the copy then saves in place as usual."""
+    import shutil
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from estates_planner.ui import common
+
+    sample = tmp_path / "app" / "data" / "sample_project.gpkg"
+    sample.parent.mkdir(parents=True)
+    shutil.copy(app_module.SAMPLE_PROJECT, sample)
+    before = sample.read_bytes()
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setattr(common, "SAMPLE_PROJECT", sample)
+    monkeypatch.setattr(common, "documents_dir", lambda: documents)
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda _p, _t, where, _f: (asked.append(where) or where, ""))
+    window, _ = app_module.create_main_window([str(sample)], settings_file)
+    qtbot.addWidget(window)
+    window.workspace.set_site_closed(window.workspace.dataset.sites[0].site_id)
+    assert window.save()
+    assert asked == [str(documents / "sample_project.gpkg")]
+    assert sample.read_bytes() == before
+    assert Path(window.workspace.project.path) == documents / "sample_project.gpkg"
+    assert not window.isWindowModified()
+    window.workspace.set_site_closed(window.workspace.dataset.sites[1].site_id)
+    assert window.save() and len(asked) == 1  # the user's copy: saved without asking
+
+
 def test_exception_hook_logs_traceback_and_shows_a_plain_message(qtbot, data_home,
                                                                  no_dialogs):
     reporter = app_module.ErrorReporter()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import plan_builders as pb  # the shared hand-made plan (tests/ is on the path)
 import pytest
@@ -131,3 +132,22 @@ def test_no_site_ticked_is_refused(make_dialog, tmp_path, warnings):
     assert warnings == [("Export", "Tick at least one site to include.")]
     dialog._check_all_sites(True)
     assert dialog.pdf_options().site_ids == ()
+
+
+def test_default_file_of_the_bundled_sample_is_in_the_documents_folder(
+        qtbot, tmp_path, monkeypatch):
+    """Not in the app's own data folder, where the sample project lives."""
+    from dataclasses import replace
+
+    from estates_planner.ui import common
+
+    documents = tmp_path / "Documents"
+    monkeypatch.setattr(common, "documents_dir", lambda: documents)
+    sample = replace(pb.project(), path=common.SAMPLE_PROJECT)
+    dialog = ExportDialog(sample, "Baseline")
+    qtbot.addWidget(dialog)
+    assert Path(dialog.path_edit.text()).parent == documents
+    mine = replace(pb.project(), path=tmp_path / "work" / "mine.gpkg")
+    dialog = ExportDialog(mine, "Baseline")
+    qtbot.addWidget(dialog)
+    assert Path(dialog.path_edit.text()).parent == tmp_path / "work"

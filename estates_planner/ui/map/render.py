@@ -878,9 +878,10 @@ def legend_entries(prepared: PreparedContent) -> list[LegendEntry]:
         if any(st.closed for st in prepared.styles):
             st = SiteStyle(kinds[0], False, 2, None, closed=True)
             entries.append(LegendEntry("Closed in this scenario", _site_drawer(st)))
+        # every size present (at most five): the smallest and largest alone read as a gap
         classes = sorted({st.size_class for st in prepared.styles})
         if len(classes) > 1:
-            for cls in (classes[0], classes[-1]):
+            for cls in classes:
                 st = SiteStyle(style.SiteKind.PROVIDER, False, cls, None)
                 entries.append(LegendEntry(style.SIZE_CLASSES[cls][2],
                                            _site_drawer(st, outline_only=True)))

@@ -220,6 +220,18 @@ def test_legend_lists_what_is_shown(mds, mscenario, mresult, regions):
             "Need to its site", "Regions"} <= set(after)
 
 
+def test_legend_lists_every_site_size_present(mds):
+    import dataclasses
+
+    sizes = {3: "under 10 desks", 12: "10–29 desks", 45: "30–59 desks"}
+    sites = tuple(dataclasses.replace(s, desks=d) for s, d in zip(mds.sites, sizes, strict=False))
+    ds = dataclasses.replace(mds, sites=sites)
+    labels = [e.label for e in render.legend_entries(render.PreparedContent(MapContent(
+        dataset=ds)))]
+    shown = [label for label in labels if label.endswith("desks")]
+    assert shown == [sizes[d] for d in sorted({s.desks for s in sites})]
+
+
 def test_overlays_draw_something(mds):
     plain = draw(MapContent(dataset=mds))
     full = draw(MapContent(dataset=mds), legend=True, scale_bar=True, north_arrow=True)
