@@ -237,6 +237,8 @@ def format_summary(result) -> str:  # noqa: ANN001 (PlanResult)
     lines.append(f"  {'Seconds':<{width}}{result.seconds:.1f}")
     placed = sum(1 for a in result.allocations if a.site_id is not None)
     lines.append(f"  {'Needs placed':<{width}}{placed} of {len(result.allocations)}")
+    if result.proof_text:
+        lines.append(result.proof_text)
     return "\n".join(lines)
 
 

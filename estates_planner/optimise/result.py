@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -82,3 +83,26 @@ class PlanResult:
     @property
     def used_site_ids(self) -> list[str]:
         return sorted({a.site_id for a in self.allocations if a.site_id is not None})
+
+    @property
+    def proof_text(self) -> str:
+        """What is proven about this plan, in words for people who do not read "gap".
+
+        A plan that is not proven optimal says how much cheaper the best plan could at most
+        be, in pounds, so the user can judge whether a longer time limit is worth it.
+        """
+        if self.status == "optimal":
+            return "Proven optimal: no plan under these rules and weights costs less."
+        if self.status in ("feasible", "cancelled") and math.isfinite(self.bound) \
+                and math.isfinite(self.objective):
+            head = ("Stopped by the time limit before the optimum was proven"
+                    if self.status == "feasible" else "Cancelled before the optimum was proven")
+            room = max(self.objective - self.bound, 0.0)
+            return (f"{head}: no plan costs less than £{self.bound:,.0f} a year, so this one is "
+                    f"at most £{room:,.0f} ({100 * max(self.gap, 0.0):.1f} %) above the best "
+                    "possible. A longer time limit may find a cheaper plan or prove this one.")
+        if self.status == "greedy":
+            return "Greedy baseline: each need at its cheapest site with room, not optimised."
+        if self.status == "evaluated":
+            return "A given plan, priced by the objective: not optimised."
+        return ""

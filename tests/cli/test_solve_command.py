@@ -59,6 +59,7 @@ def test_solve_from_tables_writes_csv_and_summary(tables, tmp_path, capsys) -> N
     assert by_need["w1"]["paired"] == "true"
     printed = capsys.readouterr()
     assert "Objective" in printed.out and "Gap" in printed.out and "optimal" in printed.out
+    assert "Proven optimal: no plan under these rules and weights costs less." in printed.out
     assert "done" in printed.err  # progress lines
 
 

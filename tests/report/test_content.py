@@ -223,3 +223,17 @@ def test_needs_placed_across_a_region_border_count_with_their_site():
 def test_money():
     assert money(1234.4) == "£1,234"
     assert money(-5000) == "−£5,000"
+
+
+def test_status_of_a_plan_not_proven_optimal_says_how_far_it_may_be():
+    from dataclasses import replace
+
+    sc = pb.scenario()
+    result = pb.plan(sc)
+    stopped = replace(result, status="feasible", bound=result.objective - 20_000.0,
+                      gap=20_000.0 / result.objective)
+    text = build_report_content(sc, stopped).status_text
+    assert text.startswith("Plan status: best found in the time limit (at most £20,000 a year, ")
+    assert text.endswith("%, above the best possible plan)")
+    optimal = replace(result, status="optimal", bound=result.objective, gap=0.0)
+    assert build_report_content(sc, optimal).status_text == "Plan status: proven optimal"

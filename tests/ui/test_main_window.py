@@ -49,6 +49,24 @@ def test_solve_fills_table_and_kpis_as_the_core_computes(qtbot, make_window, pro
     assert table_cell(window, "N-W-1", "site_id") == "W1"
 
 
+def test_a_plan_stopped_by_the_time_limit_says_how_far_it_may_be_from_the_best(
+        make_window, project):
+    from dataclasses import replace
+
+    from estates_planner.optimise import evaluate_plan
+
+    window = make_window(project)
+    ws = window.workspace
+    priced = evaluate_plan(ws.current, {n.need_id: None for n in ws.dataset.needs})
+    bound = priced.objective - 12_345.0
+    ws.set_result(replace(priced, status="feasible", bound=bound,
+                          gap=12_345.0 / priced.objective), ws.current)
+    text = window.kpi_panel.status.text()
+    assert "feasible, gap" in text
+    assert "At most £12,345 a year above the best possible plan" in text
+    assert "at most £12,345" in window.kpi_panel.status.toolTip()
+
+
 def test_pin_from_context_menu_path_is_undoable_with_shortcuts(qtbot, make_window, project):
     window = make_window(project)
     ws = window.workspace
