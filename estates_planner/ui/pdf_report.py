@@ -429,6 +429,38 @@ def grouped_rows(groups: Sequence[tuple[str, Sequence[Sequence[str]]]],
     return rows, frozenset(heads)
 
 
+def _table_measures(doc: _Doc, table: _Table, width: float, font: QFont
+                    ) -> tuple[list[float], float, list[float]]:
+    """(column widths, header height, height of each row) of ``table`` laid out ``width``
+    wide: a group heading row gets a little air above it, wrapped cells their lines."""
+    bold = doc.f_small_bold if font is doc.f_small else app_font(font.pointSizeF(), bold=True)
+    pad = doc.mm(CELL_PAD_MM)
+    col_w = _column_widths(doc, table, width, font, bold)
+    base_h = doc.fm(font).height() + 2 * pad
+    row_hs = []
+    for k, row in enumerate(table.rows):
+        h = base_h
+        if k in table.group_rows:
+            row_hs.append(base_h + doc.mm(1.2))
+            continue
+        for i in table.wrap:
+            if i < len(row) and row[i]:
+                inner = col_w[i] - 2 * pad - (_swatch_indent(doc, font) if i == 0
+                                              and k in table.fills else 0.0)
+                h = max(h, doc.text_h(font, row[i], inner) + 2 * pad)
+        row_hs.append(h)
+    return col_w, _header_h(doc, table, col_w, bold), row_hs
+
+
+def _heading_with_table(doc: _Doc, text: str, table: _Table) -> None:
+    """A heading kept on the page of its table's header and first row: never alone at the
+    foot of a page with the table starting overleaf."""
+    _col_w, header_h, row_hs = _table_measures(doc, table, doc.frame_w, doc.f_small)
+    start = header_h + sum(row_hs[:1])
+    doc.ensure(doc.line_h(doc.f_h2) + doc.mm(1.8) + start)
+    doc.heading(text, doc.f_h2, keep_with_mm=0)
+
+
 def _flow_table(doc: _Doc, table: _Table, *, x: float | None = None,
                 width: float | None = None, title: str = "",
                 font: QFont | None = None, min_rows: int = 2, balance: bool = False) -> None:
@@ -443,23 +475,10 @@ def _flow_table(doc: _Doc, table: _Table, *, x: float | None = None,
     font = font or doc.f_small
     bold = doc.f_small_bold if font is doc.f_small else app_font(font.pointSizeF(), bold=True)
     pad = doc.mm(CELL_PAD_MM)
-    col_w = _column_widths(doc, table, width, font, bold)
-    header_h = _header_h(doc, table, col_w, bold)
+    col_w, header_h, row_hs = _table_measures(doc, table, width, font)
     base_h = doc.fm(font).height() + 2 * pad
     groups = table.group_rows
     group_h = base_h + doc.mm(1.2)  # a little air above a group heading
-    row_hs = []
-    for k, row in enumerate(table.rows):
-        h = base_h
-        if k in groups:
-            row_hs.append(group_h)
-            continue
-        for i in table.wrap:
-            if i < len(row) and row[i]:
-                inner = col_w[i] - 2 * pad - (_swatch_indent(doc, font) if i == 0
-                                              and k in table.fills else 0.0)
-                h = max(h, doc.text_h(font, row[i], inner) + 2 * pad)
-        row_hs.append(h)
     title_h = doc.line_h(doc.f_h3) if title else 0.0
     first = min(len(row_hs), min_rows)
     doc.ensure(title_h + header_h + sum(row_hs[:first]))
@@ -934,13 +953,15 @@ def _layout_summary(doc: _Doc) -> None:
             doc.text("• " + line, doc.f_small, gap_after_mm=0.6)
         doc.y += doc.mm(2)
 
-    doc.heading("Unplaced needs", doc.f_h2, keep_with_mm=10)
     if not c.unplaced:
+        doc.heading("Unplaced needs", doc.f_h2, keep_with_mm=10)
         doc.text("Every need is placed.", doc.f_body)
     else:
-        _flow_table(doc, _Table(["Need", "Provider", "Lot", "Region", "Why it is unplaced"],
-                                [list(u) for u in c.unplaced], [0.8, 1.8, 1.3, 1.6, 4.5],
-                                wrap=frozenset({4})))
+        table = _Table(["Need", "Provider", "Lot", "Region", "Why it is unplaced"],
+                       [list(u) for u in c.unplaced], [0.8, 1.8, 1.3, 1.6, 4.5],
+                       wrap=frozenset({4}))
+        _heading_with_table(doc, "Unplaced needs", table)
+        _flow_table(doc, table, min_rows=1)
     _layout_service_users(doc)
 
 

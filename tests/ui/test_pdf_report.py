@@ -401,6 +401,35 @@ def test_a_row_with_a_colour_swatch_is_tall_enough_for_its_wrapped_name(qapp, tm
     assert swatched - plain == pytest.approx(doc.fm(doc.f_small).height(), rel=0.3)
 
 
+def test_a_heading_is_never_left_alone_at_the_foot_of_a_page(qapp, tmp_path):
+    """Room for the heading and a few lines but not for the table's header and first (tall,
+    wrapped) row: the heading goes over to the next page with its table."""
+    from PySide6.QtGui import QPainter, QPdfWriter
+
+    from estates_planner.ui import pdf_report as pr
+
+    writer = QPdfWriter(str(tmp_path / "t.pdf"))
+    writer.setResolution(pr.RESOLUTION_DPI)
+    painter = QPainter(writer)
+    try:
+        doc = pr._Doc(painter, pr.PdfOptions(), _content())
+        doc.new_page()
+        reason = "no site in reach has room for it, " * 12
+        table = pr._Table(["Need", "Why"], [["N1", reason]], [1, 6], wrap=frozenset({1}))
+        _w, header_h, row_hs = pr._table_measures(doc, table, doc.frame_w, doc.f_small)
+        assert row_hs[0] > 3 * doc.fm(doc.f_small).height()  # the reason wraps
+        heading_h = doc.line_h(doc.f_h2) + doc.mm(1.8)
+        # the old rule (heading plus 10 mm) fits; heading, header and first row do not
+        doc.y = doc.body.bottom() - heading_h - max(doc.mm(12), header_h + row_hs[0] / 2)
+        pages = len(doc.pages)
+        pr._heading_with_table(doc, "Unplaced needs", table)
+        assert len(doc.pages) == pages + 1 and doc.y < doc.body.top() + 2 * heading_h
+        pr._flow_table(doc, table, min_rows=1)
+        assert len(doc.pages) == pages + 1  # the table follows on the heading's page
+    finally:
+        painter.end()
+
+
 def _content():
     from estates_planner.report.content import build_report_content
 
