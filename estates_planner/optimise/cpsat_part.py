@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import LinearExpr
 
 from estates_planner.errors import CancelledError
 from estates_planner.model import Lot
@@ -23,6 +24,13 @@ from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
 
 PENCE = 100
 _CHECK_EVERY = 200  # needs between cancel checks while building
+
+
+def _weighted(users: list[tuple[int, cp_model.IntVar]], demand: np.ndarray) -> LinearExpr:
+    """sum of demand[i] * x over (i, x) in ``users``, built in one call (a Python sum of
+    thousands of terms is a large share of building a model)."""
+    pairs = [(v, int(demand[i])) for i, v in users if demand[i]]
+    return LinearExpr.weighted_sum([v for v, _ in pairs], [c for _, c in pairs])
 
 
 def pence(value: float) -> int:
@@ -117,13 +125,13 @@ class PartModel:
                                 (arrays.room_days, int(room_cap[j]))):
                 if sum(int(demand[i]) for i, _ in users) <= cap:
                     continue  # never binding
-                expr = sum(int(demand[i]) * v for i, v in users if demand[i])
+                expr = _weighted(users, demand)
                 m.add(expr <= (cap * y if y is not None else cap))
                 for clique in conflict_cliques([int(demand[i]) for i, _ in users], cap):
                     if y is None:
                         m.add_at_most_one(users[k][1] for k in clique)
                     else:  # at most one, and only at a site in use
-                        m.add(sum(users[k][1] for k in clique) <= y)
+                        m.add(LinearExpr.sum([users[k][1] for k in clique]) <= y)
         if should_stop():
             raise CancelledError("stopped while building the model")
         # separate locations: x[i,j] <= z[pdu,j]
@@ -151,7 +159,7 @@ class PartModel:
             self._add_unplaced_cuts(arrays, candidates, hint, desk_cap, room_cap, should_stop)
         if st.pairing_bonus > 0:
             self._add_pairing(arrays, by_pdu, hint, obj_vars, obj_coefs, hint_vals)
-        m.minimize(cp_model.LinearExpr.weighted_sum(obj_vars, obj_coefs))
+        m.minimize(LinearExpr.weighted_sum(obj_vars, obj_coefs))
         self.trivial_bound = trivial
         # one bulk write instead of a call per variable (thousands of them)
         hinted = [(v, hint_x[key]) for key, v in self.x.items()] + hint_vals + hint_u
@@ -169,9 +177,9 @@ class PartModel:
         """
         for demand, cap in ((arrays.desk_days, int(desk_cap)), (arrays.room_days, int(room_cap))):
             if sum(int(demand[i]) for i, _ in users) > cap:
-                self.model.add(sum(int(demand[i]) * v for i, v in users if demand[i]) <= cap * z)
+                self.model.add(_weighted(users, demand) <= cap * z)
                 for clique in conflict_cliques([int(demand[i]) for i, _ in users], cap):
-                    self.model.add(sum(users[k][1] for k in clique) <= z)
+                    self.model.add(LinearExpr.sum([users[k][1] for k in clique]) <= z)
 
     def _add_unplaced_cuts(self, arrays: ScenarioArrays, candidates: list[np.ndarray],
                            hint: np.ndarray, desk_cap: np.ndarray, room_cap: np.ndarray,
@@ -196,7 +204,7 @@ class PartModel:
             most = most_placeable(arrays, group, candidates, desk_cap, room_cap)
             missing = len(group) - most
             if missing > 0:
-                self.model.add(sum(self.u[i] for i in group) >= missing)
+                self.model.add(LinearExpr.sum([self.u[i] for i in group]) >= missing)
 
     def _add_pairing(self, arrays: ScenarioArrays, by_pdu: dict[str, list[int]],
                      hint: np.ndarray, obj_vars: list, obj_coefs: list,
@@ -227,11 +235,11 @@ class PartModel:
                         k = int(k)
                         if k not in h:
                             h[k] = m.new_bool_var("")
-                            m.add(h[k] <= sum(host_x[k]))
+                            m.add(h[k] <= LinearExpr.sum(host_x[k]))
                             hint_vals.append((h[k], int(k in hinted_hosts)))
                     q = m.new_bool_var("")
                     m.add_implication(q, v)
-                    m.add(q <= sum(h[int(k)] for k in near))
+                    m.add(q <= LinearExpr.sum([h[int(k)] for k in near]))
                     obj_vars.append(q)
                     obj_coefs.append(-bonus)
                     paired = hint[w] == j and any(int(k) in hinted_hosts for k in near)
@@ -359,13 +367,13 @@ def pack_most(arrays: ScenarioArrays, group: list[int], candidates: list[np.ndar
         for demand, cap in ((arrays.desk_days, int(desk_cap[j])),
                             (arrays.room_days, int(room_cap[j]))):
             if sum(int(demand[i]) for i, _ in users) > cap:
-                m.add(sum(int(demand[i]) * v for i, v in users) <= cap)
-    m.maximize(sum(placed))
+                m.add(_weighted(users, demand) <= cap)
+    m.maximize(LinearExpr.sum(placed))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit_s, 0.001)
     solver.parameters.num_workers = 1
     if placed:
-        m.add(sum(placed) <= ceiling)
+        m.add(LinearExpr.sum(placed) <= ceiling)
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return ceiling, None
