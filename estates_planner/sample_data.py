@@ -46,7 +46,9 @@ STAMP = datetime(2026, 11, 25, tzinfo=UTC)
 ILLUSTRATIVE = "Illustrative sample, not official data"
 TITLE = "England and Wales sample (illustrative)"
 CLOSED_OFFICE_SCENARIO = "Close one office"
-CLOSED_OFFICE_NAME = "Stockton-on-Tees Probation Office"
+# an office the baseline's optimal plan uses (four needs), so the what-if shows needs moving
+# and what that costs; closing an office the plan leaves empty would change nothing
+CLOSED_OFFICE_NAME = "Middlesbrough Probation Office"
 
 REGION_CODES = {
     "North East": "NE", "North West": "NW", "Greater Manchester": "GM",

@@ -242,6 +242,27 @@ def test_every_scenario_can_place_every_need_along_the_roads(sample_dir_module):
         assert _greedy_places_everything(scenario, model) == [], scenario.name
 
 
+@pytest.mark.slow
+def test_the_what_if_closes_an_office_the_optimal_plan_uses(sample_dir_module):
+    """The sample's second scenario is a demonstration: its office must hold needs in the
+    baseline's optimal plan (along the roads, as the app solves it), so closing it moves them
+    and the comparison shows what that costs."""
+    from estates_planner.optimise import solve_scenario
+    from estates_planner.travel import model_from_project
+
+    project = open_project(sample_dir_module / "sample_project.gpkg")
+    model = model_from_project(project)
+    baseline, closed = (s.replace(travel=model) for s in project.scenarios)
+    (office,) = closed.closed_sites
+    before = solve_scenario(baseline, time_limit_s=20)
+    after = solve_scenario(closed, time_limit_s=20, warm_start=before.assignment)
+    assert before.status == after.status == "optimal"
+    moved = [a.need_id for a in before.allocations if a.site_id == office]
+    assert len(moved) >= 3
+    assert all(after.allocation(n).site_id not in (None, office) for n in moved)
+    assert after.objective > before.objective
+
+
 def test_capacity_is_comfortable_per_region_and_rule(loaded):
     """Women-only room for women's needs and non-authority room for wellbeing, with slack."""
     dataset, _ = loaded

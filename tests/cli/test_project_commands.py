@@ -118,9 +118,9 @@ def test_info_on_the_sample(run, sample_dir):
     assert lines[0] == "Project: England and Wales sample (illustrative)"
     assert "Sites: 349" in lines and "Needs: 509" in lines
     assert any(line.split() == ["Wales", "10", "9", "7", "3", "26"] for line in lines)
-    assert "  Close one office: What if Stockton-on-Tees Probation Office (NE-015) closes?" \
+    assert "  Close one office: What if Middlesbrough Probation Office (NE-014) closes?" \
         in lines
-    assert "    closed sites: NE-015" in lines
+    assert "    closed sites: NE-014" in lines
     assert "    settings: go_live = 2027-04-01 (default none)" in lines
     assert "Results: none (not solved yet)" in lines
     assert "Map layers: regions (12 features), outline (1 feature)" in lines
