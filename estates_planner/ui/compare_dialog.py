@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import EstatesError
+from estates_planner.report.kpis import format_delta
 from estates_planner.ui.common import money
 from estates_planner.ui.state import WorkspaceState
 
@@ -124,11 +125,13 @@ class CompareDialog(QDialog):
         stale = [n for n in (a, b) if ws.result_is_stale(n)]
         note = f" (plan of {', '.join(stale)} is out of date)" if stale else ""
         moved = cmp.moved + cmp.newly_placed + cmp.newly_unplaced
+        change = cmp.objective_change
+        cost = ("B costs the same a year as A" if round(change) == 0 else
+                f"B costs {money(abs(change))} a year {'more' if change > 0 else 'less'} "
+                "than A")
         self.summary.setText(
-            f"B costs {money(cmp.objective_change)} a year "
-            f"{'more' if cmp.objective_change > 0 else 'less'} than A; {len(cmp.moved)} needs "
-            f"moved, {len(cmp.newly_placed)} newly placed, {len(cmp.newly_unplaced)} newly "
-            f"unplaced{note}.")
+            f"{cost}; {len(cmp.moved)} needs moved, {len(cmp.newly_placed)} newly placed, "
+            f"{len(cmp.newly_unplaced)} newly unplaced{note}.")
         self.kpis.setRowCount(len(cmp.rows))
         for r, row in enumerate(cmp.rows):
             for c, text in enumerate(row.formatted()):
@@ -145,10 +148,13 @@ class CompareDialog(QDialog):
         for r, move in enumerate(moved):
             values = (move.need_id, move.provider, move.lot.label,
                       move.from_site_name or "unplaced", move.to_site_name or "unplaced",
-                      money(move.cost_change))
+                      format_delta(move.cost_change, "£"))
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, move)
+                if c == len(values) - 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
                 self.moves.setItem(r, c, item)
         self._emit_highlight(moved)
 

@@ -154,6 +154,29 @@ def test_compare_two_scenarios_lists_kpi_deltas_and_moved_needs(qtbot, make_wind
     assert seen[-1] == (["P1"], ["N-WB-1"])
 
 
+def test_compare_summary_reads_right_whichever_plan_is_dearer(qtbot, make_window, project):
+    import re
+
+    window = make_window(project)
+    solve(qtbot, window)
+    ws = window.workspace
+    ws.duplicate_scenario("Baseline", "Copy")
+    solve(qtbot, window)
+    ws.duplicate_scenario("Baseline", "Without P1")
+    ws.set_site_closed("P1")
+    solve(qtbot, window)
+    window.compare_scenarios()
+    dialog = window.compare_dialog
+    dialog.set_pair("Baseline", "Copy")
+    assert dialog.summary.text().startswith("B costs the same a year as A; 0 needs moved")
+    dialog.set_pair("Without P1", "Baseline")  # B is the cheaper one: no "-£" with "less"
+    cheaper = ws.result("Without P1").objective - ws.result("Baseline").objective
+    assert cheaper > 0
+    assert dialog.summary.text().startswith(f"B costs £{cheaper:,.0f} a year less than A")
+    changes = [dialog.moves.item(r, 5).text() for r in range(dialog.moves.rowCount())]
+    assert changes and all(re.fullmatch(r"[+-]£[\d,]+|0", c) for c in changes), changes
+
+
 def test_compare_asks_to_solve_first(make_window, project):
     window = make_window(project)
     window.workspace.create_scenario("Other")
