@@ -23,7 +23,7 @@ from estates_planner.optimise.decompose import Component
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
 
 PENCE = 100
-_CHECK_EVERY = 200  # needs between cancel checks while building
+_CHECK_PAIRS = 5_000  # need/site pairs (variables) built between cancel checks
 
 
 def _weighted(users: list[tuple[int, cp_model.IntVar]], demand: np.ndarray) -> LinearExpr:
@@ -31,6 +31,22 @@ def _weighted(users: list[tuple[int, cp_model.IntVar]], demand: np.ndarray) -> L
     thousands of terms is a large share of building a model)."""
     pairs = [(v, int(demand[i])) for i, v in users if demand[i]]
     return LinearExpr.weighted_sum([v for v, _ in pairs], [c for _, c in pairs])
+
+
+class _WorkCheck:
+    """Calls ``should_stop`` once every :data:`_CHECK_PAIRS` units of work added, and raises
+    :class:`CancelledError` when it says stop (the time limit or a cancel)."""
+
+    def __init__(self, should_stop: Callable[[], bool]) -> None:
+        self.should_stop = should_stop
+        self.done = _CHECK_PAIRS  # check at the first call
+
+    def add(self, units: int) -> None:
+        self.done += units
+        if self.done >= _CHECK_PAIRS:
+            self.done = 0
+            if self.should_stop():
+                raise CancelledError("stopped while building the model")
 
 
 def pence(value: float) -> int:
@@ -76,10 +92,11 @@ class PartModel:
         trivial = self.offset  # pence; a valid lower bound that needs no search
         self.u: dict[int, cp_model.IntVar] = {}
         by_site: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
-        for count, i in enumerate(part.needs):
-            if count % _CHECK_EVERY == 0 and should_stop():
-                raise CancelledError("stopped while building the model")
+        # the checks count work, not needs: a need of a large region has hundreds of sites
+        work = _WorkCheck(should_stop)
+        for i in part.needs:
             i = int(i)
+            work.add(len(candidates[i]))
             row = []
             best: int | None = None if self.strict else unplaced
             cand = candidates[i]
@@ -113,6 +130,7 @@ class PartModel:
         hint_used = {int(hint[i]) for i in part.needs if hint[i] != UNPLACED}
         hint_vals: list[tuple[cp_model.IntVar, int]] = []
         for j, users in by_site.items():
+            work.add(len(users))
             y = None
             if fit_out[j] > 0 and (fit_out_paid is None or not fit_out_paid[j]):
                 y = m.new_bool_var("")
@@ -132,8 +150,7 @@ class PartModel:
                         m.add_at_most_one(users[k][1] for k in clique)
                     else:  # at most one, and only at a site in use
                         m.add(LinearExpr.sum([users[k][1] for k in clique]) <= y)
-        if should_stop():
-            raise CancelledError("stopped while building the model")
+        work.add(_CHECK_PAIRS)  # check now
         # separate locations: x[i,j] <= z[pdu,j]
         by_pdu: dict[str, list[int]] = defaultdict(list)
         for i in part.needs:
@@ -148,6 +165,7 @@ class PartModel:
                         at_need[j].append((i, v))
                 hint_at = {int(hint[i]) for i in members if hint[i] != UNPLACED}
                 for j, vs in at.items():
+                    work.add(len(vs))
                     z = m.new_bool_var("")
                     for v in vs:
                         m.add_implication(v, z)
