@@ -165,8 +165,10 @@ _RESERVE_S = 0.05  # per region still to come, kept back from the time left
 
 def greedy_seconds(n_needs: int, n_sites: int) -> float:
     """What the greedy fill of a region takes, with room to spare. Measured on this 2-core
-    machine: 0.36 s for 1,711 needs x 81 sites, 2.0 s for 8,397 needs x 171 sites."""
-    return 1.5 * (1.85e-4 * n_needs + 3.1e-7 * n_needs * n_sites)
+    machine (Nov 2026, since unplaced reasons are worked out once per kind of need):
+    0.09-0.10 s for 1,676 needs x 82 sites, 0.21-0.28 s for 4,125 x 171, 0.41-0.76 s for
+    8,337 x 171 (before: 0.36 s for 1,711 x 81 and 2.0 s for 8,397 x 171)."""
+    return 1.5 * (3.0e-5 * n_needs + 4.0e-7 * n_needs * n_sites)
 
 _MIN_SEARCH_S = 0.5  # a region's search gets at least this, else its greedy fill is used
 _WATCH_OVERRUN_S = 0.35  # how late an unfinished sub-solve may come back (solver.py: 0.2 + 0.1)
