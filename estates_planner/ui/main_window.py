@@ -654,7 +654,12 @@ class MainWindow(QMainWindow):
         limit = scenario.settings.time_limit_s
         # plans solved in the app measure travel as the CLI does: along the project's network
         travel = self.workspace.scenario_for_costs().travel
-        self.solve_worker = SolveWorker(scenario, limit, self.solve_function, travel)
+        # after an edit, start from the scenario's last plan (the solver re-places what the
+        # edit no longer allows): "warm-start from the current plan after an edit"
+        previous = self.workspace.result()
+        warm = previous.assignment if previous is not None else None
+        self.solve_worker = SolveWorker(scenario, limit, self.solve_function, travel,
+                                        warm_start=warm)
         self.solve_dialog = SolveProgressDialog(scenario.name, limit, self)
         self.solve_worker.progress.connect(self.solve_dialog.update_progress)
         self.solve_worker.finished.connect(self._solve_finished)

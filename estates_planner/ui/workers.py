@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -46,10 +46,13 @@ class SolveWorker(QObject):
     done = Signal()
 
     def __init__(self, scenario: Scenario, time_limit_s: float | None = None,
-                 solve: Callable[..., object] | None = None, travel: object | None = None
-                 ) -> None:
+                 solve: Callable[..., object] | None = None, travel: object | None = None,
+                 warm_start: Mapping[str, str | None] | None = None) -> None:
         super().__init__()
         self.scenario = scenario
+        # the scenario's plan before the edit (need_id -> site_id): the search starts from it,
+        # so a what-if on a large scenario improves the old plan instead of starting afresh
+        self.warm_start = warm_start
         # the project's travel network model (a geo.TravelModel), solved with but not stored
         # on the scenario: the workspace knows its scenarios by identity
         self.travel = travel
@@ -77,8 +80,9 @@ class SolveWorker(QObject):
             scenario = self.scenario
             if self.travel is not None and scenario.travel is None:
                 scenario = scenario.replace(travel=self.travel)
+            extra = {} if self.warm_start is None else {"warm_start": self.warm_start}
             result = solve(scenario, time_limit_s=self.time_limit_s,
-                           progress=self._report, cancel=self.cancel_event)
+                           progress=self._report, cancel=self.cancel_event, **extra)
         except CancelledError:
             self.failed.emit("Solving was cancelled before any plan was found.")
         except EstatesError as exc:

@@ -67,6 +67,25 @@ def test_a_plan_stopped_by_the_time_limit_says_how_far_it_may_be_from_the_best(
     assert "at most £12,345" in window.kpi_panel.status.toolTip()
 
 
+def test_solving_after_an_edit_starts_from_the_last_plan(qtbot, make_window, project):
+    """The issue's "warm-start from the current plan after an edit": the second solve is
+    handed the first plan, and the solver re-places only what the edit no longer allows."""
+    from estates_planner.optimise import solve_scenario
+
+    starts = []
+
+    def spy_solve(scenario, **kwargs):
+        starts.append(kwargs.get("warm_start"))
+        return solve_scenario(scenario, **kwargs)
+
+    window = make_window(project, solve=spy_solve)
+    first = solve_and_wait(qtbot, window)
+    window.workspace.set_site_closed("P1")
+    second = solve_and_wait(qtbot, window)
+    assert starts == [None, first.assignment]
+    assert all(a.site_id != "P1" for a in second.allocations)
+
+
 def test_pin_from_context_menu_path_is_undoable_with_shortcuts(qtbot, make_window, project):
     window = make_window(project)
     ws = window.workspace
