@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Place every service need at a site under the estates rules at the "
         "lowest annual cost, within a time limit. Give a project file, or the sites and needs "
         "tables. The plan is saved in the project (unless --no-save) and can be written as "
-        "an allocation CSV and a JSON summary.",
+        "an allocation CSV and a JSON summary. Solving a project again (after an edit, or "
+        "with a longer --time-limit) starts from the plan saved in it.",
         epilog="examples: estates-planner solve data/sample_project.gpkg --out plan.csv\n"
         "          estates-planner solve --sites data/sites.csv --needs data/needs.csv "
         "--demand data/demand.csv --time-limit 30",
@@ -78,6 +79,9 @@ def run_solve(args: argparse.Namespace) -> int:
         baseline = read_baseline(args.baseline, scenario)
         scenario = scenario.replace(baseline=baseline)
         warm_start = baseline
+    elif project is not None and project.results.get(scenario.name) is not None:
+        # the plan saved in the project: a re-solve after an edit starts from it
+        warm_start = project.results[scenario.name].assignment
     limit = args.time_limit if args.time_limit is not None else scenario.settings.time_limit_s
     if limit is None or not math.isfinite(limit) or limit <= 0:
         raise ScenarioError(f"--time-limit must be a number of seconds above 0, got {limit}")

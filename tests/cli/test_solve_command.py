@@ -115,6 +115,27 @@ def test_solve_a_project_saves_the_plan(repo_dir: Path, tmp_path: Path) -> None:
                  "--scenario", "nope"]) == 2
 
 
+def test_solving_a_project_again_starts_from_its_saved_plan(repo_dir: Path, tmp_path: Path,
+                                                             monkeypatch) -> None:
+    import estates_planner.optimise as optimise
+    from estates_planner.project import open_project
+
+    project_path = tmp_path / "p.gpkg"
+    shutil.copy(repo_dir / "data" / "sample_project.gpkg", project_path)
+    real = optimise.solve_scenario
+    starts = []
+
+    def spy(scenario, **kwargs):
+        starts.append(kwargs.get("warm_start"))
+        return real(scenario, **kwargs)
+
+    monkeypatch.setattr(optimise, "solve_scenario", spy)
+    assert main(["solve", str(project_path), "--time-limit", "3"]) == 0
+    saved = open_project(project_path).results["Baseline"].assignment
+    assert main(["solve", str(project_path), "--time-limit", "3", "--no-save"]) == 0
+    assert starts == [None, saved]
+
+
 def test_settings_file_changes_the_weights(tables, tmp_path, capsys) -> None:  # noqa: ANN001
     sites, needs = tables
     settings = tmp_path / "weights.toml"
