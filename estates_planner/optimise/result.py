@@ -100,7 +100,8 @@ class PlanResult:
             room = max(self.objective - self.bound, 0.0)
             return (f"{head}: no plan costs less than £{self.bound:,.0f} a year, so this one is "
                     f"at most £{room:,.0f} ({100 * max(self.gap, 0.0):.1f} %) above the best "
-                    "possible. A longer time limit may find a cheaper plan or prove this one.")
+                    "possible. Solving again (it continues from this plan) or a longer time "
+                    "limit may find a cheaper plan or prove this one.")
         if self.status == "greedy":
             return "Greedy baseline: each need at its cheapest site with room, not optimised."
         if self.status == "evaluated":

@@ -126,7 +126,8 @@ class KpiPanel(QWidget):
         room = ""
         if result.status in ("feasible", "cancelled") and math.isfinite(result.bound):
             room = (f"<br>At most £{max(result.objective - result.bound, 0):,.0f} a year above "
-                    "the best possible plan; a longer time limit may find a cheaper one.")
+                    "the best possible plan; solving again or a longer time limit may find "
+                    "a cheaper one.")
         self.status.setText(f"<b>{ws.current_name}</b>: {result.status}{gap}, "
                             f"{result.seconds:.1f} s{stale}{room}")
         self.status.setToolTip(result.proof_text)
