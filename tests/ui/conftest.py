@@ -61,18 +61,10 @@ def project(dataset):
 
 
 def core_solver():
-    """The core's solver when it exists, else its greedy plan (same result type)."""
-    try:
-        from estates_planner.optimise import solve_scenario
+    """The core's solver, which the app uses."""
+    from estates_planner.optimise import solve_scenario
 
-        return solve_scenario
-    except ImportError:
-        from estates_planner.optimise.greedy import greedy_plan
-
-        def solve(scenario, *, time_limit_s=None, progress=None, cancel=None, warm_start=None):
-            return greedy_plan(scenario)
-
-        return solve
+    return solve_scenario
 
 
 def slow_solver(started: threading.Event):
