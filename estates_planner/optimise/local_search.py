@@ -220,6 +220,12 @@ def improve_plan(arrays: ScenarioArrays, candidates: list[np.ndarray], site_of: 
             return state.site_of, total
 
 
+def _moved_pdus(state: PlanState, members: list[int], before: np.ndarray) -> set[int]:
+    """The PDUs with a need whose site differs from ``before`` (aligned with ``members``)."""
+    return {int(state.pdu_of[i]) for i, j in zip(members, before, strict=True)
+            if state.site_of[i] != j}
+
+
 def _local_moves(state: PlanState, members: list[int], by_pdu: dict[int, list[int]],
                  deadline: float, should_stop: Callable[[], bool],
                  hooks: tuple[Callable[[object], None], Callable[[object], None]],
@@ -258,8 +264,7 @@ def _local_moves(state: PlanState, members: list[int], by_pdu: dict[int, list[in
                 state.move(i, best)
                 total += best_d
                 improved = True
-        dirty |= {int(state.pdu_of[i]) for i, j in zip(members, snapshot, strict=True)
-                  if state.site_of[i] != j}
+        dirty |= _moved_pdus(state, members, snapshot)
         for p in sorted(dirty):
             pm = by_pdu[p]
             if time.perf_counter() > deadline or should_stop():
@@ -268,8 +273,7 @@ def _local_moves(state: PlanState, members: list[int], by_pdu: dict[int, list[in
             if gained < -_EPS:
                 total += gained
                 improved = True
-        dirty = {int(state.pdu_of[i]) for i, j in zip(members, snapshot, strict=True)
-                 if state.site_of[i] != j}
+        dirty = _moved_pdus(state, members, snapshot)
         for i in members:
             if state.site_of[i] != UNPLACED or not len(candidates[i]):
                 continue

@@ -170,6 +170,7 @@ def greedy_seconds(n_needs: int, n_sites: int) -> float:
     8,337 x 171 (before: 0.36 s for 1,711 x 81 and 2.0 s for 8,397 x 171)."""
     return 1.5 * (3.0e-5 * n_needs + 4.0e-7 * n_needs * n_sites)
 
+
 _MIN_SEARCH_S = 0.5  # a region's search gets at least this, else its greedy fill is used
 _WATCH_OVERRUN_S = 0.35  # how late an unfinished sub-solve may come back (solver.py: 0.2 + 0.1)
 
@@ -179,8 +180,9 @@ def _greedy_instead(sub: Scenario, unfinished: PlanResult,
     """The greedy fill of a region whose search had no plan ready in its time: a usable plan
     (every need placed where it fits, cheapest first), marked as not searched.
 
-    It runs in a thread watched for ``cancel`` (a region's fill can take 2 s, longer than a
-    cancel may wait); on cancel the unfinished plan comes back and the fill ends by itself.
+    It runs in a thread watched for ``cancel`` (a region's fill can take most of a second,
+    longer than a cancel may wait); on cancel the unfinished plan comes back and the fill
+    ends by itself.
     """
     from estates_planner.optimise import greedy_plan
     from estates_planner.optimise.solver import abandon

@@ -85,6 +85,16 @@ class PlanResult:
         return sorted({a.site_id for a in self.allocations if a.site_id is not None})
 
     @property
+    def most_above_best(self) -> float | None:
+        """How much more a year this plan may cost than the best possible one (objective
+        minus proven bound), for a search stopped before its proof; None when there is no
+        such figure (proven optimal, or nothing proven)."""
+        if self.status not in ("feasible", "cancelled") or not math.isfinite(self.bound) \
+                or not math.isfinite(self.objective):
+            return None
+        return max(self.objective - self.bound, 0.0)
+
+    @property
     def proof_text(self) -> str:
         """What is proven about this plan, in words for people who do not read "gap".
 
@@ -93,11 +103,10 @@ class PlanResult:
         """
         if self.status == "optimal":
             return "Proven optimal: no plan under these rules and weights costs less."
-        if self.status in ("feasible", "cancelled") and math.isfinite(self.bound) \
-                and math.isfinite(self.objective):
+        room = self.most_above_best
+        if room is not None:
             head = ("Stopped by the time limit before the optimum was proven"
                     if self.status == "feasible" else "Cancelled before the optimum was proven")
-            room = max(self.objective - self.bound, 0.0)
             return (f"{head}: no plan costs less than £{self.bound:,.0f} a year, so this one is "
                     f"at most £{room:,.0f} ({100 * max(self.gap, 0.0):.1f} %) above the best "
                     "possible. Solving again (it continues from this plan) or a longer time "

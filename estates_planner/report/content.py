@@ -527,10 +527,10 @@ def _status_text(result: PlanResult) -> str:
              "greedy": "greedy baseline (not optimised)", "evaluated": "costed as given",
              "cancelled": "best found before cancelling", "infeasible": "no feasible plan"}
     text = f"Plan status: {words.get(result.status, result.status)}"
-    if result.status in ("feasible", "cancelled") and math.isfinite(result.gap) \
-            and math.isfinite(result.bound):
-        text += (f" (at most {money(max(result.objective - result.bound, 0.0))} a year, "
-                 f"{100 * result.gap:.2f}%, above the best possible plan)")
+    most = result.most_above_best
+    if most is not None and math.isfinite(result.gap):
+        text += (f" (at most {money(most)} a year, {100 * result.gap:.2f}%, above the best "
+                 "possible plan)")
     return text
 
 

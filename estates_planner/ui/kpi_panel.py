@@ -123,11 +123,10 @@ class KpiPanel(QWidget):
         stale = " <i>(out of date: the scenario was edited since; press F5)</i>" \
             if ws.result_is_stale() else ""
         gap = f", gap {100 * result.gap:.1f}%" if result.status == "feasible" else ""
-        room = ""
-        if result.status in ("feasible", "cancelled") and math.isfinite(result.bound):
-            room = (f"<br>At most £{max(result.objective - result.bound, 0):,.0f} a year above "
-                    "the best possible plan; solving again or a longer time limit may find "
-                    "a cheaper one.")
+        most = result.most_above_best
+        room = "" if most is None else (
+            f"<br>At most £{most:,.0f} a year above the best possible plan; solving again or "
+            "a longer time limit may find a cheaper one.")
         self.status.setText(f"<b>{ws.current_name}</b>: {result.status}{gap}, "
                             f"{result.seconds:.1f} s{stale}{room}")
         self.status.setToolTip(result.proof_text)

@@ -441,7 +441,7 @@ def _table_measures(doc: _Doc, table: _Table, width: float, font: QFont
     for k, row in enumerate(table.rows):
         h = base_h
         if k in table.group_rows:
-            row_hs.append(base_h + doc.mm(1.2))
+            row_hs.append(_group_row_h(doc, font))
             continue
         for i in table.wrap:
             if i < len(row) and row[i]:
@@ -450,6 +450,17 @@ def _table_measures(doc: _Doc, table: _Table, width: float, font: QFont
                 h = max(h, doc.text_h(font, row[i], inner) + 2 * pad)
         row_hs.append(h)
     return col_w, _header_h(doc, table, col_w, bold), row_hs
+
+
+def _group_row_h(doc: _Doc, font: QFont) -> float:
+    """A group heading row: a row's height and a little air above it."""
+    return doc.fm(font).height() + 2 * doc.mm(CELL_PAD_MM) + doc.mm(1.2)
+
+
+def _even_share(doc: _Doc, row_hs: Sequence[float], font: QFont) -> float:
+    """One column's height when rows of ``row_hs`` are shared evenly between the columns:
+    the mean plus the tallest row for rounding and a group heading that may be repeated."""
+    return sum(row_hs) / doc.col_n + max(row_hs, default=0.0) + _group_row_h(doc, font)
 
 
 def _heading_with_table(doc: _Doc, text: str, table: _Table) -> None:
@@ -476,9 +487,8 @@ def _flow_table(doc: _Doc, table: _Table, *, x: float | None = None,
     bold = doc.f_small_bold if font is doc.f_small else app_font(font.pointSizeF(), bold=True)
     pad = doc.mm(CELL_PAD_MM)
     col_w, header_h, row_hs = _table_measures(doc, table, width, font)
-    base_h = doc.fm(font).height() + 2 * pad
     groups = table.group_rows
-    group_h = base_h + doc.mm(1.2)  # a little air above a group heading
+    group_h = _group_row_h(doc, font)
     title_h = doc.line_h(doc.f_h3) if title else 0.0
     first = min(len(row_hs), min_rows)
     doc.ensure(title_h + header_h + sum(row_hs[:first]))
@@ -486,9 +496,8 @@ def _flow_table(doc: _Doc, table: _Table, *, x: float | None = None,
     breaks: frozenset[int] = frozenset()  # rows that start a new column
     if balance and doc.col_n > 1 and doc.col == 0:
         breaks = _group_breaks(row_hs, groups, doc.col_n, bottom - doc.y - header_h)
-        # else a column of an even share of the rows, plus the tallest row for rounding (and
-        # its group heading, which can be repeated at the top of the next column)
-        share = sum(row_hs) / doc.col_n + max(row_hs, default=0.0) + group_h
+        # else each column an even share of the rows
+        share = _even_share(doc, row_hs, font)
         if not breaks and doc.y + header_h + share <= bottom:
             bottom = doc.y + header_h + share
     i = 0
@@ -503,8 +512,7 @@ def _flow_table(doc: _Doc, table: _Table, *, x: float | None = None,
                 if balance and doc.col_n > 1:
                     # the rows left share this page's columns evenly when they fit on it,
                     # rather than filling the first column and leaving the others empty
-                    rest = row_hs[i:]
-                    share = sum(rest) / doc.col_n + max(rest, default=0.0) + group_h
+                    share = _even_share(doc, row_hs[i:], font)
                     top = doc.y + title_h + header_h
                     if top + share <= bottom:
                         bottom = top + share
@@ -1039,19 +1047,11 @@ def _short_kind(header: str) -> str:
 
 
 def _table_height(doc: _Doc, table: _Table, width: float, title: bool) -> float:
-    pad = doc.mm(CELL_PAD_MM)
-    col_w = _column_widths(doc, table, width, doc.f_small, doc.f_small_bold)
-    base = doc.fm(doc.f_small).height() + 2 * pad
-    header_h = _header_h(doc, table, col_w, doc.f_small_bold)
-    h = header_h + (doc.line_h(doc.f_h3) + doc.mm(0.8) if title else 0) + doc.mm(2.5)
-    for k, row in enumerate(table.rows):
-        rh = base
-        for i in table.wrap:
-            inner = col_w[i] - 2 * pad - (_swatch_indent(doc, doc.f_small) if i == 0
-                                          and k in table.fills else 0.0)
-            rh = max(rh, doc.text_h(doc.f_small, row[i], inner) + 2 * pad)
-        h += rh
-    return h
+    """The height :func:`_flow_table` gives ``table`` (small font, ``width`` wide), title
+    line and the space after included."""
+    _col_w, header_h, row_hs = _table_measures(doc, table, width, doc.f_small)
+    return (header_h + sum(row_hs) + doc.mm(2.5)
+            + (doc.line_h(doc.f_h3) + doc.mm(0.8) if title else 0.0))
 
 
 def _swatch_indent(doc: _Doc, font: QFont) -> float:

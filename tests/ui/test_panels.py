@@ -134,15 +134,23 @@ def test_provider_view_ranks_options_and_names_blocking_rules(qtbot, make_window
     assert seen[-1] == (["P1"], ["N-WB-1"])
 
 
-def test_compare_two_scenarios_lists_kpi_deltas_and_moved_needs(qtbot, make_window, project):
-    window = make_window(project)
+def _compare_without_p1(qtbot, window, *also: str):
+    """Solve the Baseline, solved copies of it named ``also``, and "Without P1" (Riverside
+    Hub closed); return the open compare dialog."""
     solve(qtbot, window)
     ws = window.workspace
-    ws.duplicate_scenario("Baseline", "Without P1")
-    ws.set_site_closed("P1")
-    solve(qtbot, window)
+    for name in (*also, "Without P1"):
+        ws.duplicate_scenario("Baseline", name)
+        if name == "Without P1":
+            ws.set_site_closed("P1")
+        solve(qtbot, window)
     window.compare_scenarios()
-    dialog = window.compare_dialog
+    return window.compare_dialog
+
+
+def test_compare_two_scenarios_lists_kpi_deltas_and_moved_needs(qtbot, make_window, project):
+    window = make_window(project)
+    dialog = _compare_without_p1(qtbot, window)
     dialog.set_pair("Baseline", "Without P1")
     rows = {r[0]: r[1:] for r in dialog.kpi_table()}
     # with Riverside Hub closed, the North wellbeing need has no allowed site left (R3, R4)
@@ -158,15 +166,8 @@ def test_compare_summary_reads_right_whichever_plan_is_dearer(qtbot, make_window
     import re
 
     window = make_window(project)
-    solve(qtbot, window)
     ws = window.workspace
-    ws.duplicate_scenario("Baseline", "Copy")
-    solve(qtbot, window)
-    ws.duplicate_scenario("Baseline", "Without P1")
-    ws.set_site_closed("P1")
-    solve(qtbot, window)
-    window.compare_scenarios()
-    dialog = window.compare_dialog
+    dialog = _compare_without_p1(qtbot, window, "Copy")
     dialog.set_pair("Baseline", "Copy")
     assert dialog.summary.text().startswith("B costs the same a year as A; 0 needs moved")
     dialog.set_pair("Without P1", "Baseline")  # B is the cheaper one: no "-£" with "less"
