@@ -121,7 +121,7 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName(APP_NAME)
     try:
-        from estates_planner.ui.fonts import register_app_fonts
+        from estates_planner.render.fonts import register_app_fonts
 
         register_app_fonts()  # for the PDF; the UI keeps the system font so it scales with it
     except (ImportError, RuntimeError) as exc:

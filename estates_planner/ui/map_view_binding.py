@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel
 
-from estates_planner.ui.map import BASEMAP, MapContent, MapView
+from estates_planner.render.map import BASEMAP, MapContent
+from estates_planner.ui.map import MapView
 from estates_planner.ui.map_binding import MapBinding
 from estates_planner.ui.state import WorkspaceState
 
