@@ -115,3 +115,8 @@ class MapViewBinding(MapBinding):
     def set_catchment(self, geometry) -> None:
         self._catchment = geometry
         self.refresh()
+
+
+def create_map(state: WorkspaceState, parent=None) -> MapViewBinding:
+    """The map widget bound to ``state``, for the main window."""
+    return MapViewBinding(state, parent)
