@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QPainter, QTransform
 
-from estates_planner.render.map import style
+import estates_planner.render.map.style as style
 from estates_planner.report.extents import Extent
 
 

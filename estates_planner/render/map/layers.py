@@ -17,7 +17,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QThread
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintEngine, QPainter, QPen, QPixmap
 
-from estates_planner.render.map import style
+import estates_planner.render.map.style as style
 from estates_planner.render.map.content import CATCHMENT, LINES, NEEDS, SITES, MapContent
 from estates_planner.render.map.frame import MapFrame, RenderOptions, device_unit
 from estates_planner.render.map.prepared import PolygonLayer, PreparedContent

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 
-from estates_planner.render.map import style
+import estates_planner.render.map.style as style
 from estates_planner.render.map.content import CATCHMENT, LINES, NEEDS, SITES
 from estates_planner.render.map.frame import MapFrame, RenderOptions
 from estates_planner.render.map.prepared import PreparedContent

@@ -16,7 +16,7 @@ import shiboken6
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage, QPainter, QPainterPath, QPixmap, QPolygonF
 
-from estates_planner.render.map import style
+import estates_planner.render.map.style as style
 from estates_planner.render.map.content import MapContent, boundary_layer_name
 from estates_planner.render.map.style import SiteStyle
 from estates_planner.report.extents import Extent

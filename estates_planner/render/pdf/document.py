@@ -15,10 +15,10 @@ from datetime import date
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageSize, QPainter, QPen
 
+import estates_planner.render.map.style as map_style
 from estates_planner.errors import ExportError
 from estates_planner.model import Lot
 from estates_planner.render.fonts import app_font
-from estates_planner.render.map import style as map_style
 from estates_planner.report.content import ReportContent
 
 RESOLUTION_DPI = 300
