@@ -19,6 +19,7 @@ from estates_planner.render.map.content import (
     site_tooltip,
 )
 from estates_planner.render.map.frame import MapFrame, RenderOptions, device_unit
+from estates_planner.render.map.hits import item_at, items_in_box
 from estates_planner.render.map.layers import DrawState, draw_highlights, draw_static
 from estates_planner.render.map.overlays import (
     draw_attribution,
@@ -29,6 +30,7 @@ from estates_planner.render.map.overlays import (
     format_distance,
     legend_entries,
     overlay_font,
+    overlay_image,
 )
 from estates_planner.render.map.prepared import PreparedContent
 from estates_planner.render.map.render import render_map
@@ -38,6 +40,7 @@ __all__ = [
     "BASEMAP", "CATCHMENT", "LINES", "NEEDS", "SITES", "DrawState", "Extent", "MapContent",
     "MapFrame", "PreparedContent", "RenderOptions", "boundary_layer_name", "device_unit",
     "draw_attribution", "draw_highlights", "draw_legend", "draw_north_arrow", "draw_overlays",
-    "draw_scale_bar", "draw_static", "extent_of", "format_distance", "legend_entries",
-    "need_tooltip", "overlay_font", "padded_extent", "render_map", "site_tooltip", "style",
+    "draw_scale_bar", "draw_static", "extent_of", "format_distance", "item_at", "items_in_box",
+    "legend_entries", "need_tooltip", "overlay_font", "overlay_image", "padded_extent",
+    "render_map", "site_tooltip", "style",
 ]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF
 
 import estates_planner.render.map.style as style
 from estates_planner.render.map.content import CATCHMENT, LINES, NEEDS, SITES
@@ -301,3 +301,27 @@ def draw_overlays(painter: QPainter, frame: MapFrame, prepared: PreparedContent,
         draw_legend(painter, frame.rect, prepared, unit, overlay_font(painter, options, 0.9))
     if options.attribution:
         draw_attribution(painter, frame.rect, options.attribution, unit, font)
+
+
+def overlay_image(draw, dpr: float, font) -> QImage:
+    """Draw an overlay into a transparent image and crop it to what was drawn (plus margin).
+
+    ``draw(painter, rect)`` returns the rectangle it covered; the canvas keeps the north arrow
+    and legend as such images and redraws them only when the content changes.
+    """
+    canvas = QImage(math.ceil(700 * dpr), math.ceil(1400 * dpr),
+                    QImage.Format.Format_ARGB32_Premultiplied)
+    canvas.setDevicePixelRatio(dpr)
+    canvas.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(canvas)
+    painter.setFont(font)
+    box = draw(painter, QRectF(0, 0, 700, 1400))
+    painter.end()
+    if box is None or box.isEmpty():
+        return QImage()
+    margin = 12
+    crop = QRect(0, 0, math.ceil((box.right() + margin) * dpr),
+                 math.ceil((box.bottom() + margin) * dpr))
+    image = canvas.copy(crop)
+    image.setDevicePixelRatio(dpr)
+    return image

@@ -16,8 +16,6 @@ import dataclasses
 import math
 import time
 
-import numpy as np
-import shapely
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QTransform
 from PySide6.QtWidgets import (
@@ -32,8 +30,6 @@ from PySide6.QtWidgets import (
 import estates_planner.render.map as map_render
 from estates_planner.render.map import (
     BASEMAP,
-    NEEDS,
-    SITES,
     MapContent,
     need_tooltip,
     site_tooltip,
@@ -423,10 +419,10 @@ class MapView(QGraphicsView):
         key = (self._version, self.legend_visible, dpr, painter.font().key())
         if key != self._overlay_key:
             self._overlay_key = key
-            self._arrow_image = _overlay_image(
+            self._arrow_image = map_render.overlay_image(
                 lambda p, r: map_render.draw_north_arrow(p, r, 1.0, p.font()), dpr,
                 painter.font())
-            self._legend_image = _overlay_image(
+            self._legend_image = map_render.overlay_image(
                 lambda p, r: map_render.draw_legend(p, r, self._prepared, 1.0,
                                                     map_render.overlay_font(p, None, 0.9),
                                                     corner="top-left"),
@@ -445,47 +441,14 @@ class MapView(QGraphicsView):
         """("site", id) or ("need", id) under viewport position ``pos``; sites win ties."""
         frame = self.frame()
         x, y = frame.px_to_map(pos.x(), pos.y())
-        prepared = self._prepared
-        m_per_px = frame.m_per_px
-        if len(prepared.site_ids) and self._content.is_visible(SITES):
-            radius_px = prepared.site_radius * self._state.lod + 3.0
-            reach = float(radius_px.max()) * m_per_px
-            rows = prepared.site_tree.query(shapely.box(x - reach, y - reach, x + reach,
-                                                        y + reach))
-            if len(rows):
-                d = np.hypot(prepared.site_xy[rows, 0] - x,
-                             prepared.site_xy[rows, 1] - y) / m_per_px
-                inside = d <= radius_px[rows]
-                if inside.any():
-                    # the smallest symbol is drawn on top, so it wins among those hit
-                    candidates = rows[inside]
-                    order = np.lexsort((d[inside], prepared.site_radius[candidates]))
-                    return ("site", prepared.site_ids[int(candidates[order[0]])])
-        if len(prepared.need_ids) and self._content.is_visible(NEEDS):
-            reach = 5.0 * m_per_px
-            rows = prepared.need_tree.query(shapely.box(x - reach, y - reach, x + reach,
-                                                        y + reach))
-            if len(rows):
-                d = np.hypot(prepared.need_xy[rows, 0] - x, prepared.need_xy[rows, 1] - y)
-                return ("need", prepared.need_ids[int(rows[int(np.argmin(d))])])
-        return None
+        return map_render.item_at(self._prepared, x, y, frame.m_per_px, self._state.lod)
 
     def items_in_rect(self, rect: QRectF) -> tuple[list[str], list[str]]:
         """Site and need ids whose points lie inside viewport rectangle ``rect``."""
         frame = self.frame()
         x0, y0 = frame.px_to_map(rect.left(), rect.bottom())
         x1, y1 = frame.px_to_map(rect.right(), rect.top())
-        box = shapely.box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-        prepared = self._prepared
-        sites: list[str] = []
-        needs: list[str] = []
-        if len(prepared.site_ids) and self._content.is_visible(SITES):
-            rows = prepared.site_tree.query(box, predicate="intersects")
-            sites = sorted(prepared.site_ids[int(i)] for i in rows)
-        if len(prepared.need_ids) and self._content.is_visible(NEEDS):
-            rows = prepared.need_tree.query(box, predicate="intersects")
-            needs = sorted(prepared.need_ids[int(i)] for i in rows)
-        return sites, needs
+        return map_render.items_in_box(self._prepared, x0, y0, x1, y1)
 
     def tooltip_at(self, pos: QPointF) -> str:
         """The tooltip text for viewport position ``pos`` ("" over empty map)."""
@@ -672,23 +635,3 @@ def _layers_key(layers) -> tuple:
 
 def _site_ids(dataset) -> tuple[str, ...]:
     return tuple(s.site_id for s in dataset.sites) if dataset is not None else ()
-
-
-def _overlay_image(draw, dpr: float, font) -> QImage:
-    """Draw an overlay into a transparent image and crop it to what was drawn (plus margin)."""
-    canvas = QImage(math.ceil(700 * dpr), math.ceil(1400 * dpr),
-                    QImage.Format.Format_ARGB32_Premultiplied)
-    canvas.setDevicePixelRatio(dpr)
-    canvas.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(canvas)
-    painter.setFont(font)
-    box = draw(painter, QRectF(0, 0, 700, 1400))
-    painter.end()
-    if box is None or box.isEmpty():
-        return QImage()
-    margin = 12
-    crop = QRect(0, 0, math.ceil((box.right() + margin) * dpr),
-                 math.ceil((box.bottom() + margin) * dpr))
-    image = canvas.copy(crop)
-    image.setDevicePixelRatio(dpr)
-    return image
