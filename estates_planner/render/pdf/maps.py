@@ -32,13 +32,12 @@ ATTRIBUTION = ("Boundaries and figures are illustrative, not official. Sites and
                "project data. Grid: British National Grid (EPSG:27700).")
 
 
-
 # share of the cover map's data width added to the east for the legend
 COVER_LEGEND_ROOM = 0.3
 
 
 class ReportMaps:
-    """The maps of one report, drawn by the app's renderer (:mod:`estates_planner.ui.map`).
+    """The maps of one report, drawn by the app's renderer (:mod:`estates_planner.render.map`).
 
     The cover shows the whole plan (or the chosen regions); each site section shows a small
     location map centred on the site with its needs, the site ringed as if selected. Polygon

@@ -46,7 +46,6 @@ def cover_map_rect_mm(options: PdfOptions) -> tuple[float, float, float, float]:
     return (MARGIN_MM, top, w - 2 * MARGIN_MM, bottom - top)
 
 
-
 def layout_cover(doc: Document, maps: ReportMaps) -> None:
     c = doc.content
     doc.new_page()
@@ -211,7 +210,6 @@ def _layout_service_users(doc: Document) -> None:
             rows.append(row)
         groups.append((region, rows))
     grid_table(doc, header, groups, [3] + [0.8] * (len(header) - 1))
-
 
 
 def layout_appendix(doc: Document) -> None:

@@ -135,7 +135,6 @@ def _layout_site(doc: Document, sec: SiteSection, table: Table, maps: ReportMaps
     fw = w - size - mm(6)
     fy = doc.y
     facts = _facts_table(sec)
-    doc_y_saved = doc.y
     flow_table(doc, facts, x=fx, width=fw, min_rows=len(sec.facts))
     by = doc.y + mm(1)
     bars = [("Desk-days a week", sec.desk_days_used, sec.desk_days_available),
@@ -145,7 +144,6 @@ def _layout_site(doc: Document, sec: SiteSection, table: Table, maps: ReportMaps
             p, doc, QRectF(fx, y, fw, mm(8)), lb, u, a))
         by += mm(9.5)
     doc.y = max(fy + size, by) + mm(4)
-    del doc_y_saved
 
     flow_table(doc, table, title=occupants_title(len(sec.occupants)))
 

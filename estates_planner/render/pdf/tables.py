@@ -357,7 +357,6 @@ def _draw_group_row(p: QPainter, doc: Document, x: float, y: float, width: float
     rule(p, x, y + h, x + width, ACCENT)
 
 
-
 def table_height(doc: Document, table: Table, width: float, title: bool) -> float:
     """The height :func:`flow_table` gives ``table`` (small font, ``width`` wide), title
     line and the space after included."""

@@ -49,6 +49,7 @@ SLOW_FRAME_MS = 20.0  # full redraws slower than this are deferred while the use
 # the legend's width before it is first drawn (it is then measured)
 LEGEND_WIDTH_GUESS_PX = 170.0
 
+
 class MapView(QGraphicsView):
     """The map of sites, needs, allocation lines and polygon layers.
 

@@ -24,7 +24,6 @@ def test_a_row_with_a_colour_swatch_is_tall_enough_for_its_wrapped_name(qapp, tm
     with it, and its row must be a line taller (else the second line runs into the next row)."""
     from PySide6.QtGui import QColor, QPainter, QPdfWriter
 
-
     writer = QPdfWriter(str(tmp_path / "t.pdf"))
     writer.setResolution(RESOLUTION_DPI)
     painter = QPainter(writer)
@@ -51,7 +50,6 @@ def test_a_heading_is_never_left_alone_at_the_foot_of_a_page(qapp, tmp_path):
     """Room for the heading and a few lines but not for the table's header and first (tall,
     wrapped) row: the heading goes over to the next page with its table."""
     from PySide6.QtGui import QPainter, QPdfWriter
-
 
     writer = QPdfWriter(str(tmp_path / "t.pdf"))
     writer.setResolution(RESOLUTION_DPI)
