@@ -153,7 +153,8 @@ def save_screenshot(path: Path, project_path: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from estates_planner.project import open_project
-    from estates_planner.ui.map import MapContent, MapView
+    from estates_planner.render.map import MapContent
+    from estates_planner.ui.map import MapView
 
     project = open_project(project_path)
     scenario = project.scenarios[0]
@@ -189,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from estates_planner.ui.map import MapContent, MapView
+    from estates_planner.render.map import MapContent
+    from estates_planner.ui.map import MapView
 
     app = QApplication.instance() or QApplication([])
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

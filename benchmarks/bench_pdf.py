@@ -44,13 +44,13 @@ def main(argv: list[str]) -> int:
     from PySide6.QtGui import QGuiApplication
 
     from estates_planner.project import open_project
+    from estates_planner.render.fonts import register_app_fonts
+    from estates_planner.render.site_plan import PdfOptions, write_site_plan_pdf
     from estates_planner.report.exports import (
         write_allocation_csv,
         write_allocation_xlsx,
         write_results_gpkg,
     )
-    from estates_planner.ui.fonts import register_app_fonts
-    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
 
     app = QGuiApplication.instance() or QGuiApplication(["bench_pdf"])
     with tempfile.TemporaryDirectory() as tmp_name:

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(app)
     try:  # headless machines have few fonts: use the bundled Noto Sans for the pictures
-        from estates_planner.ui.fonts import register_app_fonts
+        from estates_planner.render.fonts import register_app_fonts
 
         font = app.font()
         font.setFamily(register_app_fonts())

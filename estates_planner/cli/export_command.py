@@ -97,7 +97,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def _write_pdf(project: Any, scenario_name: str, path: Path, args: argparse.Namespace) -> int:
     """Draw the PDF; Qt (and an offscreen application without a display) only from here."""
-    from estates_planner.ui.pdf_report import PdfOptions, gui_application, write_site_plan_pdf
+    from estates_planner.render.site_plan import PdfOptions, gui_application, write_site_plan_pdf
 
     app = gui_application()
     options = PdfOptions(paper=args.paper, landscape=args.landscape,

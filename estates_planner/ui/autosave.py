@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from estates_planner import recovery
 from estates_planner.errors import EstatesError
 from estates_planner.ui import common
+from estates_planner.ui.errors_hook import report_unexpected
 
 log = logging.getLogger(__name__)
 
@@ -146,8 +147,6 @@ class Autosaver(QObject):
         else:  # a bug: to the one hook once, not every few minutes
             if not self._bug_reported:
                 self._bug_reported = True
-                from estates_planner.ui.app import report_unexpected
-
                 report_unexpected(error)
             else:
                 log.error("autosave failed again", exc_info=error)

@@ -1,7 +1,7 @@
 """File → Export: the site plan PDF, the allocation CSV, the XLSX workbook or a GeoPackage.
 
 The dialog only gathers choices (format, paper, orientation, regions and sites, where to
-write) and calls the writers in :mod:`estates_planner.ui.pdf_report` and
+write) and calls the writers in :mod:`estates_planner.render.site_plan` and
 :mod:`estates_planner.report.exports`. Errors the user can cause (no plan yet, a folder that
 does not exist, a file open in Excel) are shown as messages; nothing is raised at them.
 """
@@ -74,7 +74,7 @@ def export_plan(project: Any, scenario_name: str, fmt: str, path: str | os.PathL
                           "(Plan → Solve) before exporting")
     path = Path(path)
     if fmt == "pdf":
-        from estates_planner.ui.pdf_report import write_site_plan_pdf
+        from estates_planner.render.site_plan import write_site_plan_pdf
 
         pages = write_site_plan_pdf(project, scenario_name, path, pdf_options, progress,
                                     cancel)
@@ -201,11 +201,11 @@ class ExportDialog(QDialog):
                 if self.site_list.item(i).checkState() == Qt.CheckState.Checked]
 
     def pdf_options(self) -> Any:
-        """The :class:`~estates_planner.ui.pdf_report.PdfOptions` the controls describe.
+        """The :class:`~estates_planner.render.site_plan.PdfOptions` the controls describe.
 
         All regions ticked means no region filter; all listed sites ticked, no site filter.
         """
-        from estates_planner.ui.pdf_report import PdfOptions
+        from estates_planner.render.site_plan import PdfOptions
 
         regions = self.chosen_regions()
         all_regions = len(regions) == self.region_list.count()

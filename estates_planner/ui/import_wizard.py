@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import EstatesError, Problem, ValidationReport
+from estates_planner.ui.errors_hook import report_unexpected
 
 _ROOT = QModelIndex()
 NOT_IN_FILE = "(not in the file)"
@@ -229,8 +230,6 @@ class MappingPage(QWizardPage):
             self.message.setText(f"The file cannot be read: {exc}")
             return
         except Exception as exc:  # noqa: BLE001 - a reader bug: the hook logs and tells
-            from estates_planner.ui.app import report_unexpected
-
             report_unexpected(exc)
             self.file_columns = []
             self.message.setText("The file cannot be read because of an unexpected problem "
@@ -316,8 +315,6 @@ class ReportPage(QWizardPage):
                 report = ValidationReport()
                 report.error(path.name, str(exc))
         except Exception as exc:  # noqa: BLE001 - a reader bug: the hook logs and tells
-            from estates_planner.ui.app import report_unexpected
-
             report_unexpected(exc)
             data, report = None, ValidationReport()
             report.error(path.name, "the file could not be read because of an unexpected "

@@ -40,7 +40,7 @@ from estates_planner.ui.import_wizard import ImportOutcome, ImportWizard, guess_
 from estates_planner.ui.inspector import Inspector
 from estates_planner.ui.kpi_panel import KpiPanel
 from estates_planner.ui.layers_dock import LayersPanel
-from estates_planner.ui.map_binding import create_map
+from estates_planner.ui.map_view_binding import create_map
 from estates_planner.ui.provider_view import ProviderView
 from estates_planner.ui.scenarios_dock import ScenariosPanel
 from estates_planner.ui.settings_dialog import SettingsDialog

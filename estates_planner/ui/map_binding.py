@@ -2,20 +2,17 @@
 
 The map is a view like any other: it gets the current scenario, plan and layers, shows the
 shared selection, and reports clicks, context menus and drops. This binding keeps that wiring
-in one place so the main window only talks to :class:`MapBinding`. When the map package is not
-available (e.g. a broken install), a plain placeholder keeps the rest of the app usable.
+in one place so the main window only talks to :class:`MapBinding`; the binding of the real
+map is :class:`estates_planner.ui.map_view_binding.MapViewBinding`, made by its
+:func:`~estates_planner.ui.map_view_binding.create_map`.
 """
 
 from __future__ import annotations
 
-import logging
-
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QObject, QPoint, Signal
+from PySide6.QtWidgets import QWidget
 
 from estates_planner.ui.state import WorkspaceState
-
-log = logging.getLogger(__name__)
 
 BASE_LAYERS = (("sites", "Sites"), ("needs", "Service-user points"),
                ("lines", "Allocation lines"))
@@ -44,7 +41,7 @@ class MapBinding(QObject):
         self.visible: dict[str, bool] = {}
         self._syncing = False
 
-    # methods the main window calls; the placeholder does nothing useful with them
+    # methods the main window calls; the map's binding overrides them
     def layers(self) -> list[tuple[str, str, bool]]:
         names = [*BASE_LAYERS,
                  *((n, n.replace("_", " ").capitalize())
@@ -68,24 +65,3 @@ class MapBinding(QObject):
 
     def set_catchment(self, geometry) -> None:
         """Draw a catchment (shapely polygon in BNG metres), or none with None."""
-
-
-class PlaceholderMap(MapBinding):
-    def __init__(self, state: WorkspaceState, parent: QWidget, reason: str) -> None:
-        label = QLabel(f"The map is not available: {reason}", parent)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        label.setAccessibleName("Map (not available)")
-        super().__init__(state, label, parent)
-
-
-def create_map(state: WorkspaceState, parent: QWidget) -> MapBinding:
-    """The real map when ``ui.map`` is importable, else a placeholder saying why."""
-    try:
-        from estates_planner.ui.map import MapView  # noqa: F401
-    except ImportError as exc:
-        log.warning("map not available: %s", exc)
-        return PlaceholderMap(state, parent, str(exc))
-    from estates_planner.ui.map_view_binding import MapViewBinding
-
-    return MapViewBinding(state, parent)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel
 
-from estates_planner.ui.map import BASEMAP, MapContent, MapView
+from estates_planner.render.map import BASEMAP, MapContent
+from estates_planner.ui.map import MapView
 from estates_planner.ui.map_binding import MapBinding
 from estates_planner.ui.state import WorkspaceState
 
@@ -114,3 +115,8 @@ class MapViewBinding(MapBinding):
     def set_catchment(self, geometry) -> None:
         self._catchment = geometry
         self.refresh()
+
+
+def create_map(state: WorkspaceState, parent=None) -> MapViewBinding:
+    """The map widget bound to ``state``, for the main window."""
+    return MapViewBinding(state, parent)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from estates_planner.errors import CancelledError, EstatesError
 from estates_planner.model import Scenario
+from estates_planner.ui.errors_hook import report_unexpected
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +92,6 @@ class SolveWorker(QObject):
             log.exception("solver not available")
             self.failed.emit(f"The optimiser is not available in this installation ({exc}).")
         except Exception as exc:  # noqa: BLE001 - to the app's one hook: logged and shown
-            from estates_planner.ui.app import report_unexpected
-
             log.error("unexpected error while solving %s", self.scenario.name)
             report_unexpected(exc)
             self.failed.emit("")  # the hook has told the user; the window just stops waiting

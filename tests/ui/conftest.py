@@ -126,14 +126,14 @@ def error_hook(user_data_dir, monkeypatch):
 
     from PySide6.QtWidgets import QApplication
 
-    from estates_planner.ui import app as app_module
+    from estates_planner.ui import errors_hook
 
     # remember the hooks as they are, so that they come back after the test
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    reporter, handler = app_module.install_exception_hook(QApplication.instance(),
-                                                          return_handler=True)
-    reporter.log_file = app_module.log_path()
+    reporter, handler = errors_hook.install_exception_hook(QApplication.instance(),
+                                                           return_handler=True)
+    reporter.log_file = errors_hook.log_path()
     # pytest-qt's own hook is active while the test runs: put the app's hook in its place
     monkeypatch.setattr(sys, "excepthook", reporter.excepthook)
     monkeypatch.setattr(threading, "excepthook", reporter.thread_hook)

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QStandardPaths
 
 from estates_planner.ui import app as app_module
+from estates_planner.ui import errors_hook
 from estates_planner.ui.about import versions
 
 
@@ -17,7 +18,7 @@ from estates_planner.ui.about import versions
 def data_home(tmp_path, monkeypatch):
     """Point the log folder at a temporary place."""
     QStandardPaths.setTestModeEnabled(True)
-    monkeypatch.setattr(app_module, "log_path", lambda: tmp_path / "estates-planner.log")
+    monkeypatch.setattr(errors_hook, "log_path", lambda: tmp_path / "estates-planner.log")
     yield tmp_path
     QStandardPaths.setTestModeEnabled(False)
 
@@ -87,7 +88,7 @@ def test_save_on_the_bundled_sample_asks_where_and_leaves_the_sample_alone(
 
 def test_exception_hook_logs_traceback_and_shows_a_plain_message(qtbot, data_home,
                                                                  no_dialogs):
-    reporter = app_module.ErrorReporter()
+    reporter = errors_hook.ErrorReporter()
     log = data_home / "estates-planner.log"
     import logging
 
@@ -109,7 +110,7 @@ def test_exception_hook_logs_traceback_and_shows_a_plain_message(qtbot, data_hom
 
 
 def test_worker_thread_errors_reach_the_same_hook(qtbot, data_home, no_dialogs):
-    reporter = app_module.ErrorReporter()
+    reporter = errors_hook.ErrorReporter()
     old = threading.excepthook
     threading.excepthook = reporter.thread_hook
     try:

@@ -202,11 +202,11 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 folder, project_path, settings_path = map(Path, sys.argv[1:4])
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
-from estates_planner.ui import app as app_module, common
+from estates_planner.ui import app as app_module, common, errors_hook
 qt_app = QApplication([])
 common.data_dir = lambda: folder
 app_module.configure_application(qt_app)
-app_module.install_exception_hook(qt_app)
+errors_hook.install_exception_hook(qt_app)
 settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
 window, _ = app_module.create_main_window([str(project_path)], settings, offer_recovery=False)
 window.show()

@@ -167,7 +167,7 @@ def test_error_message_screenshot(qtbot, tmp_path, error_hook):
     """The plain message as the user sees it (also docs/screenshots/error-message.png)."""
     from PySide6.QtWidgets import QMessageBox
 
-    from estates_planner.ui.app import error_message
+    from estates_planner.ui.errors_hook import error_message
 
     text = error_message("RuntimeError: solver exploded at node 17", str(error_hook.log_file))
     box = QMessageBox(QMessageBox.Icon.Warning, TITLE, text)

@@ -152,7 +152,7 @@ def test_highlighted_site_gets_a_highlight_disc_under_it():
     from PySide6.QtGui import QColor, QImage, QPainter
 
     from estates_planner.model import Dataset, Site, SiteKind
-    from estates_planner.ui.map import MapContent, RenderOptions, render_map, style
+    from estates_planner.render.map import MapContent, RenderOptions, render_map, style
 
     site = Site("P1", "Site P1", "North", "North PDU", SiteKind.PROVIDER, False, 5, 2, 1000.0,
                 504_000.0, 200_000.0)

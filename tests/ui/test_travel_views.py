@@ -178,8 +178,8 @@ def test_a_site_off_the_network_reaches_nothing(qtbot):
 
 def test_catchment_reaches_the_map(qtbot):
     """The main window's hook: ``inspector.catchmentChanged -> map.set_catchment``."""
+    from estates_planner.render.map import CATCHMENT
     from estates_planner.ui.inspector import Inspector
-    from estates_planner.ui.map.content import CATCHMENT
     from estates_planner.ui.map_view_binding import MapViewBinding
 
     state = _state(pb.project())
@@ -221,7 +221,7 @@ def test_provider_view_lists_partners_from_the_colocation_graph(qtbot):
 # --------------------------------------------------------------------------- PDF
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
 def test_pdf_summary_has_the_per_pdu_journey_table(qapp, tmp_path):
-    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+    from estates_planner.render.site_plan import PdfOptions, write_site_plan_pdf
 
     project = pb.project()
     _east_west_road(project)

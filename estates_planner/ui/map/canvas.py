@@ -3,11 +3,11 @@
 The view transform flips y (``scale(s, -s)``) so north is up and ``mapToScene`` gives eastings
 and northings directly. Nothing is a QGraphicsItem: with 10,000 sites, items (and items that
 ignore transformations in particular) are slow to index and to hit-test. Instead, following
-QGIS's canvas, the static layers are rendered by :mod:`render` into a cached image that is
-redrawn only when the view or the content changes; the selection, scale bar, north arrow and
-legend are painted on top of it in viewport coordinates; and clicks are hit-tested with shapely
-STRtrees in map units. While the user drags or wheels and a full redraw is slow, the cached
-image is shown moved and scaled, and redrawn once the view is idle.
+QGIS's canvas, the static layers are rendered by :mod:`estates_planner.render.map` into a
+cached image that is redrawn only when the view or the content changes; the selection, scale
+bar, north arrow and legend are painted on top of it in viewport coordinates; and clicks are
+hit-tested with shapely STRtrees in map units. While the user drags or wheels and a full
+redraw is slow, the cached image is shown moved and scaled, and redrawn once the view is idle.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ import dataclasses
 import math
 import time
 
-import numpy as np
-import shapely
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QTransform
 from PySide6.QtWidgets import (
@@ -29,16 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from estates_planner.ui.map import render, style
-from estates_planner.ui.map.basemap import TileLayer
-from estates_planner.ui.map.content import (
+import estates_planner.render.map as map_render
+from estates_planner.render.map import (
     BASEMAP,
-    NEEDS,
-    SITES,
     MapContent,
     need_tooltip,
     site_tooltip,
+    style,
 )
+from estates_planner.ui.map.basemap import TileLayer
 
 NEED_MIME = "application/x-estates-need-id"
 MIN_PX_PER_M = 1 / 2000.0  # 2 km a pixel: all of Great Britain in a small window
@@ -51,6 +48,7 @@ SLOW_FRAME_MS = 20.0  # full redraws slower than this are deferred while the use
 
 # the legend's width before it is first drawn (it is then measured)
 LEGEND_WIDTH_GUESS_PX = 170.0
+
 
 class MapView(QGraphicsView):
     """The map of sites, needs, allocation lines and polygon layers.
@@ -107,13 +105,13 @@ class MapView(QGraphicsView):
         self.setToolTip("")
 
         self._content = MapContent()
-        self._prepared = render.PreparedContent(self._content)
+        self._prepared = map_render.PreparedContent(self._content)
         self._layers_key: tuple = ()
         self._visibility: dict[str, bool] = {}
-        self._state = render.DrawState()
+        self._state = map_render.DrawState()
         self._cache: QImage | None = None
         self._cache_key: tuple | None = None
-        self._cache_frame: render.MapFrame | None = None
+        self._cache_frame: map_render.MapFrame | None = None
         self._version = 0
         self.progressive = True  # defer slow redraws while the user drags or wheels
         self.last_render_ms = 0.0
@@ -122,7 +120,7 @@ class MapView(QGraphicsView):
         self._idle.setSingleShot(True)
         self._idle.setInterval(IDLE_REDRAW_MS)
         self._idle.timeout.connect(self._on_idle)
-        self._fit_extent: render.Extent | None = None  # keep fitting it until the user moves
+        self._fit_extent: map_render.Extent | None = None  # keep fitting it until the user moves
         self._fitted_once = False
         self._press: QPointF | None = None
         self._press_mods = Qt.KeyboardModifier.NoModifier
@@ -151,7 +149,7 @@ class MapView(QGraphicsView):
         if same_data:
             self._prepared.content = content
         else:
-            self._prepared = render.PreparedContent(content)
+            self._prepared = map_render.PreparedContent(content)
             self._layers_key = _layers_key(content.layers)
         self._invalidate()
         # a different set of sites (first content, another project, an import) is shown whole;
@@ -165,7 +163,7 @@ class MapView(QGraphicsView):
     def content(self) -> MapContent:
         return self._content
 
-    def prepared(self) -> render.PreparedContent:
+    def prepared(self) -> map_render.PreparedContent:
         return self._prepared
 
     def layer_names(self) -> list[str]:
@@ -229,22 +227,22 @@ class MapView(QGraphicsView):
             self.selectionChanged.emit(sorted(site_ids), sorted(need_ids))
 
     # ------------------------------------------------------------------ extent
-    def frame(self) -> render.MapFrame:
+    def frame(self) -> map_render.MapFrame:
         """The current mapping from BNG to viewport pixels."""
         size = self.viewport().size()
         rect = QRectF(0, 0, max(size.width(), 1), max(size.height(), 1))
         inverse, _ok = self.viewportTransform().inverted()
         box = inverse.mapRect(rect)
         extent = (box.left(), box.top(), box.right(), box.bottom())
-        return render.MapFrame(extent, rect, abs(self.transform().m11()))
+        return map_render.MapFrame(extent, rect, abs(self.transform().m11()))
 
-    def visible_extent(self) -> render.Extent:
+    def visible_extent(self) -> map_render.Extent:
         return self.frame().extent
 
     def px_per_m(self) -> float:
         return abs(self.transform().m11())
 
-    def set_extent(self, extent: render.Extent) -> None:
+    def set_extent(self, extent: map_render.Extent) -> None:
         """Show ``extent`` (BNG metres) as large as fits."""
         size = self.viewport().size()
         w, h = max(size.width(), 1), max(size.height(), 1)
@@ -256,7 +254,7 @@ class MapView(QGraphicsView):
 
     def zoom_to_all(self) -> None:
         """Fit all sites, needs and layers (with a margin); refits when resized until moved."""
-        extent = render.padded_extent(self._prepared.data_extent())
+        extent = map_render.padded_extent(self._prepared.data_extent())
         self._fit_beside_legend(extent)
         self._fit_extent = extent
 
@@ -269,7 +267,7 @@ class MapView(QGraphicsView):
             return image.width() / max(image.devicePixelRatio(), 1.0)
         return LEGEND_WIDTH_GUESS_PX
 
-    def _fit_beside_legend(self, extent: render.Extent) -> None:
+    def _fit_beside_legend(self, extent: map_render.Extent) -> None:
         """Show ``extent`` in the part of the view the legend leaves free, where there is room.
 
         The legend is drawn over the map's top-right corner; fitting the whole width would put
@@ -297,8 +295,8 @@ class MapView(QGraphicsView):
                    for n in content.selected_need_ids if n in self._prepared.need_index]
         if not points:
             return
-        extent = render.extent_of([tuple(p) for p in points])
-        self.set_extent(render.padded_extent(extent, 0.15, minimum_m=1500.0))
+        extent = map_render.extent_of([tuple(p) for p in points])
+        self.set_extent(map_render.padded_extent(extent, 0.15, minimum_m=1500.0))
         self._fit_extent = None
 
     def zoom_in(self) -> None:
@@ -365,7 +363,7 @@ class MapView(QGraphicsView):
         self._draw_cached(painter, frame)
         painter.restore()
 
-    def _draw_cached(self, painter: QPainter, frame: render.MapFrame) -> None:
+    def _draw_cached(self, painter: QPainter, frame: map_render.MapFrame) -> None:
         dpr = self.viewport().devicePixelRatioF()
         key = (tuple(round(v, 3) for v in frame.extent), frame.rect.width(),
                frame.rect.height(), dpr, self._version)
@@ -384,7 +382,7 @@ class MapView(QGraphicsView):
             self._render_cache(frame, dpr, key)
         painter.drawImage(QPointF(0, 0), self._cache)
 
-    def _render_cache(self, frame: render.MapFrame, dpr: float, key: tuple) -> None:
+    def _render_cache(self, frame: map_render.MapFrame, dpr: float, key: tuple) -> None:
         started = time.perf_counter()
         size = QSize(math.ceil(frame.rect.width() * dpr), math.ceil(frame.rect.height() * dpr))
         if self._cache is None or self._cache.size() != size:
@@ -392,9 +390,9 @@ class MapView(QGraphicsView):
         self._cache.setDevicePixelRatio(dpr)
         self._cache.fill(Qt.GlobalColor.transparent)
         painter = QPainter(self._cache)
-        options = render.RenderOptions(unit=1.0, basemap=self._tiles
+        options = map_render.RenderOptions(unit=1.0, basemap=self._tiles
                                        if self.is_layer_visible(BASEMAP) else None)
-        self._state = render.draw_static(painter, frame, self._prepared, options)
+        self._state = map_render.draw_static(painter, frame, self._prepared, options)
         painter.end()
         self._cache_key = key
         self._cache_frame = frame
@@ -408,26 +406,27 @@ class MapView(QGraphicsView):
         frame = self.frame()
         painter.save()
         painter.resetTransform()
-        render.draw_highlights(painter, frame, self._prepared, self._state, 1.0)
-        render.draw_scale_bar(painter, frame, None, 1.0, painter.font())
+        map_render.draw_highlights(painter, frame, self._prepared, self._state, 1.0)
+        map_render.draw_scale_bar(painter, frame, None, 1.0, painter.font())
         if self.is_layer_visible(BASEMAP):
-            render.draw_attribution(painter, frame.rect, self._tiles.attribution, 1.0,
+            map_render.draw_attribution(painter, frame.rect, self._tiles.attribution, 1.0,
                                     painter.font())
         self._draw_fixed_overlays(painter, frame)
         painter.restore()
 
-    def _draw_fixed_overlays(self, painter: QPainter, frame: render.MapFrame) -> None:
+    def _draw_fixed_overlays(self, painter: QPainter, frame: map_render.MapFrame) -> None:
         """North arrow and legend, from images redrawn only when the content changes."""
         dpr = self.viewport().devicePixelRatioF()
         key = (self._version, self.legend_visible, dpr, painter.font().key())
         if key != self._overlay_key:
             self._overlay_key = key
-            self._arrow_image = _overlay_image(
-                lambda p, r: render.draw_north_arrow(p, r, 1.0, p.font()), dpr, painter.font())
-            self._legend_image = _overlay_image(
-                lambda p, r: render.draw_legend(p, r, self._prepared, 1.0,
-                                                render._overlay_font(p, None, 0.9),
-                                                corner="top-left"),
+            self._arrow_image = map_render.overlay_image(
+                lambda p, r: map_render.draw_north_arrow(p, r, 1.0, p.font()), dpr,
+                painter.font())
+            self._legend_image = map_render.overlay_image(
+                lambda p, r: map_render.draw_legend(p, r, self._prepared, 1.0,
+                                                    map_render.overlay_font(p, None, 0.9),
+                                                    corner="top-left"),
                 dpr, painter.font()) if self.legend_visible else None
         painter.drawImage(QPointF(0, 0), self._arrow_image)
         if self._legend_image is not None and not self._legend_image.isNull():
@@ -443,47 +442,14 @@ class MapView(QGraphicsView):
         """("site", id) or ("need", id) under viewport position ``pos``; sites win ties."""
         frame = self.frame()
         x, y = frame.px_to_map(pos.x(), pos.y())
-        prepared = self._prepared
-        m_per_px = frame.m_per_px
-        if len(prepared.site_ids) and self._content.is_visible(SITES):
-            radius_px = prepared.site_radius * self._state.lod + 3.0
-            reach = float(radius_px.max()) * m_per_px
-            rows = prepared.site_tree.query(shapely.box(x - reach, y - reach, x + reach,
-                                                        y + reach))
-            if len(rows):
-                d = np.hypot(prepared.site_xy[rows, 0] - x,
-                             prepared.site_xy[rows, 1] - y) / m_per_px
-                inside = d <= radius_px[rows]
-                if inside.any():
-                    # the smallest symbol is drawn on top, so it wins among those hit
-                    candidates = rows[inside]
-                    order = np.lexsort((d[inside], prepared.site_radius[candidates]))
-                    return ("site", prepared.site_ids[int(candidates[order[0]])])
-        if len(prepared.need_ids) and self._content.is_visible(NEEDS):
-            reach = 5.0 * m_per_px
-            rows = prepared.need_tree.query(shapely.box(x - reach, y - reach, x + reach,
-                                                        y + reach))
-            if len(rows):
-                d = np.hypot(prepared.need_xy[rows, 0] - x, prepared.need_xy[rows, 1] - y)
-                return ("need", prepared.need_ids[int(rows[int(np.argmin(d))])])
-        return None
+        return map_render.item_at(self._prepared, x, y, frame.m_per_px, self._state.lod)
 
     def items_in_rect(self, rect: QRectF) -> tuple[list[str], list[str]]:
         """Site and need ids whose points lie inside viewport rectangle ``rect``."""
         frame = self.frame()
         x0, y0 = frame.px_to_map(rect.left(), rect.bottom())
         x1, y1 = frame.px_to_map(rect.right(), rect.top())
-        box = shapely.box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-        prepared = self._prepared
-        sites: list[str] = []
-        needs: list[str] = []
-        if len(prepared.site_ids) and self._content.is_visible(SITES):
-            rows = prepared.site_tree.query(box, predicate="intersects")
-            sites = sorted(prepared.site_ids[int(i)] for i in rows)
-        if len(prepared.need_ids) and self._content.is_visible(NEEDS):
-            rows = prepared.need_tree.query(box, predicate="intersects")
-            needs = sorted(prepared.need_ids[int(i)] for i in rows)
-        return sites, needs
+        return map_render.items_in_box(self._prepared, x0, y0, x1, y1)
 
     def tooltip_at(self, pos: QPointF) -> str:
         """The tooltip text for viewport position ``pos`` ("" over empty map)."""
@@ -670,23 +636,3 @@ def _layers_key(layers) -> tuple:
 
 def _site_ids(dataset) -> tuple[str, ...]:
     return tuple(s.site_id for s in dataset.sites) if dataset is not None else ()
-
-
-def _overlay_image(draw, dpr: float, font) -> QImage:
-    """Draw an overlay into a transparent image and crop it to what was drawn (plus margin)."""
-    canvas = QImage(math.ceil(700 * dpr), math.ceil(1400 * dpr),
-                    QImage.Format.Format_ARGB32_Premultiplied)
-    canvas.setDevicePixelRatio(dpr)
-    canvas.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(canvas)
-    painter.setFont(font)
-    box = draw(painter, QRectF(0, 0, 700, 1400))
-    painter.end()
-    if box is None or box.isEmpty():
-        return QImage()
-    margin = 12
-    crop = QRect(0, 0, math.ceil((box.right() + margin) * dpr),
-                 math.ceil((box.bottom() + margin) * dpr))
-    image = canvas.copy(crop)
-    image.setDevicePixelRatio(dpr)
-    return image

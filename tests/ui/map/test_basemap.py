@@ -14,9 +14,9 @@ import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
 from PySide6.QtGui import QColor, QImage
 
-from estates_planner.ui.map import MapContent, MapView
+from estates_planner.render.map import MapContent, MapFrame
+from estates_planner.ui.map import MapView
 from estates_planner.ui.map import basemap as tiles_module
-from estates_planner.ui.map.render import MapFrame
 
 EXTENT = (498_000.0, 198_000.0, 506_000.0, 206_000.0)
 MAGENTA = QColor(255, 0, 255)

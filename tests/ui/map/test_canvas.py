@@ -20,7 +20,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from estates_planner.ui.map import NEED_MIME, MapContent, style
+from estates_planner.render.map import MapContent, style
+from estates_planner.ui.map import NEED_MIME
 
 EXTENT = (498_000.0, 198_000.0, 506_000.0, 206_000.0)
 A1, P1, M1, C1 = QPointF(100, 300), QPointF(300, 300), QPointF(100, 100), QPointF(300, 100)

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from estates_planner.ui.map import MapContent, RenderOptions, render_map, style
+from estates_planner.render.map import MapContent, RenderOptions, render_map, style
 
 
 @pytest.fixture

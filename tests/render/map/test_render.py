@@ -2,7 +2,7 @@
 
 Extent (498 000, 198 000)-(506 000, 206 000) into 400 × 400 px is 20 m a pixel: A1 sits at
 pixel (100, 300), P1 at (300, 300), M1 at (100, 100), C1 at (300, 100); needs N1 at (150, 250),
-N2 at (250, 250), N3 at (200, 125) (see conftest).
+N2 at (250, 250), N3 at (200, 125) (see map_builders).
 """
 
 from __future__ import annotations
@@ -12,8 +12,16 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
+import estates_planner.render.map as map_render
 from estates_planner.model import SiteKind
-from estates_planner.ui.map import MapContent, RenderOptions, render, render_map, style
+from estates_planner.render.map import (
+    MapContent,
+    RenderOptions,
+    layers,
+    overlays,
+    render_map,
+    style,
+)
 
 EXTENT = (498_000.0, 198_000.0, 506_000.0, 206_000.0)
 BARE = dict(legend=False, scale_bar=False, north_arrow=False)
@@ -41,7 +49,7 @@ def close_to(actual, expected: str, tolerance: int = 12) -> bool:
 
 
 def test_frame_fits_extent_without_stretching():
-    frame = render.MapFrame.fit((0.0, 0.0, 1000.0, 1000.0), QRectF(0, 0, 200, 100))
+    frame = map_render.MapFrame.fit((0.0, 0.0, 1000.0, 1000.0), QRectF(0, 0, 200, 100))
     # 1000 m high into 100 px: 0.1 px a metre; the width grows to 2000 m around the centre
     assert frame.px_per_m == pytest.approx(0.1)
     assert frame.extent == pytest.approx((-500.0, 0.0, 1500.0, 1000.0))
@@ -147,7 +155,7 @@ def test_render_into_pdf_writes_a_page(tmp_path, mds, mscenario, mresult):
     painter.end()
     assert frame.px_per_m == pytest.approx(0.25)
     assert path.read_bytes().startswith(b"%PDF")
-    assert render.device_unit.__doc__  # units scale: 300 dpi is 3.125 device px a logical px
+    assert map_render.device_unit.__doc__  # units scale: 300 dpi is 3.125 device px a logical px
 
 
 def test_extent_none_shows_all_data(mds):
@@ -174,7 +182,8 @@ def test_size_and_utilisation_classes():
 
 
 def test_prepared_styles_are_grouped_in_drawing_order(mds, mscenario, mresult):
-    prepared = render.PreparedContent(MapContent(dataset=mds, scenario=mscenario, result=mresult))
+    prepared = map_render.PreparedContent(MapContent(dataset=mds, scenario=mscenario,
+                                                     result=mresult))
     by_id = dict(zip(prepared.site_ids, (prepared.styles[i] for i in prepared.site_style),
                      strict=True))
     assert by_id["A1"] == style.SiteStyle(SiteKind.AUTHORITY, False, 2, 4, False)
@@ -189,32 +198,32 @@ def test_prepared_styles_are_grouped_in_drawing_order(mds, mscenario, mresult):
 
 def test_topmost_in_cells_keeps_the_last_drawn():
     points = np.array([[1.0, 1.0], [2.0, 2.0], [9.0, 9.0], [3.0, 1.0]])
-    keep = render._topmost_in_cells(points, np.ones(4, dtype=bool), 5.0)
+    keep = layers._topmost_in_cells(points, np.ones(4, dtype=bool), 5.0)
     assert keep.tolist() == [False, False, True, True]
 
 
 def test_level_of_detail_shrinks_symbols_only_when_crowded():
     rect = QRectF(0, 0, 440, 440)  # room for 400 symbols of 22 px
-    assert render.level_of_detail(100, rect) == 1.0
-    assert render.level_of_detail(1600, rect) == 0.55  # √(400/1600) = 0.5, floored at 0.55
-    assert render.level_of_detail(625, rect) == 0.7  # √(400/625) = 0.8, down to a step
-    assert render.level_of_detail(553, rect) == 0.85  # √(400/553) = 0.85
+    assert layers.level_of_detail(100, rect) == 1.0
+    assert layers.level_of_detail(1600, rect) == 0.55  # √(400/1600) = 0.5, floored at 0.55
+    assert layers.level_of_detail(625, rect) == 0.7  # √(400/625) = 0.8, down to a step
+    assert layers.level_of_detail(553, rect) == 0.85  # √(400/553) = 0.85
 
 
 def test_scale_bar_lengths_are_round():
-    assert render._nice_length(1234.0) == 1000.0
-    assert render._nice_length(2600.0) == 2000.0
-    assert render._nice_length(77_000.0) == 50_000.0
-    assert render.format_distance(50_000.0) == "50 km"
-    assert render.format_distance(500.0) == "500 m"
+    assert overlays._nice_length(1234.0) == 1000.0
+    assert overlays._nice_length(2600.0) == 2000.0
+    assert overlays._nice_length(77_000.0) == 50_000.0
+    assert map_render.format_distance(50_000.0) == "50 km"
+    assert map_render.format_distance(500.0) == "500 m"
 
 
 def test_legend_lists_what_is_shown(mds, mscenario, mresult, regions):
-    prepared = render.PreparedContent(MapContent(dataset=mds))
-    before = [e.label for e in render.legend_entries(prepared)]
+    prepared = map_render.PreparedContent(MapContent(dataset=mds))
+    before = [e.label for e in map_render.legend_entries(prepared)]
     assert "Authority (square)" in before and "Women-only (diamond)" in before
     assert "Utilisation (fill)" not in before and "Not placed" not in before
-    after = [e.label for e in render.legend_entries(render.PreparedContent(MapContent(
+    after = [e.label for e in map_render.legend_entries(map_render.PreparedContent(MapContent(
         dataset=mds, scenario=mscenario, result=mresult, layers={"regions": regions})))]
     assert {"Utilisation (fill)", "over 90%", "Not placed", "Closed in this scenario",
             "Need to its site", "Regions"} <= set(after)
@@ -226,7 +235,7 @@ def test_legend_lists_every_site_size_present(mds):
     sizes = {3: "under 10 desks", 12: "10–29 desks", 45: "30–59 desks"}
     sites = tuple(dataclasses.replace(s, desks=d) for s, d in zip(mds.sites, sizes, strict=False))
     ds = dataclasses.replace(mds, sites=sites)
-    labels = [e.label for e in render.legend_entries(render.PreparedContent(MapContent(
+    labels = [e.label for e in map_render.legend_entries(map_render.PreparedContent(MapContent(
         dataset=ds)))]
     shown = [label for label in labels if label.endswith("desks")]
     assert shown == [sizes[d] for d in sorted({s.desks for s in sites})]
@@ -267,7 +276,7 @@ def test_a_covering_layer_is_drawn_under_finer_boundaries(mds):
     # the same land as the regions, in one polygon (as the sample's outline and regions are)
     outline = gpd.GeoDataFrame({"name": ["Land"]}, geometry=[box(498_000, 198_000, 506_000,
                                                                  206_000)], crs=27700)
-    prepared = render.PreparedContent(MapContent(dataset=mds,
+    prepared = map_render.PreparedContent(MapContent(dataset=mds,
                                                  layers={"regions": regions, "outline": outline}))
     names = [layer.name for layer in prepared.polygon_layers]
     assert [n.split(": ")[-1] for n in names] == ["outline", "regions"]

@@ -43,7 +43,7 @@ def _pages(pdf: Path) -> int:
 
 @pytest.fixture
 def written(qapp, tmp_path):
-    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+    from estates_planner.render.site_plan import PdfOptions, write_site_plan_pdf
 
     project = pb.project()
     path = tmp_path / "plan.pdf"
@@ -110,7 +110,7 @@ def test_fonts_embedded_and_text_selectable(written):
 def test_cover_map_has_drawn_content(written, tmp_path):
     from PySide6.QtGui import QImage
 
-    from estates_planner.ui.pdf_report import PdfOptions, cover_map_rect_mm
+    from estates_planner.render.site_plan import PdfOptions, cover_map_rect_mm
 
     _p, path, _n, _ = written
     dpi = 40
@@ -137,7 +137,7 @@ def test_cover_map_has_drawn_content(written, tmp_path):
 
 
 def test_a3_landscape_and_region_filter(qapp, tmp_path):
-    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+    from estates_planner.render.site_plan import PdfOptions, write_site_plan_pdf
 
     project = pb.project()
     path = tmp_path / "yorks.pdf"
@@ -158,7 +158,7 @@ def test_a3_landscape_and_region_filter(qapp, tmp_path):
 def test_appendix_header_repeats_on_every_page(qapp, tmp_path):
     from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed
     from estates_planner.project import Project
-    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+    from estates_planner.render.site_plan import PdfOptions, write_site_plan_pdf
 
     base = pb.project()
     sc = base.scenarios[0]
@@ -186,7 +186,7 @@ def test_appendix_header_repeats_on_every_page(qapp, tmp_path):
 def test_region_pdf_summary_counts_only_that_region(qapp, tmp_path):
     """The summary of a Yorkshire-only report: its figures, worked out by hand in
     tests/report/test_content.py, add up to the site sections and appendix after it."""
-    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+    from estates_planner.render.site_plan import PdfOptions, write_site_plan_pdf
 
     path = tmp_path / "yorks.pdf"
     pages = write_site_plan_pdf(pb.project(), "Baseline", path,
@@ -207,7 +207,7 @@ def test_site_choice_says_locations_count_sites_outside_it(qapp, tmp_path):
     """With sites chosen, a PDU's Locations may count sites outside the report (Leeds uses
     S1 and S2; the report holds S1 only), so the table says so; a region report does not
     need the sentence: with R5 on, a region's PDUs attend only its sites."""
-    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+    from estates_planner.render.site_plan import PdfOptions, write_site_plan_pdf
 
     chosen, region = tmp_path / "s1.pdf", tmp_path / "yorks.pdf"
     write_site_plan_pdf(pb.project(), "Baseline", chosen,
@@ -236,7 +236,7 @@ def _many_pdus_pdf(path: Path, regions: list[str]) -> int:
     "Unit nnn" (need i in ``regions[i]``): a long service-users table; returns its pages."""
     from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed
     from estates_planner.project import Project
-    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+    from estates_planner.render.site_plan import PdfOptions, write_site_plan_pdf
 
     base = pb.project()
     sc = base.scenarios[0]
@@ -295,7 +295,7 @@ def test_last_page_of_a_long_table_shares_its_columns(qapp, tmp_path):
 
 
 def test_cancel_leaves_no_file(qapp, tmp_path):
-    from estates_planner.ui.pdf_report import write_site_plan_pdf
+    from estates_planner.render.site_plan import write_site_plan_pdf
 
     cancel = threading.Event()
     cancel.set()
@@ -306,7 +306,7 @@ def test_cancel_leaves_no_file(qapp, tmp_path):
 
 
 def test_missing_scenario_or_plan_is_a_clear_error(qapp, tmp_path):
-    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+    from estates_planner.render.site_plan import PdfOptions, write_site_plan_pdf
 
     project = pb.project()
     with pytest.raises(ExportError, match="no scenario 'Nope'; it has: Baseline"):
@@ -325,7 +325,7 @@ def test_national_sample_plan(qapp, tmp_path, sample_dir):
 
     from estates_planner.optimise import greedy_plan
     from estates_planner.project import open_project
-    from estates_planner.ui.pdf_report import PdfOptions, write_site_plan_pdf
+    from estates_planner.render.site_plan import PdfOptions, write_site_plan_pdf
 
     project = open_project(sample_dir / "sample_project.gpkg")
     sc = project.scenarios[0]
@@ -370,68 +370,3 @@ def test_national_sample_plan(qapp, tmp_path, sample_dir):
         pdus = {n.pdu for n in ds.needs if n.region == region}
         assert f"\n{region} {len(pdus)} PDU{'s' if len(pdus) != 1 else ''}\n" in table
     assert table.count("\f") <= 2
-
-
-def test_a_row_with_a_colour_swatch_is_tall_enough_for_its_wrapped_name(qapp, tmp_path):
-    """The lot swatch pushes the provider's name in: a name that just fits without it wraps
-    with it, and its row must be a line taller (else the second line runs into the next row)."""
-    from PySide6.QtGui import QColor, QPainter, QPdfWriter
-
-    from estates_planner.ui import pdf_report as pr
-
-    writer = QPdfWriter(str(tmp_path / "t.pdf"))
-    writer.setResolution(pr.RESOLUTION_DPI)
-    painter = QPainter(writer)
-    try:
-        doc = pr._Doc(painter, pr.PdfOptions(), _content())
-        name = "Futures Employment Trust"
-        pad = doc.mm(pr.CELL_PAD_MM)
-        width = doc.advance(doc.f_small, name) + 2 * pad + pr._swatch_indent(doc, doc.f_small) / 2
-
-        def height(fills):
-            start = doc.y
-            pr._flow_table(doc, pr._Table(["Provider"], [[name]], [1], wrap=frozenset({0}),
-                                          fills=fills), width=width)
-            return doc.y - start
-
-        plain = height({})
-        swatched = height({0: QColor("#1f77b4")})
-    finally:
-        painter.end()
-    assert swatched - plain == pytest.approx(doc.fm(doc.f_small).height(), rel=0.3)
-
-
-def test_a_heading_is_never_left_alone_at_the_foot_of_a_page(qapp, tmp_path):
-    """Room for the heading and a few lines but not for the table's header and first (tall,
-    wrapped) row: the heading goes over to the next page with its table."""
-    from PySide6.QtGui import QPainter, QPdfWriter
-
-    from estates_planner.ui import pdf_report as pr
-
-    writer = QPdfWriter(str(tmp_path / "t.pdf"))
-    writer.setResolution(pr.RESOLUTION_DPI)
-    painter = QPainter(writer)
-    try:
-        doc = pr._Doc(painter, pr.PdfOptions(), _content())
-        doc.new_page()
-        reason = "no site in reach has room for it, " * 12
-        table = pr._Table(["Need", "Why"], [["N1", reason]], [1, 6], wrap=frozenset({1}))
-        _w, header_h, row_hs = pr._table_measures(doc, table, doc.frame_w, doc.f_small)
-        assert row_hs[0] > 3 * doc.fm(doc.f_small).height()  # the reason wraps
-        heading_h = doc.line_h(doc.f_h2) + doc.mm(1.8)
-        # the old rule (heading plus 10 mm) fits; heading, header and first row do not
-        doc.y = doc.body.bottom() - heading_h - max(doc.mm(12), header_h + row_hs[0] / 2)
-        pages = len(doc.pages)
-        pr._heading_with_table(doc, "Unplaced needs", table)
-        assert len(doc.pages) == pages + 1 and doc.y < doc.body.top() + 2 * heading_h
-        pr._flow_table(doc, table, min_rows=1)
-        assert len(doc.pages) == pages + 1  # the table follows on the heading's page
-    finally:
-        painter.end()
-
-
-def _content():
-    from estates_planner.report.content import build_report_content
-
-    sc = pb.scenario()
-    return build_report_content(sc, pb.plan(sc), created=DAY)

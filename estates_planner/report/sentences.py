@@ -1,0 +1,115 @@
+"""The sentences the PDF site plan prints, as plain text (no Qt, no layout).
+
+The layout in :mod:`estates_planner.render.pdf` places these; keeping the wording here means
+it can be read, reviewed and tested without drawing a page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from estates_planner.report.content import ReportContent, SiteSection, percent
+
+# the site kinds' long labels (table headers) and the short ones a narrow column takes
+_SHORT_KINDS = {"Authority (probation office)": "Authority", "Provider-owned": "Provider",
+                "Market property": "Market"}
+
+
+def project_display_name(project: Any) -> str:
+    """The name the report gives the project: its title, a name in its metadata, its file
+    name, or "Estates Planner project"."""
+    title = getattr(project, "title", None)
+    if isinstance(title, str) and title:
+        return title
+    meta = getattr(project, "metadata", None) or {}
+    for key in ("name", "project_name", "title"):
+        if meta.get(key):
+            return str(meta[key])
+    path = getattr(project, "path", None)
+    return Path(path).stem if path else "Estates Planner project"
+
+
+def short_kind_label(header: str) -> str:
+    """"Authority" for "Authority (probation office)", and so on; other text unchanged."""
+    return _SHORT_KINDS.get(header, header)
+
+
+def summary_about(content: ReportContent) -> str:
+    """The line under the summary's title: the plan's status, and for a limited report what
+    its figures count."""
+    if content.whole_plan:
+        return f"{content.status_text}."
+    status = content.status_text.replace("Plan status:", "Whole plan:", 1)
+    return ("Counts only this report's sites and its regions' unplaced needs, so the "
+            f"figures add up to the pages that follow. {content.summary_note} {status}."
+            ).replace("  ", " ")
+
+
+def locations_note() -> str:
+    """What the locations-per-PDU table counts (a plan without service-user journeys)."""
+    return ("Distinct sites used by the needs of each probation delivery unit (PDU); each "
+            "counts towards the separate-locations term.")
+
+
+def service_users_note(content: ReportContent) -> str:
+    """What the service-users table counts and how its journeys are measured."""
+    return ("Locations: distinct sites the people of each probation delivery unit (PDU) "
+            "attend for the services they need (each counts towards the separate-locations "
+            "term). Journey: the mean from the PDU's service-user point to those sites, "
+            f"measured along: {content.service_user_travel}."
+            + (" Locations count every site the PDU's people attend, also those outside the "
+               "sites chosen for this report, so they can exceed the summary's separate "
+               "locations." if content.sites_chosen else ""))
+
+
+def sites_in_region(count: int) -> str:
+    """"3 sites used in this region"."""
+    return f"{count} site{'s' if count != 1 else ''} used in this region"
+
+
+def occupants_title(count: int) -> str:
+    """The title of a site's occupant table: "Who is there (4 needs)"."""
+    return f"Who is there ({count} need{'s' if count != 1 else ''})"
+
+
+def capacity_line(label: str, used: int, available: int) -> str:
+    """"Desk-days a week: 12 of 20 used (60%)"."""
+    return f"{label}: {used} of {available} used ({percent(used, available)})"
+
+
+def weekly_totals_text(section: SiteSection) -> str:
+    """A site's weekly use in words, for sites whose needs have no fixed weekdays."""
+    wk = section.weekly
+    avg = wk.total_desk_days / 5
+    return (f"No fixed weekdays are recorded for the needs here. In total "
+            f"{wk.total_desk_days} desk-days a week are used of {5 * wk.desks_per_day} "
+            f"available: on average {avg:.1f} of {wk.desks_per_day} desks a day.")
+
+
+def partners_text(section: SiteSection, near_limit: int | None = None) -> str:
+    """The co-location partners at a site and nearby; with ``near_limit``, at most that many
+    nearby ones and how many more there are."""
+    same = [f"{q.provider} ({q.lot})" for q in section.partners if q.where == "same site"]
+    near = [f"{q.provider} ({q.lot}) at {q.where}" for q in section.partners
+            if q.where != "same site"]
+    more = ""
+    if near_limit is not None and len(near) > near_limit:
+        more = f"; and {len(near) - near_limit} more"
+        near = near[:near_limit]
+    return ("At this site: " + ("; ".join(same) if same else "none") + "\n"
+            + "Nearby, within the pairing radius: " + ("; ".join(near) if near else "none")
+            + more)
+
+
+def appendix_note(content: ReportContent) -> str:
+    """The line under the appendix heading: how many needs, which part, travel from where."""
+    scope = content.scope_text[:1].lower() + content.scope_text[1:]  # "regions: London"
+    return (f"{len(content.appendix)} needs ({scope}). Travel is from the need's "
+            "service-user point to its site.")
+
+
+def footer_left(content: ReportContent) -> str:
+    """The footer's left part: project · scenario · date."""
+    return (f"{content.project_name} · {content.scenario_name} · "
+            f"{content.created.strftime('%-d %B %Y')}")
