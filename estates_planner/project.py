@@ -46,6 +46,7 @@ import shapely
 
 from estates_planner import PROJECT_FORMAT_VERSION, __version__
 from estates_planner.errors import EstatesError, ProjectFileError, ScenarioError
+from estates_planner.io.settings_toml import settings_from_dict, settings_to_dict
 from estates_planner.model import (
     BNG_EPSG,
     Allocation,
@@ -60,7 +61,6 @@ from estates_planner.model import (
     SiteKind,
 )
 from estates_planner.optimise.result import PlanResult, SiteUsage
-from estates_planner.settings_io import settings_from_dict, settings_to_dict
 
 FORMAT_VERSION = PROJECT_FORMAT_VERSION
 
@@ -128,6 +128,8 @@ class Project:
     tables : extra attribute tables by name, e.g. travel caches.
     metadata : title, created, sources, notes (text values).
     path : where the project was opened from or last saved to.
+    caches : what is derived from the project while it is open and never saved, such as the
+        travel model built from ``network`` (see :mod:`estates_planner.travel.resolve`).
     """
 
     dataset: Dataset
@@ -138,6 +140,7 @@ class Project:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     metadata: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    caches: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def title(self) -> str:

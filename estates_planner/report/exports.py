@@ -19,8 +19,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from estates_planner.errors import ExportError
+from estates_planner.io.allocation_csv import escape_cell
 from estates_planner.model import BNG_EPSG, Scenario, Settings
 from estates_planner.optimise.result import PlanResult
+from estates_planner.report.kpis import compute_kpis, format_value, kpi_rows
 
 ALLOCATION_COLUMNS: tuple[str, ...] = (
     "need_id", "provider", "lot", "region", "pdu", "site_id", "site_name", "site_kind",
@@ -34,23 +36,8 @@ SITE_COLUMNS: tuple[str, ...] = (
     "desk_days_available", "room_days_used", "room_days_available", "utilisation_pct",
 )
 
-# characters that make a spreadsheet treat a cell as a formula (or a DDE payload)
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                      *(f"LPT{i}" for i in range(1, 10))}
-
-
-def escape_cell(value: object) -> object:
-    """Make a value safe to put in a spreadsheet cell.
-
-    Text that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
-    single quote, so Excel, LibreOffice and Sheets show it as text instead of running it as a
-    formula. Numbers (negative ones too) and other non-text values are returned unchanged, so
-    sums still work.
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def safe_filename(name: str, default: str = "export") -> str:
@@ -231,11 +218,11 @@ def settings_rows(scenario: Scenario, result: PlanResult) -> list[tuple[str, obj
 
 
 def kpi_table_rows(scenario: Scenario, result: PlanResult) -> list[tuple[str, object]]:
-    """(label, value) rows of the KPI sheet, from ``report.kpis`` so they match the app."""
-    from estates_planner.report.content import kpi_lines  # content imports this module
-
-    return [(line.label, line.value if line.value is not None else line.text)
-            for line in kpi_lines(scenario, result)]
+    """(label, value) rows of the KPI sheet, from ``report.kpis`` so they match the app:
+    numbers as numbers, other values as the app shows them."""
+    return [(row.label, float(row.value) if isinstance(row.value, int | float)
+             else format_value(row.value, row.unit))
+            for row in kpi_rows(compute_kpis(scenario, result))]
 
 
 # --- writers ----------------------------------------------------------------------------------
