@@ -23,6 +23,8 @@ from typing import Any
 from estates_planner.errors import EstatesError, ScenarioError
 from estates_planner.model import Dataset, Scenario, Settings
 from estates_planner.optimise.result import PlanResult
+from estates_planner.project import Project
+from estates_planner.travel.resolve import with_travel
 
 # event kinds a listener can subscribe to
 EVENT_KINDS = (
@@ -84,12 +86,11 @@ class Workspace:
     Parameters
     ----------
     project
-        A :class:`estates_planner.project.Project` (or anything with ``dataset``,
-        ``scenarios``, ``results``, ``layers`` and ``path`` attributes). The workspace edits it
+        The :class:`estates_planner.project.Project`. The workspace edits it
         in place, so ``save_project(workspace.project)`` always writes what the user sees.
     """
 
-    def __init__(self, project: Any) -> None:
+    def __init__(self, project: Project) -> None:
         self._listeners: dict[str, list[Listener]] = {k: [] for k in EVENT_KINDS}
         self._history = _History()
         self._saved_depth: int | None = 0
@@ -125,7 +126,7 @@ class Workspace:
                 sys.excepthook(*sys.exc_info())
 
     # ---------------------------------------------------------------- project
-    def _adopt(self, project: Any) -> None:
+    def _adopt(self, project: Project) -> None:
         self.project = project
         if not getattr(project, "scenarios", None):
             project.scenarios = [Scenario("Base", project.dataset)]
@@ -138,7 +139,7 @@ class Workspace:
         self._solved_for = {n: by_name[n] for n in project.results if n in by_name}
         self._current = project.scenarios[0].name
 
-    def set_project(self, project: Any) -> None:
+    def set_project(self, project: Project) -> None:
         """Start working on another project: clears the history and the modified flag."""
         self._adopt(project)
         self._history = _History()
@@ -198,15 +199,10 @@ class Workspace:
         options — ask here, and measure journeys as the solve did.
         """
         scenario = self.current if name is None else self.scenario(name)
-        if scenario.travel is not None:
-            return scenario
-        from estates_planner.report.content import project_travel_model
-
         try:
-            model = project_travel_model(self.project, scenario)
+            return with_travel(self.project, scenario)
         except EstatesError:
             return scenario
-        return scenario if model is None else scenario.replace(travel=model)
 
     def result_is_stale(self, name: str | None = None) -> bool:
         """True when the scenario was edited after its result was computed."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from estates_planner.errors import ScenarioError
 from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed, Site, SiteKind
 from estates_planner.optimise.result import PlanResult
+from estates_planner.project import Project
 from estates_planner.workspace import Workspace
 
 
@@ -24,9 +23,7 @@ def _need(need_id: str) -> ServiceNeed:
 @pytest.fixture
 def ws() -> Workspace:
     data = Dataset((_site("S1", 0.0), _site("S2", 1000.0)), (_need("N1"), _need("N2")))
-    project = SimpleNamespace(dataset=data, scenarios=[Scenario("Base", data)], results={},
-                              layers={}, path=None)
-    return Workspace(project)
+    return Workspace(Project(data, scenarios=[Scenario("Base", data)]))
 
 
 def _result(name: str) -> PlanResult:

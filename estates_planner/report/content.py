@@ -22,6 +22,7 @@ from estates_planner.optimise.result import PlanResult
 from estates_planner.optimise.rules import RULE_TITLES
 from estates_planner.report.exports import allocation_rows
 from estates_planner.report.kpis import Kpis, compute_kpis, format_value, kpi_rows
+from estates_planner.travel.resolve import travel_model_for
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
 _DAY_ALIASES = {d.lower(): i for i, d in enumerate(WEEKDAYS)} | {
@@ -258,32 +259,12 @@ def data_sources(metadata: Mapping[str, str] | None, scenario: Scenario,
     return sources + notes
 
 
-# the last few projects' network models: building one from the stored lines takes a moment,
-# and its matrix cache should live as long as the project's network does
-_MODELS: list[tuple[object, object]] = []
-
-
 def project_travel_model(project, scenario: Scenario | None = None):
-    """How a project's journeys are measured: the scenario's model, else the stored network.
+    """How a project's journeys are measured: see :func:`travel_model_for`.
 
-    None when neither is set (straight lines). The network model is built once per network
-    (the same ``project.network`` object gives the same model, with its cache), so views can
-    ask on every refresh.
+    Kept under this name for the PDF writer's callers (TODO(merge): call the resolver there).
     """
-    if scenario is not None and scenario.travel is not None:
-        return scenario.travel
-    frame = getattr(project, "network", None)
-    if frame is None:
-        return None
-    for known, model in _MODELS:
-        if known is frame:
-            return model
-    from estates_planner.travel import model_from_project
-
-    model = model_from_project(project)
-    _MODELS.insert(0, (frame, model))
-    del _MODELS[3:]
-    return model
+    return travel_model_for(project, scenario)
 
 
 def service_user_lines(scenario: Scenario, result: PlanResult,

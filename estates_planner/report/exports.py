@@ -134,10 +134,7 @@ def allocation_rows(scenario: Scenario, result: PlanResult) -> list[dict[str, ob
     ds = scenario.dataset
     rows: list[dict[str, object]] = []
     for need in ds.needs:
-        try:
-            a = result.allocation(need.need_id)
-        except KeyError:
-            a = None
+        a = result.allocation_or_none(need.need_id)
         site = ds.site(a.site_id) if a is not None and a.site_id is not None \
             and ds.has_site(a.site_id) else None
         rows.append({
