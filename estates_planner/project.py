@@ -161,20 +161,30 @@ class Project:
     def has_scenario(self, name: str) -> bool:
         return any(s.name == name for s in self.scenarios)
 
-    def unique_name(self, base: str) -> str:
-        """``base``, or ``base (2)``, ``base (3)``... whichever is not yet a scenario name."""
-        name, n = base, 1
+    # The scenario rules, once: the app's Workspace makes its undoable edits through these.
+    def unique_name(self, stem: str) -> str:
+        """``stem``, or ``stem 2``, ``stem 3``... whichever is not yet a scenario name."""
+        name, n = stem, 1
         while self.has_scenario(name):
             n += 1
-            name = f"{base} ({n})"
+            name = f"{stem} {n}"
+        return name
+
+    def check_new_name(self, name: str) -> str:
+        """``name`` without surrounding spaces if it can name a new scenario; else ScenarioError."""
+        if not isinstance(name, str) or not name.strip():
+            raise ScenarioError("a scenario needs a name")
+        name = name.strip()
+        if self.has_scenario(name):
+            raise ScenarioError(f"there is already a scenario called {name!r}")
         return name
 
     def add_scenario(self, scenario: Scenario) -> Scenario:
         """Append a scenario; its name must be new and its data the project's dataset."""
-        _check_scenario_name(scenario.name)
-        if self.has_scenario(scenario.name):
-            raise ScenarioError(f"a scenario called {scenario.name!r} already exists")
-        self.scenarios.append(self._own(scenario))
+        name = self.check_new_name(scenario.name)
+        if name != scenario.name:
+            scenario = scenario.replace(name=name)
+        self.scenarios = [*self.scenarios, self._own(scenario)]
         return self.scenarios[-1]
 
     def put_scenario(self, scenario: Scenario) -> Scenario:
@@ -193,35 +203,30 @@ class Project:
     def rename_scenario(self, old: str, new: str) -> Scenario:
         """Rename a scenario and its result; a no-op when the name does not change."""
         current = self.scenario(old)
-        if new == old:
+        if new.strip() == old:
             return current
-        _check_scenario_name(new)
-        if self.has_scenario(new):
-            raise ScenarioError(f"a scenario called {new!r} already exists")
-        renamed = current.replace(name=new)
-        self.scenarios[self.scenarios.index(current)] = renamed
+        renamed = current.replace(name=self.check_new_name(new))
+        self.scenarios = [renamed if s is current else s for s in self.scenarios]
         if old in self.results:
             result = self.results.pop(old)
-            self.results[new] = dataclasses.replace(result, scenario_name=new)
+            self.results[renamed.name] = dataclasses.replace(result, scenario_name=renamed.name)
         return renamed
 
     def remove_scenario(self, name: str) -> Scenario:
         """Take a scenario and its result out of the project; returns the scenario."""
         current = self.scenario(name)
-        self.scenarios.remove(current)
+        self.scenarios = [s for s in self.scenarios if s is not current]
         self.results.pop(name, None)
         return current
 
     def duplicate_scenario(self, name: str, new_name: str | None = None) -> Scenario:
-        """Copy a scenario (not its result) under a new name, placed right after it."""
+        """Copy a scenario (edits and settings, not its result) under a new name, at the end.
+
+        The default name is ``NAME copy`` (``NAME copy 2``... when taken).
+        """
         current = self.scenario(name)
-        new_name = new_name or self.unique_name(f"{name} (copy)")
-        _check_scenario_name(new_name)
-        if self.has_scenario(new_name):
-            raise ScenarioError(f"a scenario called {new_name!r} already exists")
-        copy = current.replace(name=new_name)
-        self.scenarios.insert(self.scenarios.index(current) + 1, copy)
-        return copy
+        new_name = self.check_new_name(new_name or self.unique_name(f"{name} copy"))
+        return self.add_scenario(current.replace(name=new_name))
 
     def _own(self, scenario: Scenario) -> Scenario:
         if scenario.dataset is self.dataset:
@@ -230,11 +235,6 @@ class Project:
             return scenario.replace(dataset=self.dataset)
         raise ScenarioError(f"scenario {scenario.name!r} is built on different data from "
                             "this project's sites and needs")
-
-
-def _check_scenario_name(name: str) -> None:
-    if not isinstance(name, str) or not name.strip():
-        raise ScenarioError("a scenario needs a name")
 
 
 def new_project(dataset: Dataset, layers: Mapping[str, gpd.GeoDataFrame] | None = None,

@@ -164,12 +164,7 @@ class Workspace:
 
     def scenario(self, name: str | None = None) -> Scenario:
         """The scenario called ``name`` (the current one when None)."""
-        name = self._current if name is None else name
-        for s in self.project.scenarios:
-            if s.name == name:
-                return s
-        raise ScenarioError(f"there is no scenario called {name!r}; the project has "
-                            f"{', '.join(self.scenario_names)}")
+        return self.project.scenario(self._current if name is None else name)
 
     @property
     def current_name(self) -> str:
@@ -426,61 +421,43 @@ class Workspace:
         self._replace_current(label, self.current.with_settings(**changes))
 
     # ---------------------------------------------------------------- scenario list
-    def _check_new_name(self, name: str) -> str:
-        name = name.strip()
-        if not name:
-            raise ScenarioError("a scenario needs a name")
-        if name in self.scenario_names:
-            raise ScenarioError(f"there is already a scenario called {name!r}")
-        return name
-
+    # The naming rules and the changes themselves are the Project's; this adds undo and events.
     def unique_name(self, stem: str) -> str:
         """``stem``, or ``stem 2``, ``stem 3``... whichever is free."""
-        names = set(self.scenario_names)
-        if stem not in names:
-            return stem
-        i = 2
-        while f"{stem} {i}" in names:
-            i += 1
-        return f"{stem} {i}"
+        return self.project.unique_name(stem)
 
     def create_scenario(self, name: str) -> Scenario:
         """A fresh scenario on the project's data with default settings; becomes current."""
-        name = self._check_new_name(name)
+        name = self.project.check_new_name(name)
         before = self._snapshot()
-        new = Scenario(name, self.dataset, travel=self.current.travel)
-        self.project.scenarios = [*self.project.scenarios, new]
-        self._current = name
+        new = self.project.add_scenario(Scenario(name, self.dataset,
+                                                 travel=self.current.travel))
+        self._current = new.name
         self._commit(f"New scenario {name}", before)
         return new
 
     def duplicate_scenario(self, name: str, new_name: str) -> Scenario:
         """A copy of ``name`` (edits and settings, not its result); becomes current."""
-        source = self.scenario(name)
-        new_name = self._check_new_name(new_name)
+        self.scenario(name)  # an unknown name is named before the new one is checked
+        new_name = self.project.check_new_name(new_name)
         before = self._snapshot()
-        new = source.replace(name=new_name)
-        self.project.scenarios = [*self.project.scenarios, new]
-        self._current = new_name
-        self._commit(f"Duplicate {name} as {new_name}", before)
+        new = self.project.duplicate_scenario(name, new_name)
+        self._current = new.name
+        self._commit(f"Duplicate {name} as {new.name}", before)
         return new
 
     def rename_scenario(self, name: str, new_name: str) -> None:
+        """Rename a scenario and its stored result (undoable)."""
         source = self.scenario(name)
         if new_name.strip() == name:
             return
-        new_name = self._check_new_name(new_name)
+        new_name = self.project.check_new_name(new_name)
         before = self._snapshot()
-        new = source.replace(name=new_name)
-        self.project.scenarios = [new if s is source else s for s in self.project.scenarios]
-        p = self.project
-        if name in p.results:
-            result = p.results.pop(name)
-            p.results[new_name] = result
-            solved = self._solved_for.pop(name, None)
-            # the renamed result is still the plan of this (renamed) scenario
-            if solved is source:
-                self._solved_for[new_name] = new
+        new = self.project.rename_scenario(name, new_name)
+        solved = self._solved_for.pop(name, None)
+        # the renamed result is still the plan of this (renamed) scenario
+        if solved is source:
+            self._solved_for[new_name] = new
         if self._current == name:
             self._current = new_name
         self._commit(f"Rename {name} to {new_name}", before)
@@ -492,8 +469,7 @@ class Workspace:
                                 "before deleting this one")
         before = self._snapshot()
         index = self.project.scenarios.index(source)
-        self.project.scenarios = [s for s in self.project.scenarios if s is not source]
-        self.project.results.pop(name, None)
+        self.project.remove_scenario(name)
         self._solved_for.pop(name, None)
         if self._current == name:
             self._current = self.project.scenarios[max(0, index - 1)].name

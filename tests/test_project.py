@@ -422,14 +422,15 @@ def test_scenario_helpers():
     assert "Close Swansea" not in project.results
     assert project.results["Cau Abertawe"].scenario_name == "Cau Abertawe"
     copy = project.duplicate_scenario("Cau Abertawe")
-    assert copy.name == "Cau Abertawe (copy)" and copy.closed_sites == {"S2"}
-    assert project.scenario_names == ["Baseline", "Cau Abertawe", "Cau Abertawe (copy)",
-                                      "Empty baseline"]
-    assert project.duplicate_scenario("Cau Abertawe").name == "Cau Abertawe (copy) (2)"
-    assert "Cau Abertawe (copy)" not in project.results
-    with pytest.raises(ScenarioError, match="already exists"):
+    # one naming rule with the app's: "NAME copy", then "NAME copy 2"; copies go at the end
+    assert copy.name == "Cau Abertawe copy" and copy.closed_sites == {"S2"}
+    assert project.scenario_names == ["Baseline", "Cau Abertawe", "Empty baseline",
+                                      "Cau Abertawe copy"]
+    assert project.duplicate_scenario("Cau Abertawe").name == "Cau Abertawe copy 2"
+    assert "Cau Abertawe copy" not in project.results
+    with pytest.raises(ScenarioError, match="already a scenario called 'Empty baseline'"):
         project.rename_scenario("Baseline", "Empty baseline")
-    with pytest.raises(ScenarioError, match="already exists"):
+    with pytest.raises(ScenarioError, match="already a scenario called"):
         project.add_scenario(Scenario("Baseline", project.dataset))
     with pytest.raises(ScenarioError, match="needs a name"):
         project.rename_scenario("Baseline", "  ")
