@@ -215,19 +215,19 @@ def test_save_keeps_previous_version_as_bak(tmp_path):
 
 
 def test_failed_save_leaves_the_existing_file_untouched(tmp_path, monkeypatch):
-    import estates_planner.project as project_module
+    import estates_planner.io.project_gpkg as project_gpkg
 
     project = make_project()
     path = tmp_path / "p.gpkg"
     save_project(project, path)
     before = path.read_bytes()
-    real_write = project_module._write_project
+    real_write = project_gpkg._write_project
 
     def failing_write(project, metadata, tmp, stamp):
         real_write(project, metadata, tmp, stamp)  # the temporary file exists now
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(project_module, "_write_project", failing_write)
+    monkeypatch.setattr(project_gpkg, "_write_project", failing_write)
     project.metadata["title"] = "lost"
     with pytest.raises(ProjectFileError, match="cannot save the project to .*No space left"):
         save_project(project)
