@@ -128,12 +128,8 @@ class Workspace:
     # ---------------------------------------------------------------- project
     def _adopt(self, project: Project) -> None:
         self.project = project
-        if not getattr(project, "scenarios", None):
+        if not project.scenarios:
             project.scenarios = [Scenario("Base", project.dataset)]
-        if getattr(project, "results", None) is None:
-            project.results = {}
-        if getattr(project, "layers", None) is None:
-            project.layers = {}
         by_name = {s.name: s for s in project.scenarios}
         # results read from a file belong to the scenarios read with them
         self._solved_for = {n: by_name[n] for n in project.results if n in by_name}

@@ -99,7 +99,8 @@ class ExportDialog(QDialog):
         The scenario whose plan is exported (the current one in the main window).
     """
 
-    def __init__(self, project: Any, scenario_name: str, parent: QWidget | None = None):
+    def __init__(self, project: Project, scenario_name: str,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.project = project
         self.scenario_name = scenario_name
@@ -178,7 +179,7 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        if (getattr(project, "results", {}) or {}).get(scenario_name) is None:
+        if project.results.get(scenario_name) is None:
             warning = QLabel(f"Scenario “{scenario_name}” has no plan yet. Solve it first "
                              "(Plan → Solve); exports need a plan.")
             warning.setWordWrap(True)
@@ -286,8 +287,8 @@ class ExportDialog(QDialog):
 
     # --- helpers -------------------------------------------------------------------------
     def _default_path(self, fmt: str) -> Path:
-        folder = user_folder_for(getattr(self.project, "path", None))
-        title = getattr(self.project, "title", "") or "Estates plan"
+        folder = user_folder_for(self.project.path)
+        title = self.project.title or "Estates plan"
         return folder / (safe_filename(f"{title} - {self.scenario_name}") + FORMATS[fmt][1])
 
     def _format_changed(self) -> None:
@@ -319,7 +320,7 @@ class ExportDialog(QDialog):
                     for i in range(self.site_list.count())
                     if self.site_list.item(i).checkState() != Qt.CheckState.Checked}
         self.site_list.clear()
-        result = (getattr(self.project, "results", {}) or {}).get(self.scenario_name)
+        result = self.project.results.get(self.scenario_name)
         if result is None:
             return
         regions = set(self.chosen_regions())
