@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from estates_planner.errors import ProjectFileError
-from estates_planner.project import save_project
+from estates_planner.project import Project, save_project
 from estates_planner.usecases import import_files
 
 
@@ -102,7 +102,7 @@ def run_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def describe_project(project) -> list[str]:
+def describe_project(project: Project) -> list[str]:
     """The lines ``estates-planner info`` prints; kept apart so that tests can read them."""
     from estates_planner import PROJECT_FORMAT_VERSION
     from estates_planner.model import Lot, SiteKind
