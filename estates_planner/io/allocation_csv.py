@@ -1,13 +1,15 @@
-"""The allocation CSV read back as a baseline, and the formula escape its cells go through.
+"""The allocation CSV: its writer, its reader (a plan read back as a baseline), and the
+formula escape/unescape pair its cells go through.
 
-``report.exports.write_allocation_csv`` writes the table through :func:`escape_cell`;
-:func:`read_baseline` reads a plan back (``solve --baseline``) through :func:`unescape_cell`,
-so a value survives the round trip whatever it begins with.
+:func:`write_rows_csv` writes the table (``report.exports.write_allocation_csv`` gives it the
+rows) through :func:`escape_cell`; :func:`read_baseline` reads a plan back (``solve
+--baseline``) through :func:`unescape_cell`, so a value survives the round trip.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from estates_planner.errors import ScenarioError
@@ -33,6 +35,27 @@ def escape_cell(value: object) -> object:
 def unescape_cell(text: str) -> str:
     """The text :func:`escape_cell` was given: drops the quote it added, and only that one."""
     return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS) else text
+
+
+def write_rows_csv(path: Path, columns: Sequence[str],
+                   rows: Sequence[Mapping[str, object]]) -> None:
+    """Write ``rows`` (dicts by column) under a header of ``columns`` as a CSV at ``path``.
+
+    UTF-8 with a byte-order mark so Excel shows names with accents correctly; booleans as
+    ``true``/``false``; text formula-escaped. ``path`` is written directly: callers that
+    replace a file write to a temporary one first.
+    """
+    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_csv_value(row[c]) for c in columns])
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return escape_cell(value)
 
 
 def read_baseline(path: Path, dataset: Dataset) -> dict[str, str | None]:
