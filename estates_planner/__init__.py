@@ -8,11 +8,12 @@ contracts in pyproject.toml, run by tests/test_architecture.py, enforce them)::
     render              drawing with QtGui only: the PDF site plan and map painting
     usecases            import, solve in a project, export, compare: what the CLI and the app call
     scenarios           plan comparison
-    report              the report's content, KPIs, export row builders and table writers
+    report              the report's content, KPIs, the rows each export holds
     workspace | recovery | sample_data
     project             the Project object and its scenario rules
     travel              road networks, travel models and the one travel resolver
-    io                  every file format (input tables, settings TOML, project GeoPackage...)
+    io                  every file format (input tables, settings TOML, project GeoPackage,
+                        allocation CSV, XLSX, results GeoPackage)
     optimise            the allocation model and solver; PlanResult
     geo                 the TravelModel protocol, straight lines
     model | errors
