@@ -1,5 +1,5 @@
 import sys
 
-from estates_planner.cli import main
+from estates_planner.launcher import main
 
 sys.exit(main())

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # geo imports the model; the protocol is needed only for the annotation
+    from estates_planner.geo import TravelModel
 
 BNG_EPSG = 27700
 WGS84_EPSG = 4326
@@ -201,7 +205,7 @@ class Scenario:
     baseline: Mapping[str, str | None] | None = None
     description: str = ""
     # a geo.TravelModel; None means straight-line km in British National Grid
-    travel: object | None = field(default=None, compare=False)
+    travel: TravelModel | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pins", MappingProxyType(dict(self.pins)))

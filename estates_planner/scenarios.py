@@ -1,10 +1,10 @@
-"""Comparing two plans, and the what-if loop: edit a scenario, re-plan, see what changed.
+"""Comparing two plans: what changed from one scenario's plan to another's.
 
-A what-if edit itself is one call on the immutable scenario (``with_site_closed``,
-``with_capacity``, ``with_pin``, ``with_settings``); this module re-solves from the previous
-plan (:func:`replan`), optionally penalising moves from it (:func:`minimal_disruption`), and
-says what changed (:func:`compare_plans`): the KPI table side by side with deltas, the £ change
-per objective term, and which needs moved where.
+A what-if edit is one call on the immutable scenario (``with_site_closed``, ``with_capacity``,
+``with_pin``, ``with_settings``); :func:`estates_planner.usecases.solve_in_project` re-solves it
+from the previous plan (a ``baseline`` makes moves from it cost), and :func:`compare_plans` says
+what changed: the KPI table side by side with deltas, the £ change per objective term, and
+which needs moved where.
 
 The KPI rows come from :mod:`estates_planner.report.kpis`, which depends only on the model and
 the plan result, so the comparison table matches the KPI panel and the PDF summary exactly.
@@ -12,11 +12,10 @@ the plan result, so the comparison table matches the KPI panel and the PDF summa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from estates_planner import optimise
 from estates_planner.model import Allocation, Lot, Scenario, Settings
 from estates_planner.optimise.result import TERM_LABELS, TERM_NAMES, PlanResult
 from estates_planner.report.kpis import Kpis, compute_kpis, format_delta, format_value, kpi_rows
@@ -160,52 +159,3 @@ def compare_plans(scenario_a: Scenario, result_a: PlanResult, scenario_b: Scenar
         needs_only_in_a=tuple(sorted(by_a.keys() - by_b.keys())),
         needs_only_in_b=tuple(sorted(by_b.keys() - by_a.keys())),
     )
-
-
-def minimal_disruption(scenario: Scenario, previous_result: PlanResult) -> Scenario:
-    """``scenario`` with the previous plan as its baseline, so that re-solving pays
-    ``move_penalty`` for every need the previous plan placed and the new one places elsewhere.
-    """
-    return scenario.replace(baseline=previous_result.assignment)
-
-
-def _warm_start(scenario: Scenario, previous: PlanResult) -> dict[str, str | None]:
-    """The previous plan, less needs and sites the edited scenario no longer has."""
-    ds = scenario.dataset
-    return {need_id: site_id for need_id, site_id in previous.assignment.items()
-            if ds.has_need(need_id) and (site_id is None or ds.has_site(site_id))}
-
-
-def replan(scenario: Scenario, previous_result: PlanResult,
-           solve: Callable[..., PlanResult] | None = None, *,
-           previous_scenario: Scenario | None = None,
-           **solve_kwargs: object) -> tuple[PlanResult, PlanComparison]:
-    """Re-solve an edited scenario starting from the previous plan, and say what changed.
-
-    Parameters
-    ----------
-    scenario
-        The edited scenario (e.g. ``old.with_site_closed("S12")``); wrap it in
-        :func:`minimal_disruption` first to penalise moves.
-    previous_result
-        The plan before the edit; it warm-starts the solver, which makes the re-solve after a
-        small edit fast.
-    solve
-        The solver, called as ``solve(scenario, warm_start=assignment, **solve_kwargs)``;
-        defaults to :func:`estates_planner.optimise.solve_scenario`.
-    previous_scenario
-        The scenario ``previous_result`` was solved for, so that its KPIs are judged against
-        its own capacities; defaults to ``scenario``.
-    **solve_kwargs
-        Passed on, e.g. ``time_limit_s``, ``progress``, ``cancel``.
-
-    Returns
-    -------
-    (PlanResult, PlanComparison)
-        The new plan, and its comparison with the previous one (a = previous, b = new).
-    """
-    if solve is None:
-        solve = optimise.solve_scenario
-    result = solve(scenario, warm_start=_warm_start(scenario, previous_result), **solve_kwargs)
-    comparison = compare_plans(previous_scenario or scenario, previous_result, scenario, result)
-    return result, comparison

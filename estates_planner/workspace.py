@@ -23,6 +23,8 @@ from typing import Any
 from estates_planner.errors import EstatesError, ScenarioError
 from estates_planner.model import Dataset, Scenario, Settings
 from estates_planner.optimise.result import PlanResult
+from estates_planner.project import Project
+from estates_planner.travel.resolve import with_travel
 
 # event kinds a listener can subscribe to
 EVENT_KINDS = (
@@ -84,12 +86,11 @@ class Workspace:
     Parameters
     ----------
     project
-        A :class:`estates_planner.project.Project` (or anything with ``dataset``,
-        ``scenarios``, ``results``, ``layers`` and ``path`` attributes). The workspace edits it
+        The :class:`estates_planner.project.Project`. The workspace edits it
         in place, so ``save_project(workspace.project)`` always writes what the user sees.
     """
 
-    def __init__(self, project: Any) -> None:
+    def __init__(self, project: Project) -> None:
         self._listeners: dict[str, list[Listener]] = {k: [] for k in EVENT_KINDS}
         self._history = _History()
         self._saved_depth: int | None = 0
@@ -125,20 +126,16 @@ class Workspace:
                 sys.excepthook(*sys.exc_info())
 
     # ---------------------------------------------------------------- project
-    def _adopt(self, project: Any) -> None:
+    def _adopt(self, project: Project) -> None:
         self.project = project
-        if not getattr(project, "scenarios", None):
+        if not project.scenarios:
             project.scenarios = [Scenario("Base", project.dataset)]
-        if getattr(project, "results", None) is None:
-            project.results = {}
-        if getattr(project, "layers", None) is None:
-            project.layers = {}
         by_name = {s.name: s for s in project.scenarios}
         # results read from a file belong to the scenarios read with them
         self._solved_for = {n: by_name[n] for n in project.results if n in by_name}
         self._current = project.scenarios[0].name
 
-    def set_project(self, project: Any) -> None:
+    def set_project(self, project: Project) -> None:
         """Start working on another project: clears the history and the modified flag."""
         self._adopt(project)
         self._history = _History()
@@ -163,12 +160,7 @@ class Workspace:
 
     def scenario(self, name: str | None = None) -> Scenario:
         """The scenario called ``name`` (the current one when None)."""
-        name = self._current if name is None else name
-        for s in self.project.scenarios:
-            if s.name == name:
-                return s
-        raise ScenarioError(f"there is no scenario called {name!r}; the project has "
-                            f"{', '.join(self.scenario_names)}")
+        return self.project.scenario(self._current if name is None else name)
 
     @property
     def current_name(self) -> str:
@@ -198,15 +190,10 @@ class Workspace:
         options — ask here, and measure journeys as the solve did.
         """
         scenario = self.current if name is None else self.scenario(name)
-        if scenario.travel is not None:
-            return scenario
-        from estates_planner.report.content import project_travel_model
-
         try:
-            model = project_travel_model(self.project, scenario)
+            return with_travel(self.project, scenario)
         except EstatesError:
             return scenario
-        return scenario if model is None else scenario.replace(travel=model)
 
     def result_is_stale(self, name: str | None = None) -> bool:
         """True when the scenario was edited after its result was computed."""
@@ -430,61 +417,43 @@ class Workspace:
         self._replace_current(label, self.current.with_settings(**changes))
 
     # ---------------------------------------------------------------- scenario list
-    def _check_new_name(self, name: str) -> str:
-        name = name.strip()
-        if not name:
-            raise ScenarioError("a scenario needs a name")
-        if name in self.scenario_names:
-            raise ScenarioError(f"there is already a scenario called {name!r}")
-        return name
-
+    # The naming rules and the changes themselves are the Project's; this adds undo and events.
     def unique_name(self, stem: str) -> str:
         """``stem``, or ``stem 2``, ``stem 3``... whichever is free."""
-        names = set(self.scenario_names)
-        if stem not in names:
-            return stem
-        i = 2
-        while f"{stem} {i}" in names:
-            i += 1
-        return f"{stem} {i}"
+        return self.project.unique_name(stem)
 
     def create_scenario(self, name: str) -> Scenario:
         """A fresh scenario on the project's data with default settings; becomes current."""
-        name = self._check_new_name(name)
+        name = self.project.check_new_name(name)
         before = self._snapshot()
-        new = Scenario(name, self.dataset, travel=self.current.travel)
-        self.project.scenarios = [*self.project.scenarios, new]
-        self._current = name
+        new = self.project.add_scenario(Scenario(name, self.dataset,
+                                                 travel=self.current.travel))
+        self._current = new.name
         self._commit(f"New scenario {name}", before)
         return new
 
     def duplicate_scenario(self, name: str, new_name: str) -> Scenario:
         """A copy of ``name`` (edits and settings, not its result); becomes current."""
-        source = self.scenario(name)
-        new_name = self._check_new_name(new_name)
+        self.scenario(name)  # an unknown name is named before the new one is checked
+        new_name = self.project.check_new_name(new_name)
         before = self._snapshot()
-        new = source.replace(name=new_name)
-        self.project.scenarios = [*self.project.scenarios, new]
-        self._current = new_name
-        self._commit(f"Duplicate {name} as {new_name}", before)
+        new = self.project.duplicate_scenario(name, new_name)
+        self._current = new.name
+        self._commit(f"Duplicate {name} as {new.name}", before)
         return new
 
     def rename_scenario(self, name: str, new_name: str) -> None:
+        """Rename a scenario and its stored result (undoable)."""
         source = self.scenario(name)
         if new_name.strip() == name:
             return
-        new_name = self._check_new_name(new_name)
+        new_name = self.project.check_new_name(new_name)
         before = self._snapshot()
-        new = source.replace(name=new_name)
-        self.project.scenarios = [new if s is source else s for s in self.project.scenarios]
-        p = self.project
-        if name in p.results:
-            result = p.results.pop(name)
-            p.results[new_name] = result
-            solved = self._solved_for.pop(name, None)
-            # the renamed result is still the plan of this (renamed) scenario
-            if solved is source:
-                self._solved_for[new_name] = new
+        new = self.project.rename_scenario(name, new_name)
+        solved = self._solved_for.pop(name, None)
+        # the renamed result is still the plan of this (renamed) scenario
+        if solved is source:
+            self._solved_for[new_name] = new
         if self._current == name:
             self._current = new_name
         self._commit(f"Rename {name} to {new_name}", before)
@@ -496,8 +465,7 @@ class Workspace:
                                 "before deleting this one")
         before = self._snapshot()
         index = self.project.scenarios.index(source)
-        self.project.scenarios = [s for s in self.project.scenarios if s is not source]
-        self.project.results.pop(name, None)
+        self.project.remove_scenario(name)
         self._solved_for.pop(name, None)
         if self._current == name:
             self._current = self.project.scenarios[max(0, index - 1)].name

@@ -215,19 +215,19 @@ def test_save_keeps_previous_version_as_bak(tmp_path):
 
 
 def test_failed_save_leaves_the_existing_file_untouched(tmp_path, monkeypatch):
-    import estates_planner.project as project_module
+    import estates_planner.io.project_gpkg as project_gpkg
 
     project = make_project()
     path = tmp_path / "p.gpkg"
     save_project(project, path)
     before = path.read_bytes()
-    real_write = project_module._write_project
+    real_write = project_gpkg._write_project
 
     def failing_write(project, metadata, tmp, stamp):
         real_write(project, metadata, tmp, stamp)  # the temporary file exists now
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(project_module, "_write_project", failing_write)
+    monkeypatch.setattr(project_gpkg, "_write_project", failing_write)
     project.metadata["title"] = "lost"
     with pytest.raises(ProjectFileError, match="cannot save the project to .*No space left"):
         save_project(project)
@@ -422,14 +422,15 @@ def test_scenario_helpers():
     assert "Close Swansea" not in project.results
     assert project.results["Cau Abertawe"].scenario_name == "Cau Abertawe"
     copy = project.duplicate_scenario("Cau Abertawe")
-    assert copy.name == "Cau Abertawe (copy)" and copy.closed_sites == {"S2"}
-    assert project.scenario_names == ["Baseline", "Cau Abertawe", "Cau Abertawe (copy)",
-                                      "Empty baseline"]
-    assert project.duplicate_scenario("Cau Abertawe").name == "Cau Abertawe (copy) (2)"
-    assert "Cau Abertawe (copy)" not in project.results
-    with pytest.raises(ScenarioError, match="already exists"):
+    # one naming rule with the app's: "NAME copy", then "NAME copy 2"; copies go at the end
+    assert copy.name == "Cau Abertawe copy" and copy.closed_sites == {"S2"}
+    assert project.scenario_names == ["Baseline", "Cau Abertawe", "Empty baseline",
+                                      "Cau Abertawe copy"]
+    assert project.duplicate_scenario("Cau Abertawe").name == "Cau Abertawe copy 2"
+    assert "Cau Abertawe copy" not in project.results
+    with pytest.raises(ScenarioError, match="already a scenario called 'Empty baseline'"):
         project.rename_scenario("Baseline", "Empty baseline")
-    with pytest.raises(ScenarioError, match="already exists"):
+    with pytest.raises(ScenarioError, match="already a scenario called"):
         project.add_scenario(Scenario("Baseline", project.dataset))
     with pytest.raises(ScenarioError, match="needs a name"):
         project.rename_scenario("Baseline", "  ")

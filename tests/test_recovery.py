@@ -128,12 +128,12 @@ def test_a_failed_write_keeps_the_previous_recovery_file(tmp_path, monkeypatch):
     store = recovery.RecoveryStore(tmp_path, session="a")
     project = _project()
     store.write(project, None, "first")
-    import estates_planner.project as project_module
+    import estates_planner.io.project_gpkg as project_gpkg
 
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(project_module, "_write_project", full_disk)
+    monkeypatch.setattr(project_gpkg, "_write_project", full_disk)
     project.scenarios = [project.scenarios[0].with_pin("N-1", "A1")]
     with pytest.raises(ProjectFileError, match="No space left"):
         store.write(project, None, "second")

@@ -11,9 +11,12 @@ from __future__ import annotations
 import pytest
 from hand_plan import NEEDS, PLAN, SITES, need, site  # noqa: F401 - shared hand plan
 
+from estates_planner.errors import ScenarioError
 from estates_planner.model import Dataset, Lot, Scenario
 from estates_planner.optimise import evaluate_plan
-from estates_planner.scenarios import compare_plans, minimal_disruption, replan
+from estates_planner.project import Project
+from estates_planner.scenarios import compare_plans
+from estates_planner.usecases import compare, keep_plan, solve_in_project, warm_start_from
 
 
 @pytest.fixture
@@ -79,56 +82,74 @@ def test_identical_plans_compare_as_no_change(scenario):
     assert c.summary() == "From 'hand' to 'hand': 0 needs moved; total annual cost £0."
 
 
-def test_replan_warm_starts_from_the_previous_plan_and_reports_the_moves(scenario):
+def _project(scenario: Scenario, before=None) -> Project:
+    """A project holding ``scenario`` and, if given, its plan before an edit."""
+    return Project(scenario.dataset, scenarios=[scenario],
+                   results={} if before is None else {scenario.name: before})
+
+
+def test_solving_again_warm_starts_from_the_previous_plan_and_reports_the_moves(scenario):
     before = evaluate_plan(scenario, PLAN)
-    closed = scenario.with_site_closed("LMK")
+    project = _project(scenario, before)
+    project.put_scenario(scenario.with_site_closed("LMK"))
     seen = {}
 
-    def fake_solve(sc, *, warm_start, time_limit_s):
+    def fake_solve(sc, *, warm_start, time_limit_s, progress, cancel):
         seen.update(warm_start=warm_start, time_limit_s=time_limit_s)
         return evaluate_plan(sc, {**warm_start, "B1": "BRH"})
 
-    after, comparison = replan(closed, before, fake_solve, time_limit_s=2)
+    solved = solve_in_project(project, "hand", time_limit_s=2, solver=fake_solve)
     assert seen == {"warm_start": PLAN, "time_limit_s": 2}
-    assert after.assignment["B1"] == "BRH"
+    assert solved.result.assignment["B1"] == "BRH"
+    keep_plan(project, solved)
+    project.scenarios.append(scenario.replace(name="before"))
+    project.results["before"] = before
+    comparison = compare(project, "before", "hand")
     assert [(m.need_id, m.from_site_id, m.to_site_id) for m in comparison.moved] == [
         ("B1", "LMK", "BRH")]
     assert comparison.sites_no_longer_used == ("LMK",)
 
 
-def test_replan_drops_needs_and_sites_the_edited_scenario_lacks(scenario):
+def test_warm_start_drops_needs_and_sites_the_edited_scenario_lacks(scenario):
     before = evaluate_plan(scenario, PLAN)
     smaller = scenario.replace(dataset=Dataset(SITES[:3], NEEDS[:4]))
-    seen = {}
-
-    def fake_solve(sc, *, warm_start):
-        seen.update(warm_start)
-        return evaluate_plan(sc, warm_start)
-
-    _, comparison = replan(smaller, before, fake_solve, previous_scenario=scenario)
-    assert seen == {"E1": "LPO", "B1": "LMK", "A1": "LPO", "G1": None}
-    assert comparison.needs_only_in_a == ("S1",)
+    assert warm_start_from(smaller, before) == {"E1": "LPO", "B1": "LMK", "A1": "LPO",
+                                                "G1": None}
+    assert warm_start_from(smaller, None) is None
 
 
-def test_minimal_disruption_makes_moves_cost(scenario):
+def test_a_baseline_makes_moves_cost(scenario):
     before = evaluate_plan(scenario, PLAN)
-    careful = minimal_disruption(scenario.with_site_closed("LMK"), before)
+    careful = scenario.with_site_closed("LMK").replace(baseline=before.assignment)
     assert dict(careful.baseline) == PLAN
     moved = evaluate_plan(careful, {**PLAN, "B1": "BRH"})
     assert moved.terms["moves"] == pytest.approx(2000)  # B1 only; G1 was unplaced before
     assert evaluate_plan(careful, PLAN).terms["moves"] == 0
 
 
-def test_replan_with_the_solver_after_closing_the_market(scenario):
+def test_compare_names_the_scenarios_without_a_plan(scenario):
+    project = _project(scenario)
+    with pytest.raises(ScenarioError, match="solve 'hand' first"):
+        compare(project, "hand", "hand")
+
+
+def test_solving_again_with_the_solver_after_closing_the_market(scenario):
+    from functools import partial
+
     from estates_planner.optimise import solve_scenario
 
     before = solve_scenario(scenario, time_limit_s=5)
     # the optimum is the hand plan: the office holds E1 and A1, B1 pairs from the market
     assert before.assignment == PLAN
-    after, comparison = replan(scenario.with_site_closed("LMK"), before, time_limit_s=5,
-                               workers=1, previous_scenario=scenario)
+    project = _project(scenario.replace(name="before"), before)
+    project.scenarios.append(scenario.with_site_closed("LMK"))
+    project.results["hand"] = before  # the plan before the edit
+    solved = solve_in_project(project, "hand", time_limit_s=5,
+                              solver=partial(solve_scenario, workers=1))
+    keep_plan(project, solved)
+    comparison = compare(project, "before", "hand")
     # B1 cannot use the office (R4), so Bradford; nothing else moves
-    assert after.assignment == {**PLAN, "B1": "BRH"}
+    assert project.results["hand"].assignment == {**PLAN, "B1": "BRH"}
     assert [(m.need_id, m.from_site_id, m.to_site_id) for m in comparison.moved] == [
         ("B1", "LMK", "BRH")]
     # desk -500, fit-out -1,000, travel +190, pairing lost +5,000

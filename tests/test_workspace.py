@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from estates_planner.errors import ScenarioError
 from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed, Site, SiteKind
 from estates_planner.optimise.result import PlanResult
+from estates_planner.project import Project
 from estates_planner.workspace import Workspace
 
 
@@ -24,9 +23,7 @@ def _need(need_id: str) -> ServiceNeed:
 @pytest.fixture
 def ws() -> Workspace:
     data = Dataset((_site("S1", 0.0), _site("S2", 1000.0)), (_need("N1"), _need("N2")))
-    project = SimpleNamespace(dataset=data, scenarios=[Scenario("Base", data)], results={},
-                              layers={}, path=None)
-    return Workspace(project)
+    return Workspace(Project(data, scenarios=[Scenario("Base", data)]))
 
 
 def _result(name: str) -> PlanResult:
@@ -127,11 +124,15 @@ def test_rename_carries_the_result_and_delete_undo_brings_it_back(ws):
     ws.set_result(result, ws.current)
     ws.duplicate_scenario("Base", "B")
     ws.rename_scenario("Base", "A")
-    assert ws.result("A") is result and not ws.result_is_stale("A")
+    renamed = ws.result("A")  # the same plan, now named for its scenario
+    assert renamed.scenario_name == "A" and renamed.objective == result.objective
+    assert not ws.result_is_stale("A")
     ws.delete_scenario("A")
-    assert ws.result("A") is None if "A" in ws.scenario_names else True
+    assert "A" not in ws.scenario_names and ws.result("A") is None
     ws.undo()
-    assert ws.result("A") is result
+    assert ws.result("A") is renamed
+    ws.undo()
+    assert ws.result("Base") is result
 
 
 def test_result_for_a_scenario_deleted_or_renamed_while_solving_is_dropped(ws):

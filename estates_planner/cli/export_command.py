@@ -1,8 +1,10 @@
 """``estates-planner export PROJECT [--pdf F] [--csv F] [--xlsx F] [--gpkg F]``: write a plan.
 
-The PDF is drawn with Qt, so this command starts an offscreen ``QGuiApplication`` when it
-needs one; Qt is imported only inside the command, so the rest of the CLI stays Qt-free. A
-scenario without a plan is solved first (10 s limit) and the command says so.
+The work is :func:`estates_planner.usecases.export_plan`. The PDF is drawn with QtGui (no
+widgets), so this command starts an offscreen ``QGuiApplication`` when it needs one; Qt is
+imported only inside :func:`_write_pdf`, so the rest of the CLI stays Qt-free. A scenario
+without a plan is solved first (10 s limit), on the project's road network as ``solve`` does,
+and the command says so.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from estates_planner.errors import ExportError
+from estates_planner.project import Project, open_project
+from estates_planner.usecases import export_plan, solve_in_project
 
 SOLVE_TIME_LIMIT_S = 10.0
 
@@ -46,8 +49,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from estates_planner.project import open_project
-
     targets = {fmt: getattr(args, fmt) for fmt in ("pdf", "csv", "xlsx", "gpkg")
                if getattr(args, fmt) is not None}
     if not targets:
@@ -60,34 +61,27 @@ def run_export(args: argparse.Namespace) -> int:
             raise ExportError(f"--{fmt} {path}: the folder {path.parent} does not exist")
 
     project = open_project(args.project)
-    names = [s.name for s in project.scenarios]
+    names = project.scenario_names
     name = args.scenario or (names[0] if names else None)
-    if name is None or name not in names:
+    if name is None or not project.has_scenario(name):
         raise ExportError(f"{args.project}: no scenario '{name}'; it has: "
                           f"{', '.join(names) or 'none'}")
-    scenario = next(s for s in project.scenarios if s.name == name)
     unknown = sorted(set(args.region) - set(project.dataset.regions))
     if unknown:
         raise ExportError(f"unknown region(s) {', '.join(unknown)}; the project has: "
                           f"{', '.join(project.dataset.regions)}")
 
-    result = project.results.get(name)
-    if result is None:
+    if name not in project.results:
         print(f"Scenario '{name}' has no plan yet: solving it first "
               f"(time limit {SOLVE_TIME_LIMIT_S:g} s)...", file=sys.stderr)
-        from estates_planner.optimise import solve_scenario
-
-        result = solve_scenario(scenario, time_limit_s=SOLVE_TIME_LIMIT_S)
+        result = solve_in_project(project, name, time_limit_s=SOLVE_TIME_LIMIT_S).result
         project.results[name] = result
         print(f"Solved: {result.status}, objective £{result.objective:,.0f} in "
               f"{result.seconds:.1f} s (not saved in the project)", file=sys.stderr)
 
-    from estates_planner.report.exports import WRITERS
-
-    for fmt in ("csv", "xlsx", "gpkg"):
-        if fmt in targets:
-            WRITERS[fmt](scenario, result, targets[fmt])
-            print(f"Wrote {targets[fmt]}")
+    files = {fmt: path for fmt, path in targets.items() if fmt != "pdf"}
+    for written in export_plan(project, name, files):
+        print(f"Wrote {written.path}")
     if "pdf" in targets:
         start = time.perf_counter()
         pages = _write_pdf(project, name, targets["pdf"], args)
@@ -95,14 +89,17 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_pdf(project: Any, scenario_name: str, path: Path, args: argparse.Namespace) -> int:
-    """Draw the PDF; Qt (and an offscreen application without a display) only from here."""
+def _write_pdf(project: Project, scenario_name: str, path: Path,
+               args: argparse.Namespace) -> int:
+    """Draw the PDF with an offscreen Qt GUI application (QtGui only: no widgets)."""
     from estates_planner.render.site_plan import PdfOptions, gui_application, write_site_plan_pdf
 
     app = gui_application()
     options = PdfOptions(paper=args.paper, landscape=args.landscape,
                          regions=tuple(args.region))
     try:
-        return write_site_plan_pdf(project, scenario_name, path, options)
+        written = export_plan(project, scenario_name, {"pdf": path}, options,
+                              pdf_writer=write_site_plan_pdf)
     finally:
         del app  # keep the application alive until the PDF is written
+    return written[0].pages or 0

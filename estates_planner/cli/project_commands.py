@@ -8,7 +8,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from estates_planner.errors import ProjectFileError, ValidationReport
+from estates_planner.errors import ProjectFileError
+from estates_planner.project import Project, save_project
+from estates_planner.usecases import import_files
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,40 +60,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from estates_planner.io import load_dataset
-    from estates_planner.project import new_project, save_project
-    from estates_planner.settings_io import read_settings
-
     output: Path = args.output
     if output.suffix.lower() != ".gpkg":
         raise ProjectFileError(f"{output.name}: the project file name must end in .gpkg")
-    settings = read_settings(args.settings) if args.settings is not None else None
-    dataset, report = load_dataset(args.sites, args.needs, args.demand)
-    layers = _read_boundary_layers(args.boundaries, report)
-    network = None
-    if args.network is not None:
-        from estates_planner.travel import load_network
-
-        network, network_report = load_network(args.network, dataset)
-        report.extend(network_report)
+    imported = import_files(args.sites, args.needs, demand=args.demand,
+                            boundaries=args.boundaries, settings=args.settings,
+                            network=args.network, title=args.title or output.stem)
+    report = imported.report
     for line in report.format().splitlines():
         print(line, file=sys.stderr)
     n_err, n_warn = len(report.errors), len(report.warnings)
-    if n_err:
+    project = imported.project
+    if n_err or project is None:
         print(f"FAILED: {n_err} error{_s(n_err)}, {n_warn} warning{_s(n_warn)}; "
               f"{output} was not written", file=sys.stderr)
         return 1
-    sources = [f"sites: {args.sites.name}", f"needs: {args.needs.name}"]
-    if args.demand is not None:
-        sources.append(f"demand: {args.demand.name}")
-    sources += [f"boundaries: {b.name}" for b in args.boundaries]
-    if args.settings is not None:
-        sources.append(f"settings: {args.settings.name}")
-    if network is not None:
-        sources.append(f"network: {args.network.name}")
-    project = new_project(dataset, layers=layers, title=args.title or output.stem,
-                          settings=settings, metadata={"sources": "; ".join(sources)},
-                          network=None if network is None else network.to_frame())
+    dataset, layers, network = project.dataset, imported.layers, imported.network
     existed = output.exists()
     save_project(project, output)
     print(f"Wrote {output}: {len(dataset.sites)} site{_s(len(dataset.sites))}, "
@@ -107,40 +91,6 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_boundary_layers(paths: Sequence[Path], report: ValidationReport) -> dict:
-    """Boundary layers by name: every polygon layer of a GeoPackage, else one per file."""
-    import pyogrio
-
-    from estates_planner.io import read_boundaries
-    from estates_planner.project import RESERVED_NAMES
-
-    layers: dict = {}
-    for path in paths:
-        names: list[str | None] = [None]
-        if path.suffix.lower() == ".gpkg" and path.is_file():
-            try:
-                found = [str(n) for n, kind in pyogrio.list_layers(path)
-                         if kind and "polygon" in str(kind).lower()]
-            except (pyogrio.errors.DataSourceError, OSError):
-                found = []  # read_boundaries reports the unreadable file
-            if len(found) > 1:
-                names = list(found)
-        for layer in names:
-            gdf, part = read_boundaries(path, layer=layer)
-            report.extend(part)
-            if part.errors:
-                continue
-            name = layer or path.stem
-            if name.lower() in RESERVED_NAMES:
-                name = f"boundary_{name}"
-            base, n = name, 1
-            while name.lower() in {k.lower() for k in layers}:
-                n += 1
-                name = f"{base}_{n}"
-            layers[name] = gdf
-    return layers
-
-
 # ----------------------------------------------------------------------------- info
 
 
@@ -152,7 +102,7 @@ def run_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def describe_project(project) -> list[str]:
+def describe_project(project: Project) -> list[str]:
     """The lines ``estates-planner info`` prints; kept apart so that tests can read them."""
     from estates_planner import PROJECT_FORMAT_VERSION
     from estates_planner.model import Lot, SiteKind
@@ -225,8 +175,8 @@ def describe_project(project) -> list[str]:
 
 
 def _scenario_lines(scenario) -> list[str]:
+    from estates_planner.io.settings_toml import settings_to_dict
     from estates_planner.model import Settings
-    from estates_planner.settings_io import settings_to_dict
 
     default = settings_to_dict(Settings())
     mine = settings_to_dict(scenario.settings)

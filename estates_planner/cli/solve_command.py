@@ -8,7 +8,6 @@ the input tables. Progress goes to stderr, the summary to stdout.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import sys
@@ -18,7 +17,16 @@ from pathlib import Path
 from typing import TextIO
 
 from estates_planner.errors import EstatesError, InputValidationError, ScenarioError
+from estates_planner.io import load_dataset
+from estates_planner.io.allocation_csv import read_baseline
+from estates_planner.io.settings_toml import read_settings
 from estates_planner.model import Scenario
+from estates_planner.optimise.result import TERM_LABELS
+from estates_planner.project import Project, new_project, open_project, save_project
+from estates_planner.report.exports import write_allocation_csv
+from estates_planner.travel import NetworkTravelModel, load_network
+from estates_planner.travel.resolve import travel_model_for
+from estates_planner.usecases import keep_plan, solve_in_project
 
 DEFAULT_SCENARIO = "Base"
 
@@ -65,60 +73,47 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_solve(args: argparse.Namespace) -> int:
-    from estates_planner.optimise import solve_scenario
-
     _check_args(args)
     project, scenario = _load(args)
     if args.settings is not None:
-        from estates_planner.settings_io import read_settings
-
         scenario = scenario.replace(settings=read_settings(args.settings))
     scenario = _with_network(args.network, scenario)
     warm_start = None
     if args.baseline is not None:
-        baseline = read_baseline(args.baseline, scenario)
-        scenario = scenario.replace(baseline=baseline)
-        warm_start = baseline
-    elif project is not None and project.results.get(scenario.name) is not None:
-        # the plan saved in the project: a re-solve after an edit starts from it
-        warm_start = project.results[scenario.name].assignment
+        # moves from the baseline pay the move penalty, and the search starts from it
+        warm_start = read_baseline(args.baseline, scenario.dataset)
+        scenario = scenario.replace(baseline=warm_start)
     limit = args.time_limit if args.time_limit is not None else scenario.settings.time_limit_s
     if limit is None or not math.isfinite(limit) or limit <= 0:
         raise ScenarioError(f"--time-limit must be a number of seconds above 0, got {limit}")
+    travel = travel_model_for(project, scenario)
+    if isinstance(travel, NetworkTravelModel):
+        print(f"Travel is measured along the {travel.name}.", file=sys.stderr)
     bar = ProgressPrinter(sys.stderr, limit)
     cancel = threading.Event()
     try:
-        result = solve_scenario(scenario, time_limit_s=limit, progress=bar,
-                                warm_start=warm_start, cancel=cancel)
+        solved = solve_in_project(project, scenario.name, scenario=scenario,
+                                  time_limit_s=limit, progress=bar, cancel=cancel,
+                                  warm_start=warm_start)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         cancel.set()
         raise
     finally:
         bar.finish()
+    result = solved.result
     print(format_summary(result))
     for message in result.messages:
         print(f"note: {message}", file=sys.stderr)
     if args.out is not None:
-        from estates_planner.report.exports import write_allocation_csv
-
-        write_allocation_csv(scenario, result, args.out)
+        write_allocation_csv(solved.scenario, result, args.out)
         print(f"Wrote the allocation to {args.out}", file=sys.stderr)
     if args.summary is not None:
         _write_json(args.summary, summary_dict(result))
         print(f"Wrote the summary to {args.summary}", file=sys.stderr)
-    if project is not None and not args.no_save:
-        from estates_planner.project import save_project
-
-        if scenario != project.scenario(scenario.name):
-            project.put_scenario(scenario)
+    if args.project is not None and not args.no_save:
+        if keep_plan(project, solved):
             print(f"Updated scenario '{scenario.name}' in the project with the settings and "
                   "baseline used.", file=sys.stderr)
-        project.results[scenario.name] = result
-        if args.network is None:
-            from estates_planner.travel import NetworkTravelModel, store_cache
-
-            if isinstance(scenario.travel, NetworkTravelModel):
-                store_cache(project, scenario.travel)  # the stored network's matrices
         save_project(project)
         print(f"Saved the plan of '{scenario.name}' in {args.project}", file=sys.stderr)
     return 0
@@ -136,83 +131,32 @@ def _check_args(args: argparse.Namespace) -> None:
 
 
 def _with_network(path: Path | None, scenario: Scenario) -> Scenario:
-    """Measure travel along the network in ``path`` (if given), and say what measures it."""
-    from estates_planner.travel import NetworkTravelModel, load_network
-
-    if path is not None:
-        network, report = load_network(path, scenario.dataset)
-        for problem in report.warnings:
-            print(f"warning: {problem}", file=sys.stderr)
-        if network is None:
-            raise InputValidationError(report)
-        scenario = scenario.replace(travel=NetworkTravelModel(network))
-    if isinstance(scenario.travel, NetworkTravelModel):
-        print(f"Travel is measured along the {scenario.travel.name}.", file=sys.stderr)
-    return scenario
+    """The scenario measured along the network in ``path``, if given (for this solve only)."""
+    if path is None:
+        return scenario
+    network, report = load_network(path, scenario.dataset)
+    for problem in report.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
+    if network is None:
+        raise InputValidationError(report)
+    return scenario.replace(travel=NetworkTravelModel(network))
 
 
-def _load(args: argparse.Namespace) -> tuple[object | None, Scenario]:
+def _load(args: argparse.Namespace) -> tuple[Project, Scenario]:
+    """The project and the scenario to solve; tables without a project make a new project."""
     if args.project is not None:
-        from estates_planner.project import open_project
-
         project = open_project(args.project)
         if not project.scenarios:
             raise ScenarioError(f"{args.project} has no scenarios to solve")
-        scenario = project.scenario(args.scenario) if args.scenario else project.scenarios[0]
-        if scenario.travel is None and getattr(project, "network", None) is not None:
-            from estates_planner.travel import model_from_project
-
-            scenario = scenario.replace(travel=model_from_project(project))
-        return project, scenario
-    from estates_planner.io import load_dataset
-
+        name = args.scenario or project.scenarios[0].name
+        return project, project.scenario(name)
     dataset, report = load_dataset(args.sites, args.needs, args.demand)
     for problem in report.warnings:
         print(f"warning: {problem}", file=sys.stderr)
     if not report.ok:
         raise InputValidationError(report)
-    return None, Scenario(name=args.scenario or DEFAULT_SCENARIO, dataset=dataset)
-
-
-def read_baseline(path: Path, scenario: Scenario) -> dict[str, str | None]:
-    """need_id -> site_id (None when empty) from an allocation CSV, checked against the data.
-
-    Cells escaped against formulas (a leading single quote) are read back unescaped.
-    """
-    name = path.name
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.DictReader(fh))
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the baseline {path}: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise ScenarioError(f"{name}: not a readable CSV file ({exc})") from exc
-    if not rows or not {"need_id", "site_id"} <= set(rows[0]):
-        raise ScenarioError(f"{name}: a baseline needs the columns 'need_id' and 'site_id' "
-                            "(as in an allocation CSV)")
-    ds = scenario.dataset
-    plan: dict[str, str | None] = {}
-    problems = []
-    for row_number, row in enumerate(rows, start=2):
-        need_id = _unescape(row.get("need_id") or "").strip()
-        site_id = _unescape(row.get("site_id") or "").strip() or None
-        if not ds.has_need(need_id):
-            problems.append(f"{name}, row {row_number}, column 'need_id': no need "
-                            f"{need_id!r} in the data")
-        elif site_id is not None and not ds.has_site(site_id):
-            problems.append(f"{name}, row {row_number}, column 'site_id': no site "
-                            f"{site_id!r} in the data")
-        else:
-            plan[need_id] = site_id
-    if problems:
-        more = f"\n... and {len(problems) - 10} more" if len(problems) > 10 else ""
-        raise ScenarioError("the baseline does not match the data:\n"
-                            + "\n".join(problems[:10]) + more)
-    return plan
-
-
-def _unescape(text: str) -> str:
-    return text[1:] if text[:2] in ("'=", "'+", "'-", "'@") else text
+    project = new_project(dataset, scenario_name=args.scenario or DEFAULT_SCENARIO)
+    return project, project.scenarios[0]
 
 
 def summary_dict(result) -> dict[str, object]:  # noqa: ANN001 (PlanResult)
@@ -226,8 +170,6 @@ def summary_dict(result) -> dict[str, object]:  # noqa: ANN001 (PlanResult)
 
 
 def format_summary(result) -> str:  # noqa: ANN001 (PlanResult)
-    from estates_planner.optimise.result import TERM_LABELS
-
     width = max(len(label) for label in TERM_LABELS.values()) + 2
     lines = [f"Plan for scenario '{result.scenario_name}'"]
     for key, value in result.terms.items():

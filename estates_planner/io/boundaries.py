@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from estates_planner.errors import ValidationReport
-from estates_planner.io.coords import GB_EASTING, GB_NORTHING
+from estates_planner.errors import EstatesError, ValidationReport
+from estates_planner.io.coords import GB_EASTING, GB_NORTHING, frame_to_bng
 from estates_planner.model import BNG_EPSG
 
 _NAME_COLUMNS = ("name", "region", "pdu")
@@ -84,7 +84,11 @@ def read_boundaries(path: str | Path, name_column: str | None = None, layer: str
         report.warning(file, f"{int(invalid.sum())} polygon(s) had invalid geometry "
                        "(e.g. self-crossing edges) and were repaired")
         frame = frame.set_geometry(frame.geometry.make_valid())
-    frame = frame.to_crs(BNG_EPSG).reset_index(drop=True)
+    try:
+        frame = frame_to_bng(frame, file, EstatesError).reset_index(drop=True)
+    except EstatesError as exc:
+        report.error(file, str(exc), column="geometry")
+        return empty, report
     names, source = _names(frame, name_column, file, report)
     if source == "name":
         frame = frame.drop(columns="name")

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from estates_planner.errors import EstatesError, ProjectFileError
 from estates_planner.io.fields import RowChecker, parse_numbers
 from estates_planner.model import BNG_EPSG, WGS84_EPSG
 
@@ -56,6 +57,25 @@ def wgs84_to_bng(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarr
     e, n = _transformer(f"EPSG:{WGS84_EPSG}").transform(np.asarray(lon, dtype=float),
                                                         np.asarray(lat, dtype=float))
     return np.asarray(e, dtype=float), np.asarray(n, dtype=float)
+
+
+def frame_to_bng(frame, source: str, error: type[EstatesError] = ProjectFileError):
+    """``frame`` (a GeoDataFrame) in British National Grid: the one reprojection of layers.
+
+    A frame already in EPSG:27700 is returned as it is. The one failure policy: a frame with no
+    coordinate reference system, or one that cannot be converted, raises ``error`` (an
+    :class:`EstatesError` of the caller's kind) naming ``source`` and what to do.
+    """
+    if frame.crs is None:
+        raise error(f"{source} has no coordinate reference system (CRS), so it cannot be "
+                    "placed; set one (e.g. EPSG:27700, British National Grid) and save it again")
+    if frame.crs.to_epsg() == BNG_EPSG:
+        return frame
+    try:
+        return frame.to_crs(epsg=BNG_EPSG)
+    except Exception as exc:  # pyproj's CRSError/ProjError, or GDAL's own
+        raise error(f"{source}: cannot convert from {frame.crs.name} to British National "
+                    f"Grid ({exc})") from exc
 
 
 def in_box(x: np.ndarray, y: np.ndarray, xr: tuple[float, float],

@@ -82,8 +82,3 @@ MAX_COST_PER_DESK_GBP = 1_000_000.0
 MAX_FIT_OUT_GBP = 1_000_000_000.0
 MAX_CASELOAD = 10_000_000.0
 MAX_TRAVEL_KM = 1_500.0
-
-
-def column_names(specs: tuple[ColumnSpec, ...]) -> list[str]:
-    """The names of ``specs`` in order."""
-    return [c.name for c in specs]

@@ -72,6 +72,10 @@ class PlanResult:
     def allocation(self, need_id: str) -> Allocation:
         return self._by_need[need_id]  # type: ignore[attr-defined]
 
+    def allocation_or_none(self, need_id: str) -> Allocation | None:
+        """The need's allocation, or None for a need this plan does not hold (added since)."""
+        return self._by_need.get(need_id)  # type: ignore[attr-defined]
+
     @property
     def assignment(self) -> dict[str, str | None]:
         return {a.need_id: a.site_id for a in self.allocations}

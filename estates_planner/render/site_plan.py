@@ -44,7 +44,8 @@ from estates_planner.render.pdf.pages import (
     layout_summary,
 )
 from estates_planner.render.pdf.sections import layout_sections
-from estates_planner.report.content import build_report_content, project_travel_model
+from estates_planner.report.content import build_report_content
+from estates_planner.travel.resolve import travel_model_for
 from estates_planner.report.exports import atomic_path
 from estates_planner.report.sentences import project_display_name
 
@@ -72,7 +73,7 @@ def write_site_plan_pdf(project: Any, scenario_name: str, path: str | os.PathLik
     scenario, result = _scenario_and_plan(project, scenario_name)
     register_app_fonts()
     try:  # the project's road network measures the service users' journeys
-        travel_model = project_travel_model(project, scenario)
+        travel_model = travel_model_for(project, scenario)
     except EstatesError:  # a damaged stored network: straight lines, and the PDF says so
         travel_model = None
     content = build_report_content(

@@ -22,6 +22,7 @@ from estates_planner.optimise.result import PlanResult
 from estates_planner.optimise.rules import RULE_TITLES
 from estates_planner.report.exports import allocation_rows
 from estates_planner.report.kpis import Kpis, compute_kpis, format_value, kpi_rows
+from estates_planner.travel.resolve import travel_model_for
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
 _DAY_ALIASES = {d.lower(): i for i, d in enumerate(WEEKDAYS)} | {
@@ -258,33 +259,6 @@ def data_sources(metadata: Mapping[str, str] | None, scenario: Scenario,
     return sources + notes
 
 
-# the last few projects' network models: building one from the stored lines takes a moment,
-# and its matrix cache should live as long as the project's network does
-_MODELS: list[tuple[object, object]] = []
-
-
-def project_travel_model(project, scenario: Scenario | None = None):
-    """How a project's journeys are measured: the scenario's model, else the stored network.
-
-    None when neither is set (straight lines). The network model is built once per network
-    (the same ``project.network`` object gives the same model, with its cache), so views can
-    ask on every refresh.
-    """
-    if scenario is not None and scenario.travel is not None:
-        return scenario.travel
-    frame = getattr(project, "network", None)
-    if frame is None:
-        return None
-    for known, model in _MODELS:
-        if known is frame:
-            return model
-    from estates_planner.travel import model_from_project
-
-    model = model_from_project(project)
-    _MODELS.insert(0, (frame, model))
-    del _MODELS[3:]
-    return model
-
 
 def service_user_lines(scenario: Scenario, result: PlanResult,
                        travel_model=None) -> tuple[list[PduJourneyLine], str]:
@@ -339,7 +313,7 @@ def build_report_content(
         The date printed on the report; today when None.
     travel_model
         How the service-user journeys are measured (e.g. the project's road network, from
-        :func:`project_travel_model`), named in the data sources; by default the scenario's
+        :func:`estates_planner.travel.resolve.travel_model_for`), named in the data sources; by default the scenario's
         own, else straight lines.
     """
     ds = scenario.dataset

@@ -8,7 +8,6 @@ an export that fails half-way never leaves a truncated file where a good one was
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import stat
@@ -19,8 +18,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from estates_planner.errors import ExportError
-from estates_planner.model import BNG_EPSG, Scenario, Settings
+from estates_planner.io.allocation_csv import escape_cell, write_rows_csv  # noqa: F401 - escape_cell: the export API names it
+from estates_planner.io.results_gpkg import write_results_layers
+from estates_planner.io.xlsx import write_workbook
+from estates_planner.model import Scenario, Settings
 from estates_planner.optimise.result import PlanResult
+from estates_planner.report.kpis import compute_kpis, format_value, kpi_rows
 
 ALLOCATION_COLUMNS: tuple[str, ...] = (
     "need_id", "provider", "lot", "region", "pdu", "site_id", "site_name", "site_kind",
@@ -34,23 +37,8 @@ SITE_COLUMNS: tuple[str, ...] = (
     "desk_days_available", "room_days_used", "room_days_available", "utilisation_pct",
 )
 
-# characters that make a spreadsheet treat a cell as a formula (or a DDE payload)
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                      *(f"LPT{i}" for i in range(1, 10))}
-
-
-def escape_cell(value: object) -> object:
-    """Make a value safe to put in a spreadsheet cell.
-
-    Text that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
-    single quote, so Excel, LibreOffice and Sheets show it as text instead of running it as a
-    formula. Numbers (negative ones too) and other non-text values are returned unchanged, so
-    sums still work.
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def safe_filename(name: str, default: str = "export") -> str:
@@ -147,10 +135,7 @@ def allocation_rows(scenario: Scenario, result: PlanResult) -> list[dict[str, ob
     ds = scenario.dataset
     rows: list[dict[str, object]] = []
     for need in ds.needs:
-        try:
-            a = result.allocation(need.need_id)
-        except KeyError:
-            a = None
+        a = result.allocation_or_none(need.need_id)
         site = ds.site(a.site_id) if a is not None and a.site_id is not None \
             and ds.has_site(a.site_id) else None
         rows.append({
@@ -231,11 +216,11 @@ def settings_rows(scenario: Scenario, result: PlanResult) -> list[tuple[str, obj
 
 
 def kpi_table_rows(scenario: Scenario, result: PlanResult) -> list[tuple[str, object]]:
-    """(label, value) rows of the KPI sheet, from ``report.kpis`` so they match the app."""
-    from estates_planner.report.content import kpi_lines  # content imports this module
-
-    return [(line.label, line.value if line.value is not None else line.text)
-            for line in kpi_lines(scenario, result)]
+    """(label, value) rows of the KPI sheet, from ``report.kpis`` so they match the app:
+    numbers as numbers, other values as the app shows them."""
+    return [(row.label, float(row.value) if isinstance(row.value, int | float)
+             else format_value(row.value, row.unit))
+            for row in kpi_rows(compute_kpis(scenario, result))]
 
 
 # --- writers ----------------------------------------------------------------------------------
@@ -245,23 +230,14 @@ def write_allocation_csv(scenario: Scenario, result: PlanResult,
     """Write the plan as a CSV with exactly :data:`ALLOCATION_COLUMNS`, one row per need.
 
     UTF-8 with a byte-order mark so Excel shows names with accents correctly; booleans as
-    ``true``/``false``. Returns the path written.
+    ``true``/``false`` (the format: :func:`estates_planner.io.allocation_csv.write_rows_csv`).
+    Returns the path written.
     """
     rows = allocation_rows(scenario, result)
     target = Path(path)
     with atomic_path(target) as tmp:
-        with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(ALLOCATION_COLUMNS)
-            for row in rows:
-                writer.writerow([_csv_value(row[c]) for c in ALLOCATION_COLUMNS])
+        write_rows_csv(tmp, ALLOCATION_COLUMNS, rows)
     return target
-
-
-def _csv_value(value: object) -> object:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return escape_cell(value)
 
 
 def write_allocation_xlsx(scenario: Scenario, result: PlanResult,
@@ -269,12 +245,9 @@ def write_allocation_xlsx(scenario: Scenario, result: PlanResult,
     """Write an XLSX workbook with sheets Allocation, Sites, KPIs and Settings.
 
     Each sheet has a bold, frozen header row and an auto-filter over its table, so a planner
-    can sort and filter at once. Text is formula-escaped; numbers stay numbers.
+    can sort and filter at once. Text is formula-escaped; numbers stay numbers (the format:
+    :func:`estates_planner.io.xlsx.write_workbook`).
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
     sheets: list[tuple[str, Sequence[str], list[Sequence[object]]]] = [
         ("Allocation", ALLOCATION_COLUMNS,
          [[r[c] for c in ALLOCATION_COLUMNS] for r in allocation_rows(scenario, result)]),
@@ -283,44 +256,9 @@ def write_allocation_xlsx(scenario: Scenario, result: PlanResult,
         ("KPIs", ("measure", "value"), [list(r) for r in kpi_table_rows(scenario, result)]),
         ("Settings", ("setting", "value"), [list(r) for r in settings_rows(scenario, result)]),
     ]
-    bold = Font(bold=True)
-    first = True
-    for title, header, body in sheets:
-        ws = wb.active if first else wb.create_sheet()
-        first = False
-        ws.title = title
-        ws.append(list(header))
-        for cell in ws[1]:
-            cell.font = bold
-        for row in body:
-            ws.append([_xlsx_value(v) for v in row])
-        # openpyxl turns any string starting with "=" into a formula; force text
-        for row_cells in ws.iter_rows(min_row=2):
-            for cell in row_cells:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
-        for i, name in enumerate(header, start=1):
-            width = max([len(str(name))] + [len(str(r[i - 1])) for r in body[:500]])
-            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = \
-                min(max(width + 2, 8), 60)
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        write_workbook(tmp, sheets)
     return Path(path)
-
-
-def _xlsx_value(value: object) -> object:
-    if value is None:
-        return None
-    if isinstance(value, bool | int | float):
-        return value
-    # control characters (other than tab, newline, carriage return) cannot be stored in an
-    # XLSX cell at all: openpyxl refuses the whole workbook, so they are dropped
-    return escape_cell(_XLSX_ILLEGAL.sub("", str(value)))
-
-
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def write_results_gpkg(scenario: Scenario, result: PlanResult,
@@ -328,40 +266,14 @@ def write_results_gpkg(scenario: Scenario, result: PlanResult,
     """Write the plan as a GeoPackage that QGIS opens, in British National Grid (EPSG:27700).
 
     Layers: ``sites`` (points, every site with its utilisation), ``needs`` (service-user
-    points with their site), ``allocation_lines`` (a line from each placed need to its site).
+    points with their site), ``allocation_lines`` (a line from each placed need to its site);
+    the format: :func:`estates_planner.io.results_gpkg.write_results_layers`.
     """
-    import geopandas as gpd
-    from shapely.geometry import LineString, Point
-
-    ds = scenario.dataset
     srows = site_rows(scenario, result)
-    sites = gpd.GeoDataFrame(
-        srows, geometry=[Point(s.easting, s.northing) for s in ds.sites], crs=BNG_EPSG)
     arows = allocation_rows(scenario, result)
-    for row in arows:
-        if row["travel_km"] == "":
-            row["travel_km"] = None
-    needs = gpd.GeoDataFrame(
-        arows, geometry=[Point(n.easting, n.northing) for n in ds.needs], crs=BNG_EPSG)
-    line_rows, line_geoms = [], []
-    for need, row in zip(ds.needs, arows, strict=True):
-        if row["site_id"]:
-            site = ds.site(str(row["site_id"]))
-            line_rows.append({k: row[k] for k in ("need_id", "provider", "lot", "site_id",
-                                                  "site_name", "travel_km")})
-            line_geoms.append(LineString([need.xy, site.xy]))
-    lines = gpd.GeoDataFrame(line_rows or None, geometry=line_geoms, crs=BNG_EPSG)
-    if not line_rows:
-        for col in ("need_id", "provider", "lot", "site_id", "site_name"):
-            lines[col] = []
     with atomic_path(path) as tmp:
         tmp.unlink()  # the GPKG driver wants to create the file itself
-        try:
-            sites.to_file(tmp, layer="sites", driver="GPKG")
-            needs.to_file(tmp, layer="needs", driver="GPKG")
-            lines.to_file(tmp, layer="allocation_lines", driver="GPKG")
-        except Exception as exc:  # pyogrio raises its own DataSourceError/FieldError
-            raise ExportError(f"cannot write GeoPackage {path}: {exc}") from exc
+        write_results_layers(tmp, scenario.dataset, srows, arows, shown_as=path)
     return Path(path)
 
 

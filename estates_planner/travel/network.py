@@ -28,6 +28,7 @@ import shapely
 from shapely.geometry import LineString
 
 from estates_planner.errors import NetworkError, ValidationReport
+from estates_planner.io.coords import frame_to_bng
 from estates_planner.model import BNG_EPSG
 
 LINE_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".fgb", ".gml", ".kml")
@@ -261,12 +262,7 @@ def network_from_frame(frame, source: str = "network", speed_column: str | None 
             others = ", ".join(c for c in frame.columns if c != frame.geometry.name)
             raise NetworkError(f"{source}: has no column '{column}'; its columns are "
                                f"{others or '(none)'}")
-    if frame.crs.to_epsg() != BNG_EPSG:
-        try:
-            frame = frame.to_crs(epsg=BNG_EPSG)
-        except Exception as exc:
-            raise NetworkError(f"{source}: cannot convert from {frame.crs.name} to British "
-                               f"National Grid ({exc})") from exc
+    frame = frame_to_bng(frame, source, NetworkError)
 
     geoms = frame.geometry.array
     kinds = shapely.get_type_id(np.asarray(geoms))

@@ -23,6 +23,8 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiPoint
 
+from estates_planner.errors import NetworkError
+from estates_planner.io.coords import frame_to_bng
 from estates_planner.model import BNG_EPSG, DemandPoint, ServiceNeed, Site
 
 SAMPLE_NOTE = "Illustrative network for the sample data: not real roads"
@@ -90,7 +92,8 @@ def write_sample_network(data_dir: str | Path, out_path: str | Path | None = Non
         import geopandas as gpd
 
         outline = gpd.read_file(boundaries, layer="outline", engine="pyogrio")
-        land = shapely.union_all(outline.to_crs(epsg=BNG_EPSG).geometry.array)
+        outline = frame_to_bng(outline, f"{boundaries.name}, layer 'outline'", NetworkError)
+        land = shapely.union_all(outline.geometry.array)
     frame = build_sample_network(dataset.sites, dataset.needs, dataset.demand, land=land)
     out = Path(out_path) if out_path is not None else data_dir / "sample_network.gpkg"
     if out.exists():

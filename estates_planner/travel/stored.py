@@ -1,38 +1,42 @@
 """A project's travel network and matrix cache, to and from its ``network`` and ``tables``.
 
-Works on anything with ``network`` (a line GeoDataFrame or None) and ``tables`` (a dict of
-DataFrames) attributes, i.e. ``estates_planner.project.Project``, without importing it.
+Works on a :class:`estates_planner.project.Project`'s ``network`` (a line GeoDataFrame or None)
+and ``tables`` (a dict of DataFrames); the project is above travel, so it is named for types only.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from estates_planner.errors import NetworkError, ValidationReport
 from estates_planner.travel.matrix import NetworkTravelModel
 from estates_planner.travel.network import TravelNetwork, network_from_stored_layer, read_network
 
+if TYPE_CHECKING:  # the project is above travel; its type only
+    from estates_planner.project import Project
+
 CACHE_TABLE = "travel_cache"
 
 
-def model_from_project(project, **kwargs) -> NetworkTravelModel | None:
+def model_from_project(project: Project, **kwargs) -> NetworkTravelModel | None:
     """The travel model of a project's stored network, primed with its cached matrices.
 
     None when the project has no network. ``kwargs`` go to :class:`NetworkTravelModel`.
     """
-    if getattr(project, "network", None) is None:
+    if project.network is None:
         return None
     network = network_from_stored_layer(project.network)
     return NetworkTravelModel.from_table(network, project.tables.get(CACHE_TABLE), **kwargs)
 
 
-def store_network(project, network: TravelNetwork) -> None:
+def store_network(project: Project, network: TravelNetwork) -> None:
     """Put a network's lines in the project; drops a travel cache made for another network."""
     project.network = network.to_frame()
     project.tables.pop(CACHE_TABLE, None)
 
 
-def store_cache(project, model: NetworkTravelModel) -> None:
+def store_cache(project: Project, model: NetworkTravelModel) -> None:
     """Keep the model's matrices in ``project.tables["travel_cache"]`` for the next opening."""
     table = model.to_table()
     if len(table):

@@ -91,12 +91,7 @@ class AllocationTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = []
         for need in ws.dataset.needs:
-            alloc = None
-            if result is not None:
-                try:
-                    alloc = result.allocation(need.need_id)
-                except KeyError:
-                    alloc = None
+            alloc = None if result is None else result.allocation_or_none(need.need_id)
             self._rows.append((need, alloc))
         self._row_of = {n.need_id: i for i, (n, _) in enumerate(self._rows)}
         # every cell worked out once here: views ask for the same cells many times over

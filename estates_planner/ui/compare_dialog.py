@@ -1,6 +1,6 @@
 """Two scenarios side by side: the KPI table with changes, and the needs that moved.
 
-Everything shown comes from :func:`estates_planner.scenarios.compare_plans`; selecting moved
+Everything shown comes from :func:`estates_planner.usecases.compare`; selecting moved
 needs highlights them on the map (through ``highlightRequested``).
 """
 
@@ -26,6 +26,7 @@ from estates_planner.errors import EstatesError
 from estates_planner.report.kpis import format_delta
 from estates_planner.ui.common import money
 from estates_planner.ui.state import WorkspaceState
+from estates_planner.usecases import compare
 
 MOVE_HEADERS = ("Need", "Provider", "Lot", "From", "To", "Cost change")
 
@@ -115,9 +116,7 @@ class CompareDialog(QDialog):
                                  + " first: only solved scenarios can be compared.")
             return
         try:
-            from estates_planner.scenarios import compare_plans
-
-            cmp = compare_plans(ws.scenario(a), ws.result(a), ws.scenario(b), ws.result(b))
+            cmp = compare(ws.project, a, b)
         except (ImportError, EstatesError) as exc:
             self.summary.setText(f"These scenarios cannot be compared: {exc}")
             return

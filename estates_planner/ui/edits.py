@@ -97,10 +97,8 @@ def need_menu(parent: QWidget, state: WorkspaceState, need_id: str) -> QMenu:
     result = ws.result()
     placed = None
     if result is not None:
-        try:
-            placed = result.allocation(need_id).site_id
-        except KeyError:
-            placed = None
+        alloc = result.allocation_or_none(need_id)
+        placed = None if alloc is None else alloc.site_id
     if placed is not None:
         name = ws.dataset.site(placed).name if ws.dataset.has_site(placed) else placed
         act = menu.addAction(f"&Pin to {name}")

@@ -34,8 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import CancelledError, EstatesError, ExportError
-from estates_planner.report.exports import WRITERS, safe_filename
+from estates_planner.project import Project
+from estates_planner.report.exports import safe_filename
 from estates_planner.ui.common import user_folder_for
+from estates_planner.usecases import export_plan as export_plan_files
 
 # format key -> (label, file suffix, file dialog filter)
 FORMATS: dict[str, tuple[str, str, str]] = {
@@ -57,10 +59,11 @@ class _CancelFlag:
         return self.dialog is not None and self.dialog.wasCanceled()
 
 
-def export_plan(project: Any, scenario_name: str, fmt: str, path: str | os.PathLike[str],
-                pdf_options: Any = None, progress: Callable[[int, int], None] | None = None,
+def export_plan(project: Project, scenario_name: str, fmt: str,
+                path: str | os.PathLike[str], pdf_options: Any = None,
+                progress: Callable[[int, int], None] | None = None,
                 cancel: Any = None) -> str:
-    """Write one export and return a sentence saying what was written.
+    """Write one export with :func:`estates_planner.usecases.export_plan`; say what was written.
 
     Raises :class:`ExportError` (or another :class:`EstatesError`) for anything the user can
     fix: an unknown format, a scenario without a plan, a folder that cannot be written.
@@ -68,22 +71,16 @@ def export_plan(project: Any, scenario_name: str, fmt: str, path: str | os.PathL
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of "
                           f"{', '.join(FORMATS)}")
-    result = (getattr(project, "results", {}) or {}).get(scenario_name)
-    if result is None:
+    if project.results.get(scenario_name) is None:
         raise ExportError(f"scenario '{scenario_name}' has no plan yet: solve it "
                           "(Plan → Solve) before exporting")
-    path = Path(path)
-    if fmt == "pdf":
-        from estates_planner.render.site_plan import write_site_plan_pdf
+    from estates_planner.render.site_plan import write_site_plan_pdf
 
-        pages = write_site_plan_pdf(project, scenario_name, path, pdf_options, progress,
-                                    cancel)
-        return f"Wrote the site plan ({pages} pages) to {path}"
-    scenario = next((s for s in project.scenarios if s.name == scenario_name), None)
-    if scenario is None:
-        raise ExportError(f"the project has no scenario '{scenario_name}'")
-    WRITERS[fmt](scenario, result, path)
-    return f"Wrote {FORMATS[fmt][0].split(' (')[0].lower()} to {path}"
+    written = export_plan_files(project, scenario_name, {fmt: path}, pdf_options, progress,
+                                pdf_writer=write_site_plan_pdf, cancel=cancel)[0]
+    if fmt == "pdf":
+        return f"Wrote the site plan ({written.pages} pages) to {written.path}"
+    return f"Wrote {FORMATS[fmt][0].split(' (')[0].lower()} to {written.path}"
 
 
 class ExportDialog(QDialog):
@@ -97,7 +94,8 @@ class ExportDialog(QDialog):
         The scenario whose plan is exported (the current one in the main window).
     """
 
-    def __init__(self, project: Any, scenario_name: str, parent: QWidget | None = None):
+    def __init__(self, project: Project, scenario_name: str,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.project = project
         self.scenario_name = scenario_name
@@ -176,7 +174,7 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        if (getattr(project, "results", {}) or {}).get(scenario_name) is None:
+        if project.results.get(scenario_name) is None:
             warning = QLabel(f"Scenario “{scenario_name}” has no plan yet. Solve it first "
                              "(Plan → Solve); exports need a plan.")
             warning.setWordWrap(True)
@@ -284,8 +282,8 @@ class ExportDialog(QDialog):
 
     # --- helpers -------------------------------------------------------------------------
     def _default_path(self, fmt: str) -> Path:
-        folder = user_folder_for(getattr(self.project, "path", None))
-        title = getattr(self.project, "title", "") or "Estates plan"
+        folder = user_folder_for(self.project.path)
+        title = self.project.title or "Estates plan"
         return folder / (safe_filename(f"{title} - {self.scenario_name}") + FORMATS[fmt][1])
 
     def _format_changed(self) -> None:
@@ -317,7 +315,7 @@ class ExportDialog(QDialog):
                     for i in range(self.site_list.count())
                     if self.site_list.item(i).checkState() != Qt.CheckState.Checked}
         self.site_list.clear()
-        result = (getattr(self.project, "results", {}) or {}).get(self.scenario_name)
+        result = self.project.results.get(self.scenario_name)
         if result is None:
             return
         regions = set(self.chosen_regions())

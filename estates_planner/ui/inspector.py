@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from estates_planner.errors import EstatesError
 from estates_planner.model import ServiceNeed, Site
-from estates_planner.report.content import project_travel_model
+from estates_planner.travel.resolve import travel_model_for
 from estates_planner.ui import edits
 from estates_planner.ui.common import km, money
 from estates_planner.ui.state import WorkspaceState
@@ -186,7 +186,7 @@ class Inspector(QWidget):
 
         ws = self.state.workspace
         try:
-            model = project_travel_model(ws.project, ws.current)
+            model = travel_model_for(ws.project, ws.current)
         except EstatesError:
             return None
         network = getattr(model, "network", None)
@@ -334,10 +334,7 @@ class Inspector(QWidget):
         if result is None:
             self.body_layout.addWidget(QLabel("Not solved yet: press F5.", self.body))
         else:
-            try:
-                alloc = result.allocation(need.need_id)
-            except KeyError:
-                alloc = None
+            alloc = result.allocation_or_none(need.need_id)
             if alloc is not None:
                 site = ws.dataset.site(alloc.site_id) if alloc.site_id and \
                     ws.dataset.has_site(alloc.site_id) else None

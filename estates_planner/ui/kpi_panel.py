@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import EstatesError
-from estates_planner.report.content import project_travel_model
 from estates_planner.report.kpis import compute_kpis, format_value, kpi_rows
+from estates_planner.travel.resolve import travel_model_for
 from estates_planner.ui.state import WorkspaceState
 
 # numbers before the long texts, so they show in a narrow dock
@@ -176,7 +176,7 @@ class KpiPanel(QWidget):
         try:
             from estates_planner.travel import service_user_view
 
-            model = project_travel_model(ws.project, ws.current)
+            model = travel_model_for(ws.project, ws.current)
             view = service_user_view(ws.current, result, model)
         except (EstatesError, ValueError) as exc:
             self.journey_status.setText(f"The journeys cannot be worked out: {exc}")

@@ -47,6 +47,7 @@ from estates_planner.ui.settings_dialog import SettingsDialog
 from estates_planner.ui.solve_dialog import SolveProgressDialog
 from estates_planner.ui.state import WorkspaceState
 from estates_planner.ui.workers import SolveWorker, start_solve
+from estates_planner.usecases import TABLE_KINDS, dataset_with_table
 from estates_planner.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -500,17 +501,11 @@ class MainWindow(QMainWindow):
     def apply_import(self, outcome: ImportOutcome) -> None:
         """Put what the wizard read into the project (one undoable step)."""
         ws = self.workspace
-        ds = ws.dataset
         name = outcome.path.name
-        if outcome.kind == "sites":
-            ws.replace_dataset(Dataset(tuple(outcome.data), ds.needs, ds.demand),
-                               f"Import sites from {name}")
-        elif outcome.kind == "needs":
-            ws.replace_dataset(Dataset(ds.sites, tuple(outcome.data), ds.demand),
-                               f"Import needs from {name}")
-        elif outcome.kind == "demand":
-            ws.replace_dataset(Dataset(ds.sites, ds.needs, tuple(outcome.data)),
-                               f"Import demand points from {name}")
+        if outcome.kind in TABLE_KINDS:
+            label = "demand points" if outcome.kind == "demand" else outcome.kind
+            ws.replace_dataset(dataset_with_table(ws.dataset, outcome.kind, outcome.data),
+                               f"Import {label} from {name}")
         else:
             ws.set_layer(outcome.layer_name, outcome.data, f"Import layer {outcome.layer_name}")
         warnings = len(outcome.report.warnings)
@@ -652,14 +647,8 @@ class MainWindow(QMainWindow):
                                     "needs file first (File → Import).")
             return
         limit = scenario.settings.time_limit_s
-        # plans solved in the app measure travel as the CLI does: along the project's network
-        travel = self.workspace.scenario_for_costs().travel
-        # after an edit, start from the scenario's last plan (the solver re-places what the
-        # edit no longer allows): "warm-start from the current plan after an edit"
-        previous = self.workspace.result()
-        warm = previous.assignment if previous is not None else None
-        self.solve_worker = SolveWorker(scenario, limit, self.solve_function, travel,
-                                        warm_start=warm)
+        self.solve_worker = SolveWorker(self.workspace.project, scenario.name, limit,
+                                        self.solve_function)
         self.solve_dialog = SolveProgressDialog(scenario.name, limit, self)
         self.solve_worker.progress.connect(self.solve_dialog.update_progress)
         self.solve_worker.finished.connect(self._solve_finished)

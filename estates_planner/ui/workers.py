@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from estates_planner.errors import CancelledError, EstatesError
-from estates_planner.model import Scenario
+from estates_planner.optimise.result import PlanResult
+from estates_planner.project import Project
 from estates_planner.ui.errors_hook import report_unexpected
+from estates_planner.usecases import solve_in_project
 
 log = logging.getLogger(__name__)
-
-
-def default_solver() -> Callable[..., object]:
-    """The core's ``solve_scenario``; imported late so the window opens without OR-Tools."""
-    from estates_planner.optimise import solve_scenario  # type: ignore[attr-defined]
-
-    return solve_scenario
 
 
 class SolveWorker(QObject):
@@ -46,17 +41,14 @@ class SolveWorker(QObject):
     failed = Signal(str)
     done = Signal()
 
-    def __init__(self, scenario: Scenario, time_limit_s: float | None = None,
-                 solve: Callable[..., object] | None = None, travel: object | None = None,
-                 warm_start: Mapping[str, str | None] | None = None) -> None:
+    def __init__(self, project: Project, scenario_name: str,
+                 time_limit_s: float | None = None,
+                 solve: Callable[..., PlanResult] | None = None) -> None:
         super().__init__()
-        self.scenario = scenario
-        # the scenario's plan before the edit (need_id -> site_id): the search starts from it,
-        # so a what-if on a large scenario improves the old plan instead of starting afresh
-        self.warm_start = warm_start
-        # the project's travel network model (a geo.TravelModel), solved with but not stored
-        # on the scenario: the workspace knows its scenarios by identity
-        self.travel = travel
+        self.project = project
+        # the workspace knows its scenarios by identity: the plan is reported for this very
+        # object, not for the copy with the travel model that the use case solves
+        self.scenario = project.scenario(scenario_name)
         self.time_limit_s = time_limit_s
         self.cancel_event = threading.Event()
         self._solve = solve
@@ -77,13 +69,11 @@ class SolveWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            solve = self._solve or default_solver()
-            scenario = self.scenario
-            if self.travel is not None and scenario.travel is None:
-                scenario = scenario.replace(travel=self.travel)
-            extra = {} if self.warm_start is None else {"warm_start": self.warm_start}
-            result = solve(scenario, time_limit_s=self.time_limit_s,
-                           progress=self._report, cancel=self.cancel_event, **extra)
+            # the project's travel model, warm start from the last plan: the use case's rules
+            result = solve_in_project(self.project, self.scenario.name,
+                                      scenario=self.scenario, time_limit_s=self.time_limit_s,
+                                      progress=self._report, cancel=self.cancel_event,
+                                      solver=self._solve).result
         except CancelledError:
             self.failed.emit("Solving was cancelled before any plan was found.")
         except EstatesError as exc:

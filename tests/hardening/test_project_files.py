@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from estates_planner import project as project_mod
 from estates_planner.errors import EstatesError, ProjectFileError
+from estates_planner.io import project_gpkg as project_mod  # the project file format
 from estates_planner.project import FORMAT_VERSION, open_project, save_project
 
 REPO = Path(__file__).resolve().parents[2]

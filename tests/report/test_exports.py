@@ -175,12 +175,12 @@ def test_writes_are_atomic(tmp_path, plan, monkeypatch):
     sc, result = plan
     target = tmp_path / "plan.csv"
     target.write_text("old", encoding="utf-8")
-    import estates_planner.report.exports as ex
+    import estates_planner.io.allocation_csv as csv_format
 
     def boom(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(ex.csv, "writer", boom)
+    monkeypatch.setattr(csv_format.csv, "writer", boom)
     with pytest.raises(ExportError, match="plan.csv.*No space left"):
         write_allocation_csv(sc, result, target)
     assert target.read_text(encoding="utf-8") == "old"

@@ -111,3 +111,25 @@ def test_imported_network_is_used_and_cached_by_solve(river_tables, tmp_path):
     assert opened.results["Baseline"].assignment == {"N1": "SOUTH"}
     assert opened.results["Baseline"].allocation("N1").travel_km == 3.0
     assert len(opened.tables["travel_cache"]) == 1
+
+
+def test_export_of_an_unsolved_project_solves_along_its_roads(river_tables, tmp_path, capsys):
+    """Issue 11: ``export`` solved an unsolved project on straight lines (NORTH, 1 km across
+    the river) although it holds a road network; like ``solve`` it must go by road: SOUTH,
+    3 km along the bank."""
+    from estates_planner.cli import main
+
+    sites, needs, network = river_tables
+    project = tmp_path / "river_project.gpkg"
+    assert main(["import", str(sites), str(needs), "--network", str(network),
+                 "-o", str(project)]) == 0
+    out = tmp_path / "exported.csv"
+    assert main(["export", str(project), "--csv", str(out)]) == 0
+    import csv
+
+    with open(out, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["need_id"], r["site_id"], r["travel_km"]) for r in rows] == [
+        ("N1", "SOUTH", "3.0")]
+    assert "has no plan yet: solving it first" in capsys.readouterr().err
+    assert "Baseline" not in open_project(project).results  # the plan is not saved

@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 
 from estates_planner.errors import InputValidationError
-from estates_planner.model import Settings
-from estates_planner.settings_io import (
+from estates_planner.io.settings_toml import (
     read_settings,
     settings_from_dict,
     settings_to_dict,
     write_settings,
 )
+from estates_planner.model import Settings
 
 
 def test_round_trip_keeps_every_value_exactly(tmp_path):

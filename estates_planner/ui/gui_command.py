@@ -1,4 +1,9 @@
-"""``estates-planner gui [PROJECT]``: start the desktop application."""
+"""``estates-planner gui [PROJECT]``: start the desktop application.
+
+A command of the ``estates-planner`` program that lives in ``ui/`` because it starts the GUI:
+:mod:`estates_planner.launcher` adds it to the CLI's commands, so that ``cli/`` never imports
+``ui/``. Qt is imported only when the command runs, so ``--help`` stays Qt-free.
+"""
 
 from __future__ import annotations
 
