@@ -45,9 +45,9 @@ from estates_planner.render.pdf.pages import (
 )
 from estates_planner.render.pdf.sections import layout_sections
 from estates_planner.report.content import build_report_content
-from estates_planner.travel.resolve import travel_model_for
 from estates_planner.report.exports import atomic_path
 from estates_planner.report.sentences import project_display_name
+from estates_planner.travel.resolve import travel_model_for
 
 
 def write_site_plan_pdf(project: Any, scenario_name: str, path: str | os.PathLike[str],

@@ -22,7 +22,6 @@ from estates_planner.optimise.result import PlanResult
 from estates_planner.optimise.rules import RULE_TITLES
 from estates_planner.report.exports import allocation_rows
 from estates_planner.report.kpis import Kpis, compute_kpis, format_value, kpi_rows
-from estates_planner.travel.resolve import travel_model_for
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
 _DAY_ALIASES = {d.lower(): i for i, d in enumerate(WEEKDAYS)} | {
@@ -313,8 +312,8 @@ def build_report_content(
         The date printed on the report; today when None.
     travel_model
         How the service-user journeys are measured (e.g. the project's road network, from
-        :func:`estates_planner.travel.resolve.travel_model_for`), named in the data sources; by default the scenario's
-        own, else straight lines.
+        :func:`estates_planner.travel.resolve.travel_model_for`), named in the data sources;
+        by default the scenario's own, else straight lines.
     """
     ds = scenario.dataset
     region_filter = set(regions) if regions else None

@@ -18,9 +18,9 @@ import pytest
 
 from estates_planner.report.content import (
     build_report_content,
-    project_travel_model,
     service_user_lines,
 )
+from estates_planner.travel.resolve import travel_model_for
 
 LEEDS_MEAN_KM = (math.hypot(500 / 3, 500 / 3) + math.hypot(100 / 3, 200 / 3)) / 2 / 1000
 
@@ -87,12 +87,12 @@ def test_project_travel_model_prefers_the_scenario_then_the_stored_network():
 
     project = pb.project()
     sc = project.scenarios[0]
-    assert project_travel_model(project, sc) is None  # no network: straight lines
+    assert travel_model_for(project, sc) is None  # no network: straight lines
     store_network(project, road_network())
-    model = project_travel_model(project, sc)
+    model = travel_model_for(project, sc)
     assert isinstance(model, NetworkTravelModel)
-    assert project_travel_model(project, sc) is model  # built once per stored network
+    assert travel_model_for(project, sc) is model  # built once per stored network
     own = NetworkTravelModel(road_network())
-    assert project_travel_model(project, sc.replace(travel=own)) is own
+    assert travel_model_for(project, sc.replace(travel=own)) is own
     store_network(project, road_network())  # a new network: a new model
-    assert project_travel_model(project, sc) is not model
+    assert travel_model_for(project, sc) is not model

@@ -14,8 +14,9 @@ import pytest
 from shapely.geometry import Point
 
 from estates_planner.project import open_project
-from estates_planner.report.content import project_travel_model, service_user_lines
+from estates_planner.report.content import service_user_lines
 from estates_planner.travel import NetworkTravelModel, catchment
+from estates_planner.travel.resolve import travel_model_for
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample_project.gpkg"
 
@@ -23,7 +24,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample_project.gpkg"
 @pytest.fixture(scope="module")
 def sample():
     project = open_project(SAMPLE)
-    return project, project_travel_model(project, project.scenarios[0])
+    return project, travel_model_for(project, project.scenarios[0])
 
 
 def test_the_sample_is_measured_along_its_illustrative_roads(sample):
