@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from estates_planner.cli.data_commands import add_max_rows
 from estates_planner.errors import ProjectFileError, ValidationReport
 
 
@@ -41,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--title", help="the project's title (default: the output file's name)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="PROJECT.gpkg",
                    help="the project file to write")
+    add_max_rows(p)
     p.set_defaults(func=run_import)
 
     p = sub.add_parser(
@@ -59,6 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from estates_planner.io import load_dataset
+    from estates_planner.io.limits import input_limits
     from estates_planner.project import new_project, save_project
     from estates_planner.settings_io import read_settings
 
@@ -66,7 +69,8 @@ def run_import(args: argparse.Namespace) -> int:
     if output.suffix.lower() != ".gpkg":
         raise ProjectFileError(f"{output.name}: the project file name must end in .gpkg")
     settings = read_settings(args.settings) if args.settings is not None else None
-    dataset, report = load_dataset(args.sites, args.needs, args.demand)
+    with input_limits(max_rows=args.max_rows):
+        dataset, report = load_dataset(args.sites, args.needs, args.demand)
     layers = _read_boundary_layers(args.boundaries, report)
     network = None
     if args.network is not None:
