@@ -37,6 +37,8 @@ def restore_box(parent: QWidget | None, info: recovery.RecoveryInfo) -> QMessage
     """The offer: names the project and the time of the recovery file; Restore or Discard."""
     where = str(info.original_path) if info.original_path else "(never saved)"
     when = info.saved_at.astimezone().strftime("%H:%M on %d %b %Y")
+    if not info.details_known:  # the sidecar was lost or damaged; the work itself is there
+        where = "details unknown: the project's name and place were not recorded"
     box = QMessageBox(QMessageBox.Icon.Question, RESTORE_TITLE,
                       "Estates Planner did not close properly last time. Unsaved work was "
                       f"kept for:\n\n{info.title}\n{where}\nlast autosaved at {when}."

@@ -195,6 +195,20 @@ def test_restore_box_names_the_project_and_defaults_to_restore(qtbot, tmp_path):
     assert box.grab().save(str(tmp_path / "restore-offer.png"))
 
 
+def test_restore_box_offers_work_whose_details_are_unknown(qtbot):
+    """Issue 18: a damaged sidecar no longer hides the work; the offer says what is missing."""
+    from datetime import UTC, datetime
+
+    info = recovery.RecoveryInfo(Path("/tmp/recovery-y.gpkg"), None, recovery.UNKNOWN_TITLE,
+                                 datetime(2026, 11, 25, 14, 5, tzinfo=UTC), 0, "y",
+                                 details_known=False)
+    box = restore_box(None, info)
+    qtbot.addWidget(box)
+    assert "Unsaved work (details unknown)" in box.text()
+    assert "name and place were not recorded" in box.text()
+    assert box.defaultButton().text() == "&Restore"
+
+
 CHILD = r'''
 import os, signal, sys
 from pathlib import Path
