@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from estates_planner.cli.interrupts import cancel_on_signals
 from estates_planner.errors import EstatesError, InputValidationError, ScenarioError
 from estates_planner.model import Scenario
 
@@ -87,12 +88,12 @@ def run_solve(args: argparse.Namespace) -> int:
         raise ScenarioError(f"--time-limit must be a number of seconds above 0, got {limit}")
     bar = ProgressPrinter(sys.stderr, limit)
     cancel = threading.Event()
+    kept: list[str] = []  # where the plan went, for the line after an interrupt
     try:
-        result = solve_scenario(scenario, time_limit_s=limit, progress=bar,
-                                warm_start=warm_start, cancel=cancel)
-    except KeyboardInterrupt:  # pragma: no cover - interactive
-        cancel.set()
-        raise
+        # Ctrl-C / SIGTERM stop the search like Cancel; its best plan is written below
+        with cancel_on_signals(cancel) as interruption:
+            result = solve_scenario(scenario, time_limit_s=limit, progress=bar,
+                                    warm_start=warm_start, cancel=cancel)
     finally:
         bar.finish()
     print(format_summary(result))
@@ -103,6 +104,7 @@ def run_solve(args: argparse.Namespace) -> int:
 
         write_allocation_csv(scenario, result, args.out)
         print(f"Wrote the allocation to {args.out}", file=sys.stderr)
+        kept.append(str(args.out))
     if args.summary is not None:
         _write_json(args.summary, summary_dict(result))
         print(f"Wrote the summary to {args.summary}", file=sys.stderr)
@@ -121,6 +123,10 @@ def run_solve(args: argparse.Namespace) -> int:
                 store_cache(project, scenario.travel)  # the stored network's matrices
         save_project(project)
         print(f"Saved the plan of '{scenario.name}' in {args.project}", file=sys.stderr)
+        kept.append(str(args.project))
+    if interruption.happened:
+        print(interruption.line(result.status, kept), file=sys.stderr)
+        return interruption.exit_status
     return 0
 
 
