@@ -185,6 +185,28 @@ class Autosaver(QObject):
         self.timer.stop()
         self.wait()
 
+    def keep_for_next_start(self) -> bool:
+        """Write unsaved work to the recovery file now, in this thread; True when written.
+
+        For an app ended by SIGINT or SIGTERM (see ``app.quit_on_signals``): there is no time
+        for a background write, and the file must be complete before the process goes, so
+        that the next start offers the work.
+        """
+        self.stop()
+        ws = self.window.workspace
+        if not ws.modified:
+            return False
+        try:
+            self.last_written = self.store.write(
+                recovery.copy_for_writing(ws.project), getattr(ws.project, "path", None),
+                self.window._project_title(), stale_results=ws.stale_result_names)
+        except EstatesError as exc:
+            log.warning("unsaved work could not be kept on quitting: %s", exc)
+            return False
+        log.info("kept unsaved work of %s in %s", self.last_written.title,
+                 self.last_written.path)
+        return True
+
     # ---------------------------------------------------------------- start-up
     def offer_restore(self) -> bool:
         """Offer each recovery file left by a crash, newest first; True if one was restored.
