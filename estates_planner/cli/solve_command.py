@@ -218,7 +218,9 @@ def read_baseline(path: Path, scenario: Scenario) -> dict[str, str | None]:
 
 
 def _unescape(text: str) -> str:
-    return text[1:] if text[:2] in ("'=", "'+", "'-", "'@") else text
+    from estates_planner.report.exports import unescape_cell
+
+    return unescape_cell(text)
 
 
 def summary_dict(result) -> dict[str, object]:  # noqa: ANN001 (PlanResult)
