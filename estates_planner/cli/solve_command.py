@@ -255,10 +255,10 @@ def format_summary(result) -> str:  # noqa: ANN001 (PlanResult)
 
 
 def _write_json(path: Path, data: dict[str, object]) -> None:
-    try:
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise EstatesError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    from estates_planner.io.atomic import atomic_write
+
+    with atomic_write(path, error=EstatesError) as tmp:  # one-sentence errors, old file kept
+        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 class ProgressPrinter:
