@@ -348,8 +348,9 @@ def clean_stale_temporaries(folder: str | os.PathLike[str], *,
     dead: dict[str, bool] = {}
     for entry in entries:
         if entry.name.endswith(".tmp.lock"):
-            key = entry.path[: -len(".tmp.lock")]
-            dead[key] = _lock_is_free(entry.path)
+            free = _lock_is_free(entry.path)
+            if free is not None:  # unknown (no flock on this file system): by age below
+                dead[entry.path[: -len(".tmp.lock")]] = free
     removed = 0
     for entry in entries:
         key = os.path.join(os.path.dirname(entry.path), TEMP_PATTERN.match(entry.name)["key"])
@@ -364,18 +365,19 @@ def clean_stale_temporaries(folder: str | os.PathLike[str], *,
     return removed
 
 
-def _lock_is_free(path: str) -> bool:
-    """True when no process holds ``path``'s flock (its writer is gone)."""
+def _lock_is_free(path: str) -> bool | None:
+    """True when no process holds ``path``'s flock (its writer is gone), False when one does,
+    None when that cannot be told (no flock here: Windows, some network file systems)."""
     if fcntl is None:  # pragma: no cover - Windows: leave it to the age rule
-        return False
+        return None
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
-        return False
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
+    except OSError as exc:
+        return False if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES) else None
     else:
         return True
     finally:
