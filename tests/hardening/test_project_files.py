@@ -143,7 +143,7 @@ def test_read_only_folder_via_failing_rename(saved, monkeypatch):
     def refuse(src, dst):
         raise PermissionError(errno.EACCES, "Permission denied", str(dst))
 
-    monkeypatch.setattr(project_mod.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(ProjectFileError, match="Permission denied"):
         save_project(project)
     monkeypatch.undo()
