@@ -25,6 +25,7 @@ import copy
 import json
 import os
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +36,12 @@ from estates_planner.errors import ProjectFileError
 
 PREFIX = "recovery-"
 FORMAT = 1
+UNKNOWN_TITLE = "Unsaved work (details unknown)"
+# the highest process id any supported system hands out (Linux's pid_max limit is 2^22)
+_MAX_PID = 2**22
+# a project file this young without a sidecar may be a first write still under way
+_SIDECAR_GRACE_S = 60.0
+_MAX_TEXT = 500
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class RecoveryInfo:
     pid: int
     session: str
     stale_results: tuple[str, ...] = ()
+    details_known: bool = True  # False: the sidecar is missing or damaged (see read_info)
 
     @property
     def sidecar(self) -> Path:
@@ -66,8 +74,10 @@ class RecoveryInfo:
 
     def describe(self) -> str:
         """"Title (path), recovered from 14:05 on 25 Nov 2026" in local time, for messages."""
-        where = f" ({self.original_path})" if self.original_path else " (never saved)"
         when = self.saved_at.astimezone().strftime("%H:%M on %d %b %Y")
+        if not self.details_known:
+            return f"{self.title} (details unknown), recovery file written at {when}"
+        where = f" ({self.original_path})" if self.original_path else " (never saved)"
         return f"{self.title}{where}, last autosaved at {when}"
 
 
@@ -94,8 +104,8 @@ def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
 
 def process_is_running(pid: int) -> bool:
     """True when a process with this id exists (it may belong to another user)."""
-    if pid <= 0:
-        return False
+    if not isinstance(pid, int) or pid <= 0 or pid > _MAX_PID:
+        return False  # os.kill would raise OverflowError for a pid of 10**30
     if os.name == "nt":  # pragma: no cover - os.kill(pid, 0) would kill the process there
         import ctypes
 
@@ -207,23 +217,75 @@ class RecoveryStore:
 
 
 def read_info(sidecar: Path) -> RecoveryInfo | None:
-    """The sidecar's information, or None when it is unreadable or its project file is gone."""
+    """What is known about the recovery file beside ``sidecar``; None only when that project
+    file is gone.
+
+    Every field of the sidecar is checked (type, range, length); a missing, damaged or
+    nonsensical sidecar never makes a valid project file unrecoverable: it is then offered
+    with "details unknown" (its time from the file, no original path, so Save asks where).
+    """
+    path = sidecar.with_suffix(".gpkg")
+    if not path.exists():
+        return None
+    session = _session_of(path.name)
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8"))
-        path = sidecar.with_suffix(".gpkg")
-        if not path.exists():
-            return None
-        original = data.get("original_path")
-        saved_at = datetime.fromisoformat(str(data["saved_at"]))
-        if saved_at.tzinfo is None:
-            saved_at = saved_at.replace(tzinfo=UTC)
-        return RecoveryInfo(path, Path(original) if original else None,
-                            str(data.get("title") or "Untitled project"), saved_at,
-                            int(data.get("pid", 0)),
-                            str(data.get("session") or sidecar.stem[len(PREFIX):]),
-                            tuple(str(n) for n in data.get("stale_results") or ()))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, RecursionError):
+        return _unknown(path, session)
+    if not isinstance(data, dict):
+        return _unknown(path, session)
+    saved_at = _time(data.get("saved_at"))
+    pid = data.get("pid")
+    original = data.get("original_path")
+    title = data.get("title")
+    stale = data.get("stale_results")
+    known = (saved_at is not None and _is_pid(pid) and data.get("format", FORMAT) == FORMAT
+             and (original is None or _is_text(original))
+             and (title is None or _is_text(title)))
+    if not known:
+        return _unknown(path, session, saved_at)
+    names = tuple(n for n in stale if _is_text(n))[:1000] if isinstance(stale, list) else ()
+    return RecoveryInfo(path, Path(original) if original else None,
+                        _clean(title) or "Untitled project", saved_at, int(pid), session,
+                        names)
+
+
+def _unknown(path: Path, session: str, saved_at: datetime | None = None) -> RecoveryInfo:
+    """Offered whatever process wrote it (pid 0): a sidecar that cannot be trusted cannot
+    say that its writer still runs either."""
+    if saved_at is None:
+        try:
+            saved_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        except OSError:
+            saved_at = datetime.now(UTC)
+    return RecoveryInfo(path, None, UNKNOWN_TITLE, saved_at, 0, session,
+                        details_known=False)
+
+
+def _is_pid(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _MAX_PID
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 4096 and "\x00" not in value
+
+
+def _clean(text: object) -> str:
+    """Text for a dialog: no control characters, at most 500 characters."""
+    if not isinstance(text, str):
+        return ""
+    text = "".join(c for c in text if c.isprintable() or c == " ")
+    return text[:_MAX_TEXT].strip()
+
+
+def _time(value: object) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 64:
         return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
 def list_recovery(folder: str | Path, *, skip_running: bool = True) -> list[RecoveryInfo]:
@@ -231,20 +293,31 @@ def list_recovery(folder: str | Path, *, skip_running: bool = True) -> list[Reco
 
     Files written by another process that is still running belong to that running app and are
     left out when ``skip_running`` (this process's own files are always listed: in the app,
-    one process has one window, so they are from a window that did not close cleanly).
+    one process has one window, so they are from a window that did not close cleanly). A
+    project file whose sidecar is missing or damaged is listed with "details unknown", unless
+    it is under a minute old (its sidecar may be being written).
     """
     folder = Path(folder)
     if not folder.is_dir():
         return []
     found = []
-    for sidecar in folder.glob(f"{PREFIX}*.json"):
-        info = read_info(sidecar)
+    for path in folder.glob(f"{PREFIX}*.gpkg"):
+        info = read_info(path.with_suffix(".json"))
         if info is None:
+            continue
+        if not info.details_known and _younger_than(path, _SIDECAR_GRACE_S):
             continue
         if skip_running and info.pid != os.getpid() and process_is_running(info.pid):
             continue
         found.append(info)
     return sorted(found, key=lambda i: i.saved_at, reverse=True)
+
+
+def _younger_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime < seconds
+    except OSError:
+        return False
 
 
 def remove(path: str | Path) -> None:
@@ -263,8 +336,9 @@ def _session_of(name: str) -> str:
 
 
 def cleanup(folder: str | Path) -> int:
-    """Remove debris: project files without a readable sidecar, sidecars without a project
-    file, and temporary files of interrupted writes. Returns how many files went.
+    """Remove debris: sidecars without a project file, and temporary files of interrupted
+    writes. Returns how many files went. A project file is never removed here, whatever its
+    sidecar says: only a Discard in the restore offer deletes it.
 
     Files of a still running process (including its half-written ones) are left alone.
     """
@@ -283,7 +357,7 @@ def cleanup(folder: str | Path) -> int:
         if not session or session in running:
             continue
         if name.startswith(PREFIX) and name.endswith(".gpkg"):
-            keep = read_info(p.with_suffix(".json")) is not None
+            keep = True  # never deleted unread: offered (details unknown if need be)
         elif name.startswith(PREFIX) and name.endswith(".json"):
             keep = p.with_suffix(".gpkg").exists()
         else:  # temporary files, .bak, SQLite journals: never needed once nothing writes

@@ -242,7 +242,8 @@ def test_unwritable_folder_is_a_clear_error(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
-    with pytest.raises(ProjectFileError, match="cannot save the project in .*Permission denied"):
+    with pytest.raises(ProjectFileError,
+                       match="cannot save the project to .*cannot be written to .*Permission"):
         save_project(make_project(), tmp_path / "p.gpkg")
     with pytest.raises(ProjectFileError, match="is a folder|that is a folder"):
         (tmp_path / "d.gpkg").mkdir()

@@ -109,19 +109,102 @@ def test_list_is_newest_first_and_skips_own_session_and_running_processes(tmp_pa
     assert "live" in [i.session for i in mine.recoverable(skip_running=False)]
 
 
-def test_unreadable_sidecars_and_orphans_are_not_offered_and_cleaned_up(tmp_path):
+def test_debris_is_cleaned_but_no_project_file_is_deleted_unread(tmp_path):
     good = recovery.RecoveryStore(tmp_path, session="good")
     good.write(_project(), None, "good")
     (tmp_path / "recovery-broken.gpkg").write_bytes(b"half a file")
     (tmp_path / "recovery-broken.json").write_text("{not json", encoding="utf-8")
+    old = datetime(2026, 11, 1, tzinfo=UTC).timestamp()
+    os.utime(tmp_path / "recovery-broken.gpkg", (old, old))
     (tmp_path / "recovery-orphan.json").write_text(json.dumps(
         {"saved_at": "2026-11-25T10:00:00+00:00", "pid": 1}), encoding="utf-8")
     (tmp_path / ".recovery-good.abc123.tmp.gpkg").write_bytes(b"interrupted")
     (tmp_path / "notes.txt").write_text("not ours", encoding="utf-8")
-    assert [i.session for i in recovery.list_recovery(tmp_path)] == ["good"]
-    assert recovery.cleanup(tmp_path) == 4
+    listed = recovery.list_recovery(tmp_path)
+    assert [(i.session, i.details_known) for i in listed] == [("good", True),
+                                                               ("broken", False)]
+    assert recovery.cleanup(tmp_path) == 2  # the orphan sidecar and the temporary file
     assert sorted(p.name for p in tmp_path.iterdir()) == \
-        ["notes.txt", "recovery-good.gpkg", "recovery-good.json"]
+        ["notes.txt", "recovery-broken.gpkg", "recovery-broken.json", "recovery-good.gpkg",
+         "recovery-good.json"]
+
+
+def _written_with_sidecar(tmp_path, sidecar: str | bytes | None):
+    store = recovery.RecoveryStore(tmp_path, session="abc")
+    store.write(_project(), tmp_path / "estate.gpkg", "Northern estate")
+    side = store.path.with_suffix(".json")
+    if sidecar is None:
+        side.unlink()
+    elif isinstance(sidecar, bytes):
+        side.write_bytes(sidecar)
+    else:
+        side.write_text(sidecar, encoding="utf-8")
+    old = datetime(2026, 11, 25, 9, 30, tzinfo=UTC).timestamp()
+    os.utime(store.path, (old, old))  # written before the crash, not a write under way
+    return store
+
+
+DAMAGED_SIDECARS = {
+    "not json": "{\"format\": 1, \"pid\": ",
+    "empty": "",
+    "binary": b"\xff\xfe\x00garbage",
+    "a list": "[1, 2, 3]",
+    "pid 10**30": json.dumps({"format": 1, "saved_at": "2026-11-25T10:00:00+00:00",
+                              "pid": 10**30, "title": "x"}),
+    "negative pid": json.dumps({"format": 1, "saved_at": "2026-11-25T10:00:00+00:00",
+                                "pid": -5, "title": "x"}),
+    "pid as text": json.dumps({"format": 1, "saved_at": "2026-11-25T10:00:00+00:00",
+                               "pid": "12", "title": "x"}),
+    "no time": json.dumps({"format": 1, "pid": 1, "title": "x"}),
+    "time not a time": json.dumps({"format": 1, "saved_at": "yesterday", "pid": 1}),
+    "time a number": json.dumps({"format": 1, "saved_at": 12, "pid": 1}),
+    "title a dict": json.dumps({"format": 1, "saved_at": "2026-11-25T10:00:00+00:00",
+                                "pid": 1, "title": {"a": 1}}),
+    "path with NUL": json.dumps({"format": 1, "saved_at": "2026-11-25T10:00:00+00:00",
+                                 "pid": 1, "original_path": "/tmp/a\u0000b"}),
+    "future format": json.dumps({"format": 99, "saved_at": "2026-11-25T10:00:00+00:00",
+                                 "pid": 1}),
+    "missing": None,
+}
+
+
+@pytest.mark.parametrize("kind", list(DAMAGED_SIDECARS))
+def test_a_damaged_sidecar_still_offers_the_work(tmp_path, kind):
+    """Issue 18: a damaged sidecar made the next start delete a valid recovery project, and
+    a pid of 10**30 raised OverflowError in cleanup and list_recovery."""
+    store = _written_with_sidecar(tmp_path, DAMAGED_SIDECARS[kind])
+    assert recovery.cleanup(tmp_path) == 0
+    [info] = recovery.list_recovery(tmp_path)
+    assert info.path == store.path and not info.details_known
+    assert info.title == "Unsaved work (details unknown)"
+    assert info.original_path is None  # Save will ask where
+    assert "details unknown" in info.describe()
+    assert recovery.open_recovery(info).scenarios[0].name == "Baseline"
+
+
+def test_stale_results_and_titles_are_checked_field_by_field(tmp_path):
+    _written_with_sidecar(tmp_path, json.dumps({
+        "format": 1, "saved_at": "2026-11-25T10:00:00+00:00", "pid": 1,
+        "title": "Estate\u202e\x07 plan", "original_path": str(tmp_path / "e.gpkg"),
+        "stale_results": ["Baseline", 7, None, "x" * 5000]}))
+    [info] = recovery.list_recovery(tmp_path, skip_running=False)
+    assert info.details_known
+    assert info.title == "Estate plan"
+    assert info.stale_results == ("Baseline",)
+
+
+def test_a_fresh_project_file_without_its_sidecar_is_left_for_its_writer(tmp_path):
+    store = recovery.RecoveryStore(tmp_path, session="new")
+    store.write(_project(), None, "x")
+    store.path.with_suffix(".json").unlink()  # as if the sidecar were still being written
+    assert recovery.list_recovery(tmp_path) == []
+    assert recovery.cleanup(tmp_path) == 0
+    assert store.path.exists()
+
+
+def test_process_is_running_takes_any_number():
+    assert not recovery.process_is_running(10**30)
+    assert not recovery.process_is_running(-1)
 
 
 def test_a_failed_write_keeps_the_previous_recovery_file(tmp_path, monkeypatch):

@@ -8,7 +8,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from estates_planner.cli.data_commands import add_max_rows
 from estates_planner.errors import ProjectFileError
+from estates_planner.io.limits import input_limits
 from estates_planner.project import Project, save_project
 from estates_planner.usecases import import_files
 
@@ -43,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--title", help="the project's title (default: the output file's name)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="PROJECT.gpkg",
                    help="the project file to write")
+    add_max_rows(p)
     p.set_defaults(func=run_import)
 
     p = sub.add_parser(
@@ -63,9 +66,10 @@ def run_import(args: argparse.Namespace) -> int:
     output: Path = args.output
     if output.suffix.lower() != ".gpkg":
         raise ProjectFileError(f"{output.name}: the project file name must end in .gpkg")
-    imported = import_files(args.sites, args.needs, demand=args.demand,
-                            boundaries=args.boundaries, settings=args.settings,
-                            network=args.network, title=args.title or output.stem)
+    with input_limits(max_rows=args.max_rows):
+        imported = import_files(args.sites, args.needs, demand=args.demand,
+                                boundaries=args.boundaries, settings=args.settings,
+                                network=args.network, title=args.title or output.stem)
     report = imported.report
     for line in report.format().splitlines():
         print(line, file=sys.stderr)

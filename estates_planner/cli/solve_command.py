@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from estates_planner.cli.interrupts import cancel_on_signals
 from estates_planner.errors import EstatesError, InputValidationError, ScenarioError
 from estates_planner.io import load_dataset
 from estates_planner.io.allocation_csv import read_baseline
@@ -91,13 +92,13 @@ def run_solve(args: argparse.Namespace) -> int:
         print(f"Travel is measured along the {travel.name}.", file=sys.stderr)
     bar = ProgressPrinter(sys.stderr, limit)
     cancel = threading.Event()
+    kept: list[str] = []  # where the plan went, for the line after an interrupt
     try:
-        solved = solve_in_project(project, scenario.name, scenario=scenario,
-                                  time_limit_s=limit, progress=bar, cancel=cancel,
-                                  warm_start=warm_start)
-    except KeyboardInterrupt:  # pragma: no cover - interactive
-        cancel.set()
-        raise
+        # Ctrl-C / SIGTERM stop the search like Cancel; its best plan is written below
+        with cancel_on_signals(cancel) as interruption:
+            solved = solve_in_project(project, scenario.name, scenario=scenario,
+                                      time_limit_s=limit, progress=bar, cancel=cancel,
+                                      warm_start=warm_start)
     finally:
         bar.finish()
     result = solved.result
@@ -107,6 +108,7 @@ def run_solve(args: argparse.Namespace) -> int:
     if args.out is not None:
         write_allocation_csv(solved.scenario, result, args.out)
         print(f"Wrote the allocation to {args.out}", file=sys.stderr)
+        kept.append(str(args.out))
     if args.summary is not None:
         _write_json(args.summary, summary_dict(result))
         print(f"Wrote the summary to {args.summary}", file=sys.stderr)
@@ -116,6 +118,10 @@ def run_solve(args: argparse.Namespace) -> int:
                   "baseline used.", file=sys.stderr)
         save_project(project)
         print(f"Saved the plan of '{scenario.name}' in {args.project}", file=sys.stderr)
+        kept.append(str(args.project))
+    if interruption.happened:
+        print(interruption.line(result.status, kept), file=sys.stderr)
+        return interruption.exit_status
     return 0
 
 
@@ -189,10 +195,10 @@ def format_summary(result) -> str:  # noqa: ANN001 (PlanResult)
 
 
 def _write_json(path: Path, data: dict[str, object]) -> None:
-    try:
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise EstatesError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    from estates_planner.io.atomic import atomic_write
+
+    with atomic_write(path, error=EstatesError) as tmp:  # one-sentence errors, old file kept
+        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 class ProgressPrinter:

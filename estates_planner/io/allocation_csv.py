@@ -16,25 +16,39 @@ from estates_planner.errors import ScenarioError
 from estates_planner.model import Dataset
 
 # characters that make a spreadsheet treat a cell as a formula (or a DDE payload)
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# characters that make a spreadsheet treat a cell as a formula (or a DDE payload): the ASCII
+# ones, line breaks and NUL (which some importers drop, exposing what follows), zero-width
+# characters (invisible, and dropped by some), and the full-width forms that East Asian
+# input methods type and that LibreOffice and Excel with some locales treat as "=", "+" ...
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00",
+                   "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",
+                   "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def escape_cell(value: object) -> object:
     """Make a value safe to put in a spreadsheet cell.
 
-    Text that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
-    single quote, so Excel, LibreOffice and Sheets show it as text instead of running it as a
-    formula. Numbers (negative ones too) and other non-text values are returned unchanged, so
-    sums still work.
+    Text that begins with ``=``, ``+``, ``-``, ``@``, a tab, a line break, NUL, a zero-width
+    character or a full-width ``＝ ＋ － ＠`` gets a leading single quote, so Excel,
+    LibreOffice and Sheets show it as text instead of running it as a formula. Text that
+    already begins with quotes before such a character gets one more, so that
+    :func:`unescape_cell` gives back exactly what was written. Numbers (negative ones too)
+    and other non-text values are returned unchanged, so sums still work.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 
 
 def unescape_cell(text: str) -> str:
-    """The text :func:`escape_cell` was given: drops the quote it added, and only that one."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS) else text
+    """The text :func:`escape_cell` was given (reading an exported CSV back, e.g. a baseline).
+
+    Only the quote that escaping adds is removed: a quote before any other text was the
+    user's own.
+    """
+    if text.startswith("'") and text.lstrip("'").startswith(_FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 def write_rows_csv(path: Path, columns: Sequence[str],

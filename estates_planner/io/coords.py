@@ -208,6 +208,11 @@ def _report_outside(check: RowChecker, outside: np.ndarray, x: np.ndarray, y: np
         check.flag(mask, x_name, expected, values, message)
 
 
+_AREA_OR_POINT = (0, 3, 6)  # shapely type ids: Point, Polygon, MultiPolygon
+_KIND_NAMES = {1: "line", 2: "ring (a closed line)", 4: "set of several points",
+               5: "set of lines", 7: "collection of geometries"}
+
+
 def _from_geometry(check: RowChecker, pts: Points) -> None:
     import shapely
 
@@ -217,7 +222,16 @@ def _from_geometry(check: RowChecker, pts: Points) -> None:
     if not present.any():
         return
     points = geoms.copy()
-    not_point = present & (shapely.get_type_id(geoms) != 0)
+    kinds = shapely.get_type_id(geoms)
+    not_point = present & (kinds != 0)
+    odd = present & ~np.isin(kinds, _AREA_OR_POINT)
+    for i in np.flatnonzero(odd):
+        # a polygon is a site's building or plot; a line or a set of points is not a place,
+        # so the file is likely the wrong layer (a road, a set of offices)
+        check.report.warning(
+            check.file, f"the location is a {_KIND_NAMES.get(int(kinds[i]), 'geometry')}, not a "
+            "point or an area: a point on it is used; check that this is the right layer",
+            row=int(check.rows[i]), column="geometry")
     if not_point.any():
         # a polygon (or line) stands for the site at a point guaranteed to lie on it
         points[not_point] = shapely.point_on_surface(geoms[not_point])

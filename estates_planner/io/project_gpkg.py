@@ -29,13 +29,9 @@ exactly the stored values (no NaN for NULL, no float for a nullable integer).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -47,7 +43,8 @@ import pyogrio
 import shapely
 
 from estates_planner import PROJECT_FORMAT_VERSION, __version__
-from estates_planner.errors import EstatesError, ProjectFileError
+from estates_planner.errors import ProjectFileError
+from estates_planner.io.atomic import atomic_write, failure_reason
 from estates_planner.io.coords import frame_to_bng
 from estates_planner.io.settings_toml import settings_to_dict
 from estates_planner.model import (
@@ -138,44 +135,23 @@ def write_project_file(project: Project, path: str | Path | None = None, *,
     metadata[APP_VERSION_KEY] = __version__
     if path.is_dir():
         raise ProjectFileError(f"cannot save the project to {path}: that is a folder")
+    # atomic_write: beside a symlink's target, verified (quick_check) before it replaces the
+    # file, mode and group kept for the file and its .bak, one-sentence errors
+    action = "save the project to"
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.gpkg",
-                                        dir=folder)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        tmp.unlink()  # GDAL creates the file itself
-    except OSError as exc:
-        raise ProjectFileError(f"cannot save the project in {folder}: "
-                               f"{exc.strerror or exc}") from exc
-    try:
-        _write_project(project, metadata, tmp, stamp)
-        if path.exists():
-            bak = path.with_name(path.name + ".bak")
-            shutil.copyfile(path, tmp.with_suffix(".bak"))
-            os.replace(tmp.with_suffix(".bak"), bak)
-        os.replace(tmp, path)
-    except EstatesError:
-        _remove_quietly(tmp, tmp.with_suffix(".bak"))
-        raise
-    except (OSError, sqlite3.Error, pyogrio.errors.DataSourceError,
+        with atomic_write(path, error=ProjectFileError, action=action, keep_backup=True) as tmp:
+            tmp.unlink()  # GDAL creates the file itself
+            _write_project(project, metadata, tmp, stamp)
+    except (sqlite3.Error, pyogrio.errors.DataSourceError,
             pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
             pyogrio.errors.GeometryError, pyogrio.errors.CRSError, ValueError, TypeError) as exc:
-        _remove_quietly(tmp, tmp.with_suffix(".bak"))
-        raise ProjectFileError(f"cannot save the project to {path}: {exc}") from exc
-    except BaseException:
-        _remove_quietly(tmp, tmp.with_suffix(".bak"))
-        raise
+        raise ProjectFileError(f"cannot {action} {path}: {failure_reason(exc, folder)}; "
+                               "the previous file is unchanged" if path.exists() else
+                               f"cannot {action} {path}: {failure_reason(exc, folder)}; "
+                               "no file was written") from exc
     project.path = path
     project.metadata[APP_VERSION_KEY] = __version__
     return path
-
-
-def _remove_quietly(*paths: Path) -> None:
-    for p in paths:
-        for q in (p, p.with_name(p.name + "-journal"), p.with_name(p.name + "-wal"),
-                  p.with_name(p.name + "-shm")):
-            with contextlib.suppress(OSError):
-                q.unlink()
 
 
 def _check_names(project: Project) -> None:

@@ -20,6 +20,7 @@ import shapely
 
 from estates_planner import __version__
 from estates_planner.errors import EstatesError, ProjectFileError
+from estates_planner.io.atomic import clean_stale_temporaries
 from estates_planner.io.project_gpkg import (
     _DEMAND_COLUMNS,
     _NEED_COLUMNS,
@@ -83,6 +84,7 @@ def read_project_file(path: str | Path) -> dict[str, object]:
         raise ProjectFileError(f"cannot open {path}: {exc.strerror or exc}") from exc
     if not head:
         raise ProjectFileError(f"{name} is empty; it is not an Estates Planner project")
+    clean_stale_temporaries(path.resolve().parent)  # left by saves killed long ago
     if not head.startswith(_SQLITE_MAGIC):
         raise ProjectFileError(f"{name} is not a GeoPackage (an Estates Planner project is a "
                                ".gpkg file saved by the app)")
@@ -100,8 +102,10 @@ def read_project_file(path: str | Path) -> dict[str, object]:
     try:
         check = con.execute("PRAGMA quick_check").fetchone()
         if not check or check[0] != "ok":
-            raise ProjectFileError(f"{name} is damaged ({check[0] if check else 'no answer'}); "
-                                   "try its .bak copy")
+            # SQLite's own report ("*** in database main *** Page 7: btreeInitPage() ...")
+            # means nothing to a planner
+            raise ProjectFileError(f"{name} is damaged (its internal consistency check "
+                                   "failed); try its .bak copy")
         fields = _read_project(con, path)
     except sqlite3.DatabaseError as exc:
         raise ProjectFileError(f"{name} is damaged or not a GeoPackage ({exc}); try its .bak "

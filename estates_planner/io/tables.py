@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from estates_planner.errors import InputValidationError, ValidationReport
+from estates_planner.io.limits import current_limits, too_large, too_many_rows
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -33,6 +34,11 @@ SPATIAL_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".zip", ".fgb", ".gml"
                     ".sqlite"}
 
 _DELIMITERS = (",", ";", "\t", "|")
+# an XLSX sheet ends at the first run of this many empty rows: a table has no such gaps, and
+# declared dimensions cannot be trusted
+EMPTY_STRETCH_ROWS = 1_000
+# header and a few blank lines: a file at the row limit is not refused for its blank lines
+_CSV_SLACK_LINES = 1_000
 _SNIFF_BYTES = 4096
 _MAGIC = (
     (b"PK\x03\x04", "an Excel workbook (.xlsx) or a zip archive"),
@@ -91,6 +97,11 @@ def read_table(path: str | Path, report: ValidationReport,
     if path.is_dir() and path.suffix.lower() != ".gdb":
         report.error(file, "this is a folder, not a file")
         return None
+    limits = current_limits()
+    size = _size_on_disk(path)
+    if size > limits.max_file_bytes:
+        report.error(file, too_large(limits, size))
+        return None
     suffix = path.suffix.lower()
     if suffix == ".xls":
         report.error(file, "old Excel .xls workbooks cannot be read: save it as .xlsx or as "
@@ -137,6 +148,12 @@ def _read_text(data: bytes, file: str, report: ValidationReport) -> RawTable | N
     if not text.strip():
         report.error(file, "the file is empty: expected a header row and at least one data row")
         return None
+    limits = current_limits()
+    # lines, counted before parsing (which takes several times the file's memory): the
+    # header and blank lines count too, so the check errs on the side of reading
+    if text.count("\n") - 1 - text.endswith("\n") >= limits.max_rows + _CSV_SLACK_LINES:
+        report.error(file, too_many_rows(limits))
+        return None
     delimiter = _sniff_delimiter(text)
     fast = _read_rectangular(text, delimiter)
     if fast is not None:
@@ -155,10 +172,14 @@ def _read_text(data: bytes, file: str, report: ValidationReport) -> RawTable | N
     body: list[list[str]] = []
     rows: list[int] = []
     too_long: list[bool] = []
+    limits = current_limits()
     for i in range(header_at + 1, len(records)):
         rec = records[i]
         if not any(c.strip() for c in rec):
             continue  # blank line: skipped, but it still counts for the row numbers
+        if len(body) == limits.max_rows:
+            report.error(file, too_many_rows(limits))
+            return None
         long = len(rec) > width and any(c.strip() for c in rec[width:])
         if long:
             report.error(file, f"the row has {len(rec)} cells but the header has {width} "
@@ -200,6 +221,9 @@ def _table_from_frame(records: pd.DataFrame, file: str, report: ValidationReport
     header_at = int(nonblank[0])
     headers = [str(h) for h in strings.iloc[header_at].tolist()]
     keep = nonblank[1:]
+    if len(keep) > current_limits().max_rows:
+        report.error(file, too_many_rows(current_limits()))
+        return None
     frame = strings.iloc[keep].reset_index(drop=True)
     frame.columns = range(len(headers))
     return RawTable(file, headers, frame, (keep + 1).astype(np.int64),
@@ -275,34 +299,59 @@ def _read_xlsx(path: Path, report: ValidationReport,
         if sheet is None:
             report.error(file, "the workbook has no sheets")
             return None
-        records = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
+        file = f"{file} [{sheet.title}]" if len(book.sheetnames) > 1 else file
+        return _stream_sheet(sheet, file, report)
     except Exception as exc:  # noqa: BLE001 - as above: damaged sheet XML
         report.error(file, f"the workbook is damaged and cannot be read ({_reason(exc)})")
         return None
     finally:
         book.close()
-    file = f"{file} [{sheet.title}]" if len(book.sheetnames) > 1 else file
 
-    def blank(cell: object) -> bool:
-        return cell is None or (isinstance(cell, str) and not cell.strip())
 
-    header_at = next((i for i, rec in enumerate(records) if not all(map(blank, rec))), None)
-    if header_at is None:
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _stream_sheet(sheet, file: str, report: ValidationReport) -> RawTable | None:
+    """The sheet's table, read row by row as the XML streams in, in bounded memory.
+
+    The sheet's declared dimension is ignored: a workbook of 8 KB may declare A1:XFD1048576,
+    and openpyxl would then hand over every one of its 17 billion empty cells (issue 18).
+    Reading stops at the first stretch of :data:`EMPTY_STRETCH_ROWS` empty rows after the
+    header (or before it: such a sheet is empty), and at ``max_input_rows`` data rows; each
+    row is cut to the header's width at once, and empty trailing header cells are dropped.
+    """
+    sheet.reset_dimensions()
+    limits = current_limits()
+    headers: list[str] | None = None
+    width = 0
+    body: list[list[object]] = []
+    rows: list[int] = []
+    blank_run = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if headers is not None:
+            values = values[:width]
+        if not values or all(map(_blank, values)):
+            blank_run += 1
+            if blank_run >= EMPTY_STRETCH_ROWS:
+                break
+            continue
+        blank_run = 0
+        if headers is None:
+            headers = ["" if c is None else str(c).strip() for c in values]
+            while headers and not headers[-1]:
+                headers.pop()
+            width = len(headers)
+            continue
+        if len(body) == limits.max_rows:
+            report.error(file, too_many_rows(limits))
+            return None
+        body.append(list(values) + [None] * (width - len(values)))
+        rows.append(number)
+    if headers is None:
         report.error(file, "the sheet is empty: expected a header row and at least one data "
                      "row")
         return None
-    headers = ["" if c is None else str(c).strip() for c in records[header_at]]
-    while headers and not headers[-1]:
-        headers.pop()
-    width = len(headers)
-    body, rows = [], []
-    for i in range(header_at + 1, len(records)):
-        rec = records[i]
-        if all(map(blank, rec)):
-            continue
-        rec = (rec + [None] * (width - len(rec)))[:width]
-        body.append(rec)
-        rows.append(i + 1)
     frame = pd.DataFrame(body, columns=range(width), dtype=object)
     if not body:
         frame = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
@@ -332,10 +381,21 @@ def _read_spatial(path: Path, report: ValidationReport,
     names = [str(n) for n in layers[:, 0]]
     wanted = {n.casefold() for n in table_names}
     layer = next((n for n in names if n.casefold() in wanted), names[0])
+    limits = current_limits()
     try:
-        frame = pyogrio.read_dataframe(path, layer=layer)
+        # counted first (GeoJSON is scanned, GeoPackage and Shapefile know it): features are
+        # read into memory all at once
+        features = int(pyogrio.read_info(path, layer=layer,
+                                         force_feature_count=True)["features"])
+        if features > limits.max_rows:
+            report.error(file, too_many_rows(limits, "features"))
+            return None
+        frame = pyogrio.read_dataframe(path, layer=layer, max_features=limits.max_rows + 1)
     except ogr_failures as exc:
         report.error(file, f"layer '{layer}' cannot be read ({_reason(exc)})")
+        return None
+    if len(frame) > limits.max_rows:
+        report.error(file, too_many_rows(limits, "features"))
         return None
     if len(names) > 1:
         file = f"{file} [{layer}]"
@@ -358,6 +418,16 @@ def _read_spatial(path: Path, report: ValidationReport,
     return RawTable(file, headers, frame, np.arange(2, n + 2, dtype=np.int64),
                     np.zeros(n, dtype=bool), spatial=True, geometry=geometry, crs=crs,
                     short_names=short)
+
+
+def _size_on_disk(path: Path) -> int:
+    """Bytes of a file, or of every file in a folder-format data set (.gdb)."""
+    try:
+        if path.is_dir():
+            return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        return path.stat().st_size
+    except OSError:
+        return 0  # unreadable: the reader says why
 
 
 def _reason(exc: BaseException) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,7 +44,11 @@ def write_workbook(path: Path, sheets: Sequence[tuple[str, Sequence[str],
             width = max([len(str(name))] + [len(str(r[i - 1])) for r in body[:500]])
             ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = \
                 min(max(width + 2, 8), 60)
-    wb.save(path)
+    # saved to memory first: openpyxl's zip writer, failing on a full disk, is left open and
+    # fails again when collected ("Exception ignored ... Errno 28"); the bytes are written here
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    Path(path).write_bytes(buffer.getvalue())
 
 
 def _xlsx_value(value: object) -> object:

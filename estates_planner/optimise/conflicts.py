@@ -154,6 +154,7 @@ class _ConflictModel:
         self.model.add_assumptions(assumptions)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1  # cores need the single sequential search
+        solver.parameters.catch_sigint_signal = False  # see cpsat_part.PartModel.solve
         solver.parameters.cp_model_presolve = False  # presolve can report foreign literals
         solver.parameters.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
         status = solver.solve(self.model)

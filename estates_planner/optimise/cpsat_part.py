@@ -273,6 +273,11 @@ class PartModel:
         p.num_workers = max(1, workers)
         p.relative_gap_limit = relative_gap
         p.log_search_progress = False
+        # OR-Tools would install its own SIGINT handler for the search and leave it behind
+        # empty: a Ctrl-C after a search (or with SIGINT inherited as ignored) then aborted
+        # the process with "std::bad_function_call". Interrupts are the caller's to handle,
+        # through the cancel flag (cli/interrupts.py)
+        p.catch_sigint_signal = False
         # put the x <= y, x <= z and pairing links in the LP: without them a single worker's
         # bound is far too weak to prove anything on facility-location structure
         p.linearization_level = 2
@@ -390,6 +395,7 @@ def pack_most(arrays: ScenarioArrays, group: list[int], candidates: list[np.ndar
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit_s, 0.001)
     solver.parameters.num_workers = 1
+    solver.parameters.catch_sigint_signal = False  # see PartModel.solve
     if placed:
         m.add(LinearExpr.sum(placed) <= ceiling)
     status = solver.solve(m)

@@ -117,7 +117,12 @@ def write_site_plan_pdf(project: Any, scenario_name: str, path: str | os.PathLik
                 if progress is not None:
                     progress(i + 1, len(pages))
         finally:
-            painter.end()
+            finished = painter.end()
+        if not finished:  # Qt's only sign of a failed write (e.g. a full disk)
+            raise ExportError(f"cannot write {target}: the PDF could not be written to the "
+                              "disk (is it full?); "
+                              + ("the previous file is unchanged" if target.exists()
+                                 else "no file was written"))
     return len(pages)
 
 

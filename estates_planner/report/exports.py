@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +17,7 @@ from pathlib import Path
 
 from estates_planner.errors import ExportError
 from estates_planner.io.allocation_csv import escape_cell, write_rows_csv  # noqa: F401 - escape_cell: the export API names it
+from estates_planner.io.atomic import atomic_write, failure_reason
 from estates_planner.io.results_gpkg import write_results_layers
 from estates_planner.io.xlsx import write_workbook
 from estates_planner.model import Scenario, Settings
@@ -72,56 +71,15 @@ def output_path(folder: str | os.PathLike[str], name: str, suffix: str) -> Path:
 
 @contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success rename it over ``path``.
+    """Yield a temporary path beside ``path``; on success, checked, rename it over ``path``.
 
-    The temporary file is in the same folder so that :func:`os.replace` is a rename, atomic on
-    every platform. On failure the temporary file is removed and the old target is untouched.
-    Low-level errors become :class:`ExportError` naming the file.
+    See :func:`estates_planner.io.atomic.atomic_write`: a symlink's target is replaced (the
+    link kept), the file is verified (non-empty, re-opened by its kind) before it replaces
+    anything, it keeps the mode and group of the file it replaces, and any failure is one
+    :class:`ExportError` sentence naming the file, with the old file untouched.
     """
-    target = Path(path)
-    if target.is_dir():
-        raise ExportError(f"cannot write {target}: it is a folder; choose a file name")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"cannot write {target}: the folder {folder} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}-", suffix=target.suffix,
-                                    dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_write(path, error=ExportError, action="write") as tmp:
         yield tmp
-        # mkstemp makes the file private (0600); an export is an ordinary user file, so give
-        # it the permissions of the file it replaces, or those a new file gets here
-        os.chmod(tmp, _file_mode(target))
-        os.replace(tmp, target)
-    except ExportError:
-        tmp.unlink(missing_ok=True)
-        raise
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(target: Path) -> int:
-    """The permission bits a file written at ``target`` should have."""
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except OSError:
-        return 0o666 & ~_umask()
-
-
-def _umask() -> int:
-    """The process umask, read without changing it (os.umask would race other threads)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0o022
 
 
 # --- table rows, shared by CSV, XLSX and the PDF appendix ----------------------------------
@@ -273,7 +231,15 @@ def write_results_gpkg(scenario: Scenario, result: PlanResult,
     arows = allocation_rows(scenario, result)
     with atomic_path(path) as tmp:
         tmp.unlink()  # the GPKG driver wants to create the file itself
-        write_results_layers(tmp, scenario.dataset, srows, arows, shown_as=path)
+        try:
+            write_results_layers(tmp, scenario.dataset, srows, arows, shown_as=path)
+        except ExportError:
+            raise
+        except Exception as exc:  # pyogrio raises its own DataSourceError/FieldError
+            reason = failure_reason(exc, tmp.parent)
+            raise ExportError(f"cannot write {path}: {reason}; the previous file is unchanged"
+                              if Path(path).exists() else
+                              f"cannot write {path}: {reason}; no file was written") from exc
     return Path(path)
 
 

@@ -7,6 +7,7 @@ exception hook of :mod:`estates_planner.ui.errors_hook`.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -107,7 +108,43 @@ def run_app(argv: list[str]) -> int:
     configure_application(app)
     reporter = install_exception_hook(app)  # noqa: F841 - kept alive by the app (its parent)
     window, problem = create_main_window(list(argv))
+    quit_on_signals(app, window)
     window.show()
     if problem:
         QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Open project", problem))
     return app.exec()
+
+
+def quit_on_signals(app: QApplication, window) -> QTimer:
+    """End the app cleanly on SIGINT (Ctrl-C in its terminal) or SIGTERM (logout, ``kill``).
+
+    Unsaved work is written to the recovery file first, so that the next start offers it; no
+    dialog asks anything; the window closes as usual (layout kept) and the app exits with
+    128 + the signal's number. A signal inherited as ignored stays ignored. Python runs signal
+    handlers only between bytecodes and Qt's event loop is C++, so a timer wakes the
+    interpreter five times a second; the returned timer is that.
+    """
+    received: list[int] = []
+
+    def finish() -> None:
+        window.closing_on_signal = True
+        if getattr(window, "solve_thread", None) is not None:
+            window.cancel_solve()
+            window.solve_thread.wait(15_000)
+        window.autosaver.keep_for_next_start()
+        window.close()
+        app.exit(128 + received[0])
+
+    def handler(signum: int, frame: object) -> None:  # noqa: ARG001 - signal API
+        if not received:
+            received.append(signum)
+            QTimer.singleShot(0, finish)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) != signal.SIG_IGN:
+            signal.signal(sig, handler)
+    tick = QTimer(app)
+    tick.setObjectName("signalTick")
+    tick.timeout.connect(lambda: None)
+    tick.start(200)
+    return tick

@@ -38,6 +38,8 @@ def restore_box(parent: QWidget | None, info: recovery.RecoveryInfo) -> QMessage
     """The offer: names the project and the time of the recovery file; Restore or Discard."""
     where = str(info.original_path) if info.original_path else "(never saved)"
     when = info.saved_at.astimezone().strftime("%H:%M on %d %b %Y")
+    if not info.details_known:  # the sidecar was lost or damaged; the work itself is there
+        where = "details unknown: the project's name and place were not recorded"
     box = QMessageBox(QMessageBox.Icon.Question, RESTORE_TITLE,
                       "Estates Planner did not close properly last time. Unsaved work was "
                       f"kept for:\n\n{info.title}\n{where}\nlast autosaved at {when}."
@@ -181,6 +183,28 @@ class Autosaver(QObject):
         """Stop the timer and finish a write in progress (the window is closing)."""
         self.timer.stop()
         self.wait()
+
+    def keep_for_next_start(self) -> bool:
+        """Write unsaved work to the recovery file now, in this thread; True when written.
+
+        For an app ended by SIGINT or SIGTERM (see ``app.quit_on_signals``): there is no time
+        for a background write, and the file must be complete before the process goes, so
+        that the next start offers the work.
+        """
+        self.stop()
+        ws = self.window.workspace
+        if not ws.modified:
+            return False
+        try:
+            self.last_written = self.store.write(
+                recovery.copy_for_writing(ws.project), getattr(ws.project, "path", None),
+                self.window._project_title(), stale_results=ws.stale_result_names)
+        except EstatesError as exc:
+            log.warning("unsaved work could not be kept on quitting: %s", exc)
+            return False
+        log.info("kept unsaved work of %s in %s", self.last_written.title,
+                 self.last_written.path)
+        return True
 
     # ---------------------------------------------------------------- start-up
     def offer_restore(self) -> bool:

@@ -224,7 +224,8 @@ class MappingPage(QWizardPage):
         try:
             from estates_planner.io import table_columns
 
-            self.file_columns = table_columns(path)
+            with configured_limits():
+                self.file_columns = table_columns(path)
         except EstatesError as exc:
             self.file_columns = []
             self.message.setText(f"The file cannot be read: {exc}")
@@ -343,8 +344,26 @@ class ReportPage(QWizardPage):
         QGuiApplication.clipboard().setText(self.model.as_text())
 
 
+def configured_limits():
+    """The readers' limits with the setting ``input/max_rows`` (if set) as the row limit."""
+    from PySide6.QtCore import QSettings
+
+    from estates_planner.io.limits import SETTING_MAX_ROWS, input_limits
+
+    try:
+        rows = int(str(QSettings().value(SETTING_MAX_ROWS, "") or "0").replace(",", ""))
+    except ValueError:
+        rows = 0
+    return input_limits(max_rows=rows if rows > 0 else None)
+
+
 def read_file(kind: str, path: Path, column_map: dict[str, str], dataset=None):
     """Read ``path`` as ``kind`` with the core's readers; returns (data, report)."""
+    with configured_limits():  # runs in the reading thread: the limits are set here
+        return _read_file(kind, path, column_map, dataset)
+
+
+def _read_file(kind: str, path: Path, column_map: dict[str, str], dataset=None):
     from estates_planner import io
 
     if kind == "sites":

@@ -704,14 +704,17 @@ class MainWindow(QMainWindow):
         if self.solve_thread is not None:
             self.cancel_solve()
             self.solve_thread.wait(15_000)
-        if not self.maybe_save():
+        # ended by a signal (app.quit_on_signals): the work is in the recovery file, no dialog
+        keep_work = getattr(self, "closing_on_signal", False)
+        if not keep_work and not self.maybe_save():
             event.ignore()
             return
         self._save_layout()
         if self.compare_dialog is not None:
             self.compare_dialog.close()
         self.autosaver.stop()
-        self.autosaver.discard()  # a clean close: saved, or the user chose to discard
+        if not keep_work:
+            self.autosaver.discard()  # a clean close: saved, or the user chose to discard
         event.accept()
 
     def offer_recovery(self) -> bool:

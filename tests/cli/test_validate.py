@@ -31,7 +31,10 @@ def test_errors_exit_one_and_come_before_warnings(capsys, tmp_path):
     needs.write_text((IO_DATA / "needs_broken.csv").read_text()
                      + "N9,Acme,ete,Atlantis,Camden,1,1,3,10,-0.14,51.54\n")
     status = cli.main(["validate", str(IO_DATA / "sites_broken.csv"), str(needs)])
-    lines = capsys.readouterr().out.splitlines()
+    captured = capsys.readouterr()
+    # the problems on stderr (as 'import' writes them), the verdict on stdout
+    assert captured.out.splitlines() == [captured.out.splitlines()[-1]]
+    lines = captured.err.splitlines() + captured.out.splitlines()
     assert status == 1
     assert lines[0] == ("error: sites_broken.csv, row 3, column 'kind': expected one of "
                         "authority, provider, market, got 'council'")
@@ -55,9 +58,9 @@ def test_warnings_alone_exit_zero(capsys, tmp_path):
 def test_missing_file_is_a_reported_error(capsys, tmp_path):
     status = cli.main(["validate", str(tmp_path / "nope.csv"),
                        str(IO_DATA / "needs_valid.csv")])
-    out = capsys.readouterr().out
+    err = capsys.readouterr().err
     assert status == 1
-    assert out.splitlines()[0] == (f"error: nope.csv: the file does not exist (looked for "
+    assert err.splitlines()[0] == (f"error: nope.csv: the file does not exist (looked for "
                                    f"{tmp_path / 'nope.csv'})")
 
 
@@ -67,3 +70,18 @@ def test_help_describes_the_command(capsys):
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert "--demand FILE" in out and "Exit status 0 when there are no errors" in out
+
+
+def test_validate_and_import_write_problems_to_the_same_stream(capsys, tmp_path, monkeypatch):
+    """Issue 18: validate printed its errors to stdout while import printed them to stderr."""
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("data_commands", "project_commands"))
+    args = [str(IO_DATA / "sites_broken.csv"), str(IO_DATA / "needs_valid.csv")]
+    assert cli.main(["validate", *args]) == 1
+    validated = capsys.readouterr()
+    assert cli.main(["import", *args, "-o", str(tmp_path / "p.gpkg")]) == 1
+    imported = capsys.readouterr()
+    problems = [line for line in validated.err.splitlines() if line.startswith("error: ")]
+    assert len(problems) == 16
+    assert [line for line in imported.err.splitlines() if line.startswith("error: ")] == problems
+    assert not any(line.startswith(("error: ", "warning: "))
+                   for line in validated.out.splitlines() + imported.out.splitlines())

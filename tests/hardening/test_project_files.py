@@ -18,6 +18,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -142,7 +143,7 @@ def test_read_only_folder_via_failing_rename(saved, monkeypatch):
     def refuse(src, dst):
         raise PermissionError(errno.EACCES, "Permission denied", str(dst))
 
-    monkeypatch.setattr(project_mod.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(ProjectFileError, match="Permission denied"):
         save_project(project)
     monkeypatch.undo()
@@ -158,7 +159,7 @@ def test_read_only_folder_via_failing_temp_file(saved, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(project_mod.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     with pytest.raises(ProjectFileError, match="Permission denied"):
         save_project(project)
     assert digest(saved) == before
@@ -206,7 +207,7 @@ def test_full_disk_while_keeping_the_backup(saved, monkeypatch):
     def no_space(src, dst, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(project_mod.shutil, "copyfile", no_space)
+    monkeypatch.setattr(shutil, "copyfile", no_space)
     with pytest.raises(ProjectFileError, match="No space left"):
         save_project(project)
     assert digest(saved) == before
@@ -287,6 +288,7 @@ def test_kill_during_save_never_leaves_a_broken_file(saved):
     previous = open_project(saved).metadata["title"]
     titles = {previous}
     survived = 0
+    left_by_kills = 0
     started = time.perf_counter()
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     zygote = subprocess.Popen([sys.executable, "-c", ZYGOTE, str(saved)], stdin=subprocess.PIPE,
@@ -299,7 +301,10 @@ def test_kill_during_save_never_leaves_a_broken_file(saved):
             time.sleep(rng.uniform(0.0, 1.2))
             os.kill(pid, signal.SIGKILL)
             assert int(zygote.stdout.readline()) == signal.SIGKILL
+            left_by_kills += len(leftovers(saved.parent))
             opened = open_project(saved)  # raises ProjectFileError if broken
+            # opening cleans what the killed save left (its lock is free): nothing piles up
+            assert leftovers(saved.parent) == [], leftovers(saved.parent)
             title = opened.metadata["title"]
             # the old version, or one this child saved completely
             assert title == previous or title.startswith(f"round {round_} version "), title
@@ -315,7 +320,8 @@ def test_kill_during_save_never_leaves_a_broken_file(saved):
         zygote.wait(30)
     elapsed = time.perf_counter() - started
     print(f"\nkills survived: {survived} of {N_KILLS} in {elapsed:.1f} s; "
-          f"{len(titles)} distinct saved versions seen")
+          f"{len(titles)} distinct saved versions seen; {left_by_kills} temporaries left "
+          "by kills, all cleaned at the next open")
     assert survived == N_KILLS
     assert len(titles) > 5  # the kills really did land between and during saves
 

@@ -195,6 +195,20 @@ def test_restore_box_names_the_project_and_defaults_to_restore(qtbot, tmp_path):
     assert box.grab().save(str(tmp_path / "restore-offer.png"))
 
 
+def test_restore_box_offers_work_whose_details_are_unknown(qtbot):
+    """Issue 18: a damaged sidecar no longer hides the work; the offer says what is missing."""
+    from datetime import UTC, datetime
+
+    info = recovery.RecoveryInfo(Path("/tmp/recovery-y.gpkg"), None, recovery.UNKNOWN_TITLE,
+                                 datetime(2026, 11, 25, 14, 5, tzinfo=UTC), 0, "y",
+                                 details_known=False)
+    box = restore_box(None, info)
+    qtbot.addWidget(box)
+    assert "Unsaved work (details unknown)" in box.text()
+    assert "name and place were not recorded" in box.text()
+    assert box.defaultButton().text() == "&Restore"
+
+
 CHILD = r'''
 import os, signal, sys
 from pathlib import Path
@@ -291,3 +305,56 @@ def test_an_autosave_asked_for_during_a_write_follows_it(make_window, saved, use
     assert calls == [{}, {"N-ETE-1": "P1"}]
     [info] = recovery_files(user_data_dir)
     assert open_project(info.path).scenarios[0].pins == {"N-ETE-1": "P1"}
+
+
+QUIT_CHILD = r'''
+import os, sys
+from pathlib import Path
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+folder, project_path, settings_path = map(Path, sys.argv[1:4])
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from estates_planner.ui import app as app_module, common
+qt_app = QApplication([])
+common.data_dir = lambda: folder
+app_module.configure_application(qt_app)
+app_module.install_exception_hook(qt_app)
+settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+window, _ = app_module.create_main_window([str(project_path)], settings, offer_recovery=False)
+app_module.quit_on_signals(qt_app, window)
+window.show()
+window.workspace.set_site_closed("W1", True)
+window.workspace.pin("N-ETE-1", "P1")  # unsaved, and never autosaved: the timer is minutes
+QTimer.singleShot(0, lambda: print("ready", flush=True))
+sys.exit(qt_app.exec())
+'''
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+def test_a_signal_keeps_unsaved_work_and_quits_cleanly(qtbot, saved, settings_file,
+                                                       user_data_dir, tmp_path, offers,
+                                                       no_dialogs, signame):
+    """Issue 18: the app ignored SIGINT; SIGTERM ended it with the unsaved work lost."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    path, _project = saved
+    child = subprocess.Popen([sys.executable, "-c", QUIT_CHILD, str(user_data_dir), str(path),
+                              str(tmp_path / "child-settings.ini")], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    assert child.stdout.readline() == "ready\n", child.stderr.read()[-2000:]
+    assert recovery_files(user_data_dir) == []  # nothing kept before the signal
+    os.kill(child.pid, getattr(signal, signame))
+    _out, err = child.communicate(timeout=60)
+    assert child.returncode == 128 + getattr(signal, signame), err[-2000:]
+    assert "Traceback" not in err
+    [left] = recovery_files(user_data_dir)
+    window, _ = app_module.create_main_window([str(path)], settings_file)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(offers), timeout=5000)
+    ws = window.workspace
+    assert ws.current.pins == {"N-ETE-1": "P1"} and ws.current.closed_sites == frozenset({"W1"})
+    assert open_project(path).scenarios[0].pins == {}  # the user's file was never touched
+    ws._set_modified(False)  # no save prompt while tearing down

@@ -127,3 +127,21 @@ def test_guess_kind_from_file_name(tmp_path):
     assert guess_kind(tmp_path / "pdu_demand.csv") == "demand"
     assert guess_kind(tmp_path / "lad.geojson") == "boundaries"
     assert guess_kind(tmp_path / "offices.csv") == "sites"
+
+
+def test_the_row_limit_setting_applies_to_the_wizard(tmp_path, monkeypatch):
+    """Issue 18: the setting input/max_rows is the app's way to raise (or lower) the limit."""
+    import PySide6.QtCore
+
+    from estates_planner.ui.import_wizard import read_file
+
+    class SettingsStub:
+        def value(self, key, default=None):
+            return "2" if key == "input/max_rows" else default
+
+    monkeypatch.setattr(PySide6.QtCore, "QSettings", SettingsStub)
+    path = tmp_path / "sites.csv"
+    path.write_text("site_id,name\n" + "".join(f"S{i},Site {i}\n" for i in range(3)))
+    _data, report = read_file("sites", path, {})
+    assert any("more than 2 rows" in str(p) and "input/max_rows" in str(p)
+               for p in report.errors), report.format()
