@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from estates_planner.errors import ExportError
+from estates_planner.io.atomic import failure_reason
 from estates_planner.model import BNG_EPSG, Dataset
 
 
@@ -43,7 +44,12 @@ def write_results_layers(tmp: Path, dataset: Dataset, srows: Sequence[dict[str, 
         needs.to_file(tmp, layer="needs", driver="GPKG")
         lines.to_file(tmp, layer="allocation_lines", driver="GPKG")
     except Exception as exc:  # pyogrio raises its own DataSourceError/FieldError
-        shown = tmp if shown_as is None else shown_as
-        raise ExportError(f"cannot write GeoPackage {shown}: {exc}") from exc
+        # one sentence with the path and the reason (disk full, folder not writable), never
+        # the SQL that GDAL quotes
+        shown = Path(tmp if shown_as is None else shown_as)
+        reason = failure_reason(exc, Path(tmp).parent)
+        raise ExportError(f"cannot write {shown}: {reason}; the previous file is unchanged"
+                          if shown.exists() else
+                          f"cannot write {shown}: {reason}; no file was written") from exc
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from estates_planner.errors import ExportError
 from estates_planner.io.allocation_csv import escape_cell, write_rows_csv  # noqa: F401 - escape_cell: the export API names it
-from estates_planner.io.atomic import atomic_write, failure_reason
+from estates_planner.io.atomic import atomic_write
 from estates_planner.io.results_gpkg import write_results_layers
 from estates_planner.io.xlsx import write_workbook
 from estates_planner.model import Scenario, Settings
@@ -231,15 +231,7 @@ def write_results_gpkg(scenario: Scenario, result: PlanResult,
     arows = allocation_rows(scenario, result)
     with atomic_path(path) as tmp:
         tmp.unlink()  # the GPKG driver wants to create the file itself
-        try:
-            write_results_layers(tmp, scenario.dataset, srows, arows, shown_as=path)
-        except ExportError:
-            raise
-        except Exception as exc:  # pyogrio raises its own DataSourceError/FieldError
-            reason = failure_reason(exc, tmp.parent)
-            raise ExportError(f"cannot write {path}: {reason}; the previous file is unchanged"
-                              if Path(path).exists() else
-                              f"cannot write {path}: {reason}; no file was written") from exc
+        write_results_layers(tmp, scenario.dataset, srows, arows, shown_as=path)
     return Path(path)
 
 

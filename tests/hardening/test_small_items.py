@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from estates_planner.errors import ProjectFileError
 from estates_planner.io import read_sites
+from estates_planner.io.allocation_csv import escape_cell, unescape_cell
 from estates_planner.project import open_project
-from estates_planner.report.exports import escape_cell, unescape_cell
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample_project.gpkg"
@@ -45,7 +45,7 @@ def test_csv_export_and_baseline_read_round_trip(tmp_path):
     """A need id that a spreadsheet would run is escaped in the CSV and read back exactly."""
     from hardening.test_export_safety import scenario_with_names
 
-    from estates_planner.cli.solve_command import read_baseline
+    from estates_planner.io.allocation_csv import read_baseline
     from estates_planner.optimise import evaluate_plan
     from estates_planner.report.exports import write_allocation_csv
 
@@ -54,7 +54,7 @@ def test_csv_export_and_baseline_read_round_trip(tmp_path):
                                 tmp_path / "plan.csv")
     text = path.read_text(encoding="utf-8-sig")
     assert "'\uff1dSite" in text and "'\u200b=Provider" in text and "\"'\n=PDU\"" in text
-    assert read_baseline(path, sc) == {"N1": "S1", "N2": None}
+    assert read_baseline(path, sc.dataset) == {"N1": "S1", "N2": None}
 
 
 # --- site locations that are not points or areas ---------------------------------------------
