@@ -78,7 +78,7 @@ def region_scenario(scenario: Scenario, region: str, *,
 def solve_by_region(scenario: Scenario, limit: float, *,
                     progress: ProgressCallback | None = None, cancel: Cancel | None = None,
                     warm_start: Mapping[str, str | None] | None = None,
-                    workers: int | None = None) -> PlanResult:
+                    workers: int | None = None, engine: str = "hybrid") -> PlanResult:
     """Solve each region in turn (largest first) and put the plans together.
 
     Each region gets the time left in proportion to its share of the needs left, so a
@@ -143,7 +143,8 @@ def solve_by_region(scenario: Scenario, limit: float, *,
             start_plan = None if warm_start is None else \
                 {n.need_id: warm_start.get(n.need_id) for n in sub.dataset.needs}
             result = solve_scenario(sub, time_limit_s=max(search_s, 0.0), progress=forward,
-                                    cancel=cancel, warm_start=start_plan, workers=workers)
+                                    cancel=cancel, warm_start=start_plan, workers=workers,
+                                    engine=engine)
             if result.status == "cancelled" and not result.used_site_ids \
                     and not (cancel is not None and cancel.is_set()):
                 result = _greedy_instead(sub, result, cancel)

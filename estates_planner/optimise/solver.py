@@ -28,6 +28,8 @@ from estates_planner.optimise.evaluate import (
 from estates_planner.optimise.greedy import greedy_assignment
 from estates_planner.optimise.local_search import improve_plan
 from estates_planner.optimise.precheck import check_capacity
+from estates_planner.optimise.highs_part import MilpOutcome, milp_from_cp_model
+from estates_planner.optimise.part_pool import HighsPartRun, start_pool
 from estates_planner.optimise.progress import (
     Cancel,
     ProgressCallback,
@@ -47,6 +49,16 @@ _CP_SAT_RESERVE_S = 1.0  # of a part's time kept for CP-SAT's bound (measured: 0
 _HARD_GAP = 0.33
 _ASSEMBLY_S = 0.25
 _ASSEMBLY_PER_NEED_S = 50e-6
+# HiGHS's part solves run in worker processes from this many needs; below, in a thread of
+# this process (highspy releases the GIL while it solves). Measured (Dec 2026, load 6-9 on
+# the 2 cores): starting the pool (the forkserver and a worker a core, each importing
+# HiGHS) cost the 500 x 1,200 instance's 10 s solve more than its workers gave back (gap
+# 9.8 % against 2.6 % without), as HiGHS only runs on a core no part is using.
+_PROCESS_NEEDS = 5_000
+# the pool is started only for a limit this long: its start takes a core for a second or
+# two, which a short solve (a 3 s region of 8,000 needs) cannot spare
+_POOL_MIN_LIMIT_S = 10.0
+_HIGHS_OVERRUN_S = 0.3  # how long after its part's deadline a HiGHS solve is waited for
 _MAX_PARALLEL_PARTS = 99  # parts searched at once, at most (each with its CP-SAT workers)
 _WORKERS_PER_PART = 1  # CP-SAT workers per part searched
 _EXPLAIN_S = 5.0  # at most, to find and shrink a strict-mode conflict
@@ -58,14 +70,20 @@ _COUNT_BUDGET_SHARE = 0.05  # of the time limit, at most, for all such counts to
 
 
 def _better(old: PartOutcome | None, new: PartOutcome) -> PartOutcome:
-    """Merge two searches of one part: the better plan, the higher bound."""
+    """Merge two searches of one part (CP-SAT's, HiGHS's, or two rounds): the better plan,
+    the higher bound, and proven optimal when either proved it (the better plan is then
+    optimal too)."""
     if old is None:
         return new
-    bound = max(old.bound, new.bound)
+    bound, bound_by = (old.bound, old.bound_by) if old.bound >= new.bound \
+        else (new.bound, new.bound_by)
+    proven_by = old.proven_by or new.proven_by
     if new.objective is not None and (old.objective is None or new.objective <= old.objective):
-        status = "optimal" if new.status == "optimal" else new.status
-        return PartOutcome(new.site_of, new.objective, bound, status)
-    return PartOutcome(old.site_of, old.objective, bound, old.status)
+        keep = new
+    else:
+        keep = old
+    status = "optimal" if proven_by and keep.objective is not None else keep.status
+    return PartOutcome(keep.site_of, keep.objective, bound, status, bound_by, proven_by)
 
 
 class AllocationModel:
@@ -144,7 +162,7 @@ class AllocationModel:
     def solve(self, *, time_limit_s: float | None = None,
               progress: ProgressCallback | None = None, cancel: Cancel | None = None,
               warm_start: Mapping[str, str | None] | None = None, workers: int | None = None,
-              relative_gap: float = 0.0,
+              relative_gap: float = 0.0, engine: str = "hybrid",
               should_stop: Callable[[], bool] | None = None,
               searched: threading.Event | None = None) -> PlanResult:
         """Solve and return a new :class:`PlanResult` (the model itself is not changed).
@@ -173,16 +191,26 @@ class AllocationModel:
         InfeasibleError
             Strict mode only, when no plan places every need; ``conflicts`` names the rules.
         """
-        run = _Run(self, time_limit_s, progress, cancel, warm_start, workers, relative_gap)
+        run = _Run(self, time_limit_s, progress, cancel, warm_start, workers, relative_gap,
+                   _check_engine(engine))
         run.should_stop = should_stop
         run.searched = searched
         return run.run()
 
 
+ENGINES = ("hybrid", "cpsat")
+
+
+def _check_engine(engine: str) -> str:
+    if engine not in ENGINES:
+        raise ScenarioError(f"the engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    return engine
+
+
 def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
                    progress: ProgressCallback | None = None, cancel: Cancel | None = None,
                    warm_start: Mapping[str, str | None] | None = None,
-                   workers: int | None = None) -> PlanResult:
+                   workers: int | None = None, engine: str = "hybrid") -> PlanResult:
     """Solve a scenario to optimality or to the time limit; see :class:`AllocationModel`.
 
     A very large scenario whose regions are independent (R5 on) is planned region by region
@@ -207,12 +235,15 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
 
     if should_plan_by_region(scenario):
         return solve_by_region(scenario, limit, progress=progress, cancel=cancel,
-                               warm_start=warm_start, workers=workers)
+                               warm_start=warm_start, workers=workers, engine=engine)
     start = time.perf_counter()
     too_big = _memory_shortfall(scenario)
     if too_big:
         return unfinished_result(scenario, "memory", limit, time.perf_counter() - start,
                                  detail=too_big)
+    if _check_engine(engine) == "hybrid" and len(scenario.dataset.needs) >= _PROCESS_NEEDS \
+            and limit >= _POOL_MIN_LIMIT_S:
+        start_pool()  # while the model is built; parts use threads until it is ready
     gave_up = threading.Event()
     searched = threading.Event()
     box: dict[str, object] = {}
@@ -230,7 +261,8 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
             box["result"] = model.solve(
                 time_limit_s=max(0.0, limit - (time.perf_counter() - start)),
                 progress=quiet_progress, cancel=cancel, warm_start=warm_start,
-                workers=workers, should_stop=gave_up.is_set, searched=searched)
+                workers=workers, should_stop=gave_up.is_set, searched=searched,
+                engine=engine)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller below
             box["error"] = exc
 
@@ -457,14 +489,71 @@ class _Tracker:
             self.progress(ProgressEvent(obj, bnd, time.perf_counter() - self.start, stage))
 
 
+def _bound_sources(parts: list[Component], outcomes: list[PartOutcome | None],
+                   trivial: list[float]) -> str:
+    """One sentence: which solver gave each part's bound and proved its optimum."""
+    counts: dict[str, int] = {}
+    proofs: dict[str, int] = {}
+    details = []
+    for k, (part, outcome) in enumerate(zip(parts, outcomes, strict=True)):
+        if outcome is None or outcome.objective is None or trivial[k] >= outcome.bound:
+            source = "searchless"
+        else:
+            source = outcome.bound_by
+        counts[source] = counts.get(source, 0) + 1
+        proven = outcome.proven_by if outcome is not None else ""
+        if proven:
+            proofs[proven] = proofs.get(proven, 0) + 1
+        details.append(f"{k + 1} ({len(part.needs)} needs) {source}"
+                       + (f", proven by {proven}" if proven else ""))
+    line = "Bounds by part: " + ", ".join(f"{n} from {s}" for s, n in sorted(counts.items()))
+    if proofs:
+        line += "; proven optimal by " + ", ".join(f"{s} {n}" for s, n in sorted(proofs.items()))
+    return line + " (part: " + "; ".join(details) + ")."
+
+
+class _PartStop:
+    """Stops one part's searches (the plan search, CP-SAT, HiGHS) once the other solver
+    has proven the part, as well as on cancel or at the deadline (``watcher``)."""
+
+    def __init__(self, watcher: StopWatcher) -> None:
+        self.watcher = watcher
+        self.proven = threading.Event()
+        self._solvers: set[object] = set()
+        self._lock = threading.Lock()
+
+    def should_stop(self) -> bool:
+        return self.proven.is_set() or self.watcher.should_stop
+
+    def register(self, solver: object) -> None:
+        self.watcher.register(solver)
+        with self._lock:
+            self._solvers.add(solver)
+        if self.proven.is_set():
+            solver.stop_search()  # type: ignore[attr-defined]
+
+    def unregister(self, solver: object) -> None:
+        self.watcher.unregister(solver)
+        with self._lock:
+            self._solvers.discard(solver)
+
+    def stop(self) -> None:
+        self.proven.set()
+        with self._lock:
+            solvers = list(self._solvers)
+        for solver in solvers:
+            solver.stop_search()  # type: ignore[attr-defined]
+
+
 class _Run:
     """One call of :meth:`AllocationModel.solve`."""
 
     def __init__(self, model: AllocationModel, time_limit_s: float | None,
                  progress: ProgressCallback | None, cancel: Cancel | None,
                  warm_start: Mapping[str, str | None] | None, workers: int | None,
-                 relative_gap: float) -> None:
+                 relative_gap: float, engine: str = "hybrid") -> None:
         self.model = model
+        self.engine = engine
         self.arrays = model.arrays
         self.scenario = model.scenario
         self.start = time.perf_counter()
@@ -534,7 +623,9 @@ class _Run:
         plan = hint  # the best plan so far, part by part
         lock = threading.Lock()
         solving_emitted = threading.Event()
+        hybrid = self.engine == "hybrid"
         pool_size = max(1, min(self.workers, len(parts), _MAX_PARALLEL_PARTS))
+        in_process = len(sc.dataset.needs) < _PROCESS_NEEDS
         # one CP-SAT worker per part even when a single part is left (a small region, or the
         # one part a what-if changed): a second worker displaces the LP that proves the bound.
         # Measured on a 30-need region: 1 worker optimal in 0.5 s; 2 workers gap 17 % at 6 s.
@@ -544,8 +635,18 @@ class _Run:
                          self.deadline) as watcher:
             stop = lambda: watcher.should_stop  # noqa: E731
             work_left = [0]
+            busy = [0]  # part searches and HiGHS solves running (each keeps a core busy)
 
             def run_part(k: int, first_round: bool) -> None:
+                with lock:
+                    busy[0] += 1
+                try:
+                    solve_part(k, first_round)
+                finally:
+                    with lock:
+                        busy[0] -= 1
+
+            def solve_part(k: int, first_round: bool) -> None:
                 part = parts[k]
                 if watcher.should_stop:
                     return
@@ -557,8 +658,9 @@ class _Run:
                         / max(work_left[0], 1)
                     work_left[0] -= len(part.needs)
                 part_deadline = min(self.deadline, now + share)
-                improve = dict(should_stop=stop, register=watcher.register,
-                               unregister=watcher.unregister)
+                part_stop = _PartStop(watcher)
+                improve = dict(should_stop=part_stop.should_stop, register=part_stop.register,
+                               unregister=part_stop.unregister)
 
                 def take_plan(better: np.ndarray) -> float | None:
                     """Make ``better`` the part's plan; its cost (None if strict is broken)."""
@@ -569,14 +671,20 @@ class _Run:
                     return cost
 
                 if not first_round:
-                    search(k, plan, part_deadline)
+                    highs = start_highs(k, plan.copy(), part_deadline, part_stop) \
+                        if hybrid else None
+                    search(k, plan, part_deadline, part_stop)
+                    collect_highs(k, highs, part_deadline)
                     return
                 # the cheap moves first (they converge in a fraction of a second)
                 start, _ = improve_plan(
                     arrays, self.model.candidates, plan, part.needs, lns=False,
                     deadline=min(now + _LOCAL_SEARCH_SHARE * share, self.deadline), **improve)
                 cost = take_plan(start)
-                if cost is not None and cost - self.trivial[k] > _HARD_GAP * abs(cost):
+                hard = cost is not None and cost - self.trivial[k] > _HARD_GAP * abs(cost)
+                # HiGHS starts from this plan and runs beside the rest of the part's search
+                highs = start_highs(k, start, part_deadline, part_stop) if hybrid else None
+                if hard and not part_stop.should_stop():
                     # a hard part: whole-PDU re-fits improve the plan, taking all but the
                     # second CP-SAT needs for its bound (root LP and cuts of ~100 needs)
                     now = time.perf_counter()
@@ -585,11 +693,93 @@ class _Run:
                     start, _ = improve_plan(arrays, self.model.candidates, start, part.needs,
                                             deadline=min(plan_until, self.deadline), **improve)
                     take_plan(start)
-                search(k, start, part_deadline)
+                search(k, start, part_deadline, part_stop)
+                collect_highs(k, highs, part_deadline)
 
-            def search(k: int, start: np.ndarray, until: float) -> None:
+            def start_highs(k: int, start: np.ndarray, until: float,
+                            part_stop: _PartStop) -> HighsPartRun | None:
+                """HiGHS on part k from ``start`` until ``until``; proving the optimum stops
+                the part's other searches."""
+                part = parts[k]
+                with lock:
+                    # only on a core no other part is using: on a busy machine a second
+                    # solver on a part halves the CPU of the first, and neither then gets
+                    # through its root LP (measured: 12 parts of the 500 x 1,200 instance
+                    # raced CP-SAT and HiGHS in 10 s, every bound was the searchless one)
+                    if busy[0] >= self.workers or part_stop.should_stop():
+                        return None
+                    busy[0] += 1
+                try:
+                    pm = PartModel(arrays, part, self.model.candidates, start, stop)
+                    milp = milp_from_cp_model(pm.model)
+                except CancelledError:
+                    with lock:
+                        busy[0] -= 1
+                    return None
+
+                def on_update(objective: float | None, bound: float) -> None:
+                    better = objective is not None and (
+                        tracker.objectives[k] is None
+                        or objective / PENCE < tracker.objectives[k])
+                    tracker.update(k, objective / PENCE if better else None, bound / PENCE)
+
+                def on_done(out: MilpOutcome | None) -> None:
+                    with lock:
+                        busy[0] -= 1
+                    if out is not None and out.optimal:
+                        part_stop.stop()
+
+                run = HighsPartRun(milp, time_limit_s=max(until - time.perf_counter(), 0.01),
+                                   relative_gap=self.relative_gap, in_process=in_process,
+                                   should_stop=part_stop.should_stop,
+                                   on_update=on_update, on_done=on_done)
+                run.model = pm  # type: ignore[attr-defined]
+                return run
+
+            def collect_highs(k: int, highs: HighsPartRun | None, until: float) -> None:
+                """Wait for part k's HiGHS solve (stopping it once CP-SAT has proven the
+                part) and keep the better plan and the higher bound of the two."""
+                if highs is None:
+                    return
+                if outcomes[k] is not None and outcomes[k].status == "optimal":
+                    highs.stop()
+                out = highs.wait(until + _HIGHS_OVERRUN_S, stop)
+                if out is None or out.infeasible:
+                    return  # CP-SAT's verdict on an infeasible part stands (strict mode)
+                part = parts[k]
+                site_of = None
+                objective = None
+                if out.values is not None:
+                    site_of = highs.model.plan_from_values(out.values)  # type: ignore[attr-defined]
+                    trial = plan.copy()
+                    trial[part.needs] = site_of
+                    objective = self._part_objectives(trial, [part])[0]
+                if objective is None:
+                    site_of = np.full(len(part.needs), UNPLACED, dtype=np.int64)
+                found = PartOutcome(site_of, objective, out.bound / PENCE,
+                                    "optimal" if out.optimal else
+                                    "feasible" if objective is not None else "unknown",
+                                    bound_by="HiGHS",
+                                    proven_by="HiGHS" if out.optimal else "")
+                keep(k, found)
+
+            def keep(k: int, outcome: PartOutcome) -> None:
+                part = parts[k]
+                with lock:
+                    outcomes[k] = _better(outcomes[k], outcome)
+                    best = outcomes[k]
+                    if self.relative_gap == 0:  # "optimal" then means proven
+                        part_cache.remember(keys[k], arrays, best)
+                    if best is not None and best.objective is not None:
+                        plan[part.needs] = best.site_of
+                tracker.update(k, None if best is None else best.objective,
+                               outcome.bound, force=True)
+
+            def search(k: int, start: np.ndarray, until: float, part_stop: _PartStop) -> None:
                 """CP-SAT on part k from ``start`` until ``until``; keeps the better outcome."""
                 part = parts[k]
+                if part_stop.should_stop():
+                    return
                 try:
                     pm = PartModel(arrays, part, self.model.candidates, start, stop)
                 except CancelledError:
@@ -601,19 +791,13 @@ class _Run:
                     time_limit_s=max(until - time.perf_counter(),
                                      min(_MIN_SEARCH_S, self.deadline - time.perf_counter())),
                     workers=per_part,
-                    relative_gap=self.relative_gap, register=watcher.register,
-                    unregister=watcher.unregister,
+                    relative_gap=self.relative_gap, register=part_stop.register,
+                    unregister=part_stop.unregister,
                     on_update=lambda o, b: tracker.update(
                         k, None if o is None else o / PENCE, b / PENCE))
-                with lock:
-                    outcomes[k] = _better(outcomes[k], outcome)
-                    best = outcomes[k]
-                    if self.relative_gap == 0:  # "optimal" then means proven
-                        part_cache.remember(keys[k], arrays, best)
-                    if best is not None and best.objective is not None:
-                        plan[part.needs] = best.site_of
-                tracker.update(k, None if best is None else best.objective,
-                               outcome.bound, force=True)
+                if outcome.status == "optimal":
+                    part_stop.stop()
+                keep(k, outcome)
 
             keys = [part_cache.part_key(arrays, p, self.model.candidates) for p in parts]
             # parts solved before (unchanged by this what-if) start from their answer; the
@@ -703,6 +887,7 @@ class _Run:
         pruned = self.model.n_pairs_allowed - self.model.n_pairs_kept
         messages.append(f"{len(parts)} independent parts; {self.model.n_pairs_kept} need/site "
                         f"pairs considered ({pruned} allowed pairs pruned as never optimal).")
+        messages.append(_bound_sources(parts, outcomes, self.trivial))
         result = plan_result(arrays, site_of, status=status, bound=bound,
                              seconds=self.elapsed(), messages=messages)
         if status == "optimal" and result.gap > 0:
