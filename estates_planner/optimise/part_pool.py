@@ -157,7 +157,7 @@ def ready_pool() -> MilpPool | None:
 
 
 class HighsPartRun:
-    """HiGHS on one part, in a worker process of the shared pool (:func:`start_pool`) or in a thread here.
+    """HiGHS on one part, in a worker process (:func:`start_pool`) or in a thread here.
 
     ``should_stop`` (the cancel flag, the deadline, or the part proven by CP-SAT) is
     watched every 0.05 s and passed to the worker; ``on_update(objective, bound)`` (pence)

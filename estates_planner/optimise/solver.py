@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import math
 import os
 import threading
@@ -26,17 +25,24 @@ from estates_planner.optimise.evaluate import (
     plan_result,
 )
 from estates_planner.optimise.greedy import greedy_assignment
-from estates_planner.optimise.local_search import improve_plan
-from estates_planner.optimise.precheck import check_capacity
 from estates_planner.optimise.highs_part import MilpOutcome, milp_from_cp_model
+from estates_planner.optimise.local_search import improve_plan
 from estates_planner.optimise.part_pool import HighsPartRun, start_pool
+from estates_planner.optimise.precheck import check_capacity
 from estates_planner.optimise.progress import (
     Cancel,
     ProgressCallback,
     ProgressEvent,
     StopWatcher,
 )
+from estates_planner.optimise.regional import should_plan_by_region, solve_by_region
 from estates_planner.optimise.result import PlanResult
+from estates_planner.optimise.unfinished import (  # noqa: F401 - wait_for_abandoned: public
+    abandon,
+    unfinished_result,
+    unplaced_allocations,
+    wait_for_abandoned,
+)
 
 _PROGRESS_EVERY_S = 0.1
 _LOCAL_SEARCH_SHARE = 0.25  # of a part's time, at least, for the plan search (local + LNS)
@@ -58,7 +64,13 @@ _PROCESS_NEEDS = 5_000
 # the pool is started only for a limit this long: its start takes a core for a second or
 # two, which a short solve (a 3 s region of 8,000 needs) cannot spare
 _POOL_MIN_LIMIT_S = 10.0
-_HIGHS_OVERRUN_S = 0.3  # how long after its part's deadline a HiGHS solve is waited for
+_HIGHS_OVERRUN_S = 0.3
+# HiGHS is not started with less time than this for its part (its root LP alone takes
+# longer on a part of 100 needs), nor on a part with more need/site pairs than this: its
+# model takes seconds to build in Python (a region of 8,337 needs under a 3 s limit came
+# back with no plan when it did)
+_HIGHS_MIN_S = 0.5
+_HIGHS_MAX_PAIRS = 50_000  # how long after its part's deadline a HiGHS solve is waited for
 _MAX_PARALLEL_PARTS = 99  # parts searched at once, at most (each with its CP-SAT workers)
 _WORKERS_PER_PART = 1  # CP-SAT workers per part searched
 _EXPLAIN_S = 5.0  # at most, to find and shrink a strict-mode conflict
@@ -231,11 +243,10 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
     if limit is None or not isinstance(limit, (int, float)) or limit < 0 \
             or not math.isfinite(limit):
         raise ScenarioError(f"the time limit must be a number of seconds ≥ 0, got {limit}")
-    from estates_planner.optimise.regional import should_plan_by_region, solve_by_region
-
     if should_plan_by_region(scenario):
-        return solve_by_region(scenario, limit, progress=progress, cancel=cancel,
-                               warm_start=warm_start, workers=workers, engine=engine)
+        return solve_by_region(scenario, limit, solve_region=solve_scenario,
+                               progress=progress, cancel=cancel, warm_start=warm_start,
+                               workers=workers, engine=engine)
     start = time.perf_counter()
     too_big = _memory_shortfall(scenario)
     if too_big:
@@ -273,7 +284,7 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
     prebuilt: dict[str, tuple] = {}
     if len(scenario.dataset.needs) >= _PREBUILD_NEEDS:
         for why in ("cancelled", "time") if cancel is not None else ("time",):
-            prebuilt[why] = _unplaced_allocations(scenario, why, limit)
+            prebuilt[why] = unplaced_allocations(scenario, why, limit)
     give_up_at = start + limit + _LIMIT_MARGIN_S
     reason = ""
     while thread.is_alive():
@@ -348,10 +359,6 @@ _EARLY_GRACE_S = 0.1  # the same before the search has started
 _PREBUILD_NEEDS = 5_000  # from this many needs the unplaced plan is made in advance
 _LIMIT_MARGIN_S = 0.2  # past the time limit before solve_scenario stops waiting
 _ASSEMBLY_WAIT_S = 5.0  # how long a finished search may take to put its plan together
-_ABANDONED: list[threading.Thread] = []
-_ABANDONED_LOCK = threading.Lock()
-
-
 class _CancelOrAbandoned:
     """Set when the caller cancels or :func:`solve_scenario` stops waiting: an abandoned
     search must stop at once too, not run on to its own time limit."""
@@ -363,94 +370,6 @@ class _CancelOrAbandoned:
     def is_set(self) -> bool:
         return bool((self.cancel is not None and self.cancel.is_set())
                     or (self.abandoned is not None and self.abandoned()))
-
-
-def abandon(thread: threading.Thread) -> None:
-    """Stop waiting for ``thread`` (told to stop already): it is waited for at exit and by
-    :func:`wait_for_abandoned`, so its memory and its CP-SAT search are let go cleanly."""
-    with _ABANDONED_LOCK:
-        _ABANDONED.append(thread)
-
-
-def _finish_abandoned_at_exit() -> None:
-    """A CP-SAT search still running in a daemon thread when Python exits aborts the process
-    ("terminate called without an active exception"): the CLI would end in a crash after
-    printing a good result. Abandoned work has been told to stop; let it."""
-    wait_for_abandoned(_EXIT_WAIT_S)
-
-
-_EXIT_WAIT_S = 30.0
-atexit.register(_finish_abandoned_at_exit)
-
-
-def wait_for_abandoned(timeout_s: float | None = None) -> bool:
-    """Wait for builds that :func:`solve_scenario` gave up on to stop; True when none is
-    left. Benchmarks and tests call it so that one run's memory is freed before the next."""
-    deadline = None if timeout_s is None else time.perf_counter() + timeout_s
-    with _ABANDONED_LOCK:
-        threads = list(_ABANDONED)
-    for t in threads:
-        t.join(None if deadline is None else max(0.0, deadline - time.perf_counter()))
-    with _ABANDONED_LOCK:
-        _ABANDONED[:] = [t for t in _ABANDONED if t.is_alive()]
-        return not _ABANDONED
-
-
-def _unplaced_reason(why: str, limit: float) -> str:
-    if why == "cancelled":
-        return "not planned: the solve was cancelled before a plan was ready"
-    if why == "memory":
-        return "not planned: the scenario is too large for this computer's memory"
-    return f"not planned: no plan was ready within the time limit of {limit:g} s"
-
-
-def _unplaced_allocations(scenario: Scenario, why: str, limit: float) -> tuple:
-    from estates_planner.model import Allocation
-
-    reason = _unplaced_reason(why, limit)
-    return tuple(Allocation(n.need_id, None, unplaced_reason=reason)
-                 for n in scenario.dataset.needs)
-
-
-def unfinished_result(scenario: Scenario, why: str, limit: float, seconds: float,
-                      detail: str = "", allocations: tuple | None = None) -> PlanResult:
-    """The plan returned when no plan was ready: every need unplaced, with the reason.
-
-    ``why`` is "cancelled", "time" or "memory" (``detail`` then says how much). The plan
-    is complete (every need is in it, each with an ``unplaced_reason``), so reports and
-    exports work; its objective counts every need as unplaced and nothing is proven
-    (``bound`` and ``gap`` NaN). ``allocations`` may be made beforehand with
-    :func:`_unplaced_allocations` (100,000 of them take a fraction of a second).
-    """
-    from estates_planner.optimise.result import TERM_NAMES, SiteUsage
-
-    needs, sites = scenario.dataset.needs, scenario.dataset.sites
-    if why == "cancelled":
-        message = (f"Cancelled before a plan was ready ({len(needs):,} needs x {len(sites):,} "
-                   "sites take a while to set up): no need is placed in this result. Solve "
-                   "again and let it run longer.")
-    elif why == "memory":
-        message = (f"Not planned: this scenario ({len(needs):,} needs x {len(sites):,} sites) "
-                   f"is too large to plan at once on this computer ({detail}). Plan fewer "
-                   "needs at once (for example one region at a time: regions are planned "
-                   "independently anyway), or use a computer with more memory.")
-    else:
-        message = (f"No plan was ready within the time limit of {limit:g} s: this scenario "
-                   f"({len(needs):,} needs x {len(sites):,} sites) takes longer than that to "
-                   "set up. No need is placed in this result; raise the time limit (Settings "
-                   "> time limit) or plan one region at a time.")
-    penalty = scenario.settings.unplaced_penalty
-    terms = dict.fromkeys(TERM_NAMES, 0.0)
-    terms["unplaced"] = penalty * len(needs)
-    usage = {}
-    for site in sites:
-        desks, rooms = scenario.site_capacity(site)
-        usage[site.site_id] = SiteUsage(site.site_id, 0, 5 * desks, 0, 5 * rooms)
-    return PlanResult(
-        scenario_name=scenario.name,
-        allocations=allocations or _unplaced_allocations(scenario, why, limit),
-        terms=terms, objective=terms["unplaced"], bound=math.nan, gap=math.nan,
-        status="cancelled", seconds=seconds, site_usage=usage, messages=(message,))
 
 
 class _Tracker:
@@ -636,6 +555,7 @@ class _Run:
             stop = lambda: watcher.should_stop  # noqa: E731
             work_left = [0]
             busy = [0]  # part searches and HiGHS solves running (each keeps a core busy)
+            pairs = [sum(len(self.model.candidates[int(i)]) for i in p.needs) for p in parts]
 
             def run_part(k: int, first_round: bool) -> None:
                 with lock:
@@ -706,7 +626,9 @@ class _Run:
                     # solver on a part halves the CPU of the first, and neither then gets
                     # through its root LP (measured: 12 parts of the 500 x 1,200 instance
                     # raced CP-SAT and HiGHS in 10 s, every bound was the searchless one)
-                    if busy[0] >= self.workers or part_stop.should_stop():
+                    if busy[0] >= self.workers or part_stop.should_stop() \
+                            or until - time.perf_counter() < _HIGHS_MIN_S \
+                            or pairs[k] > _HIGHS_MAX_PAIRS:
                         return None
                     busy[0] += 1
                 try:
