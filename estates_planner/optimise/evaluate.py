@@ -20,6 +20,7 @@ from estates_planner.optimise.candidates import Distances
 from estates_planner.optimise.reasons import UnplacedReasons
 from estates_planner.optimise.result import TERM_NAMES, PlanResult, SiteUsage
 
+
 def evaluate_plan(scenario: Scenario, assignment: Mapping[str, str | None], *,
                   distances: Distances | None = None) -> PlanResult:
     """Cost a plan given from outside (a baseline CSV, an edited plan) exactly.

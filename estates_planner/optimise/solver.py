@@ -28,6 +28,12 @@ from estates_planner.optimise.greedy import greedy_assignment
 from estates_planner.optimise.highs_part import MilpOutcome, milp_from_cp_model
 from estates_planner.optimise.local_search import improve_plan
 from estates_planner.optimise.part_pool import HighsPartRun, start_pool
+from estates_planner.optimise.part_results import (
+    PartStop,
+    ProgressTotals,
+    bound_sources,
+    merge_outcomes,
+)
 from estates_planner.optimise.precheck import check_capacity
 from estates_planner.optimise.progress import (
     Cancel,
@@ -44,7 +50,6 @@ from estates_planner.optimise.unfinished import (  # noqa: F401 - wait_for_aband
     wait_for_abandoned,
 )
 
-_PROGRESS_EVERY_S = 0.1
 _LOCAL_SEARCH_SHARE = 0.25  # of a part's time, at least, for the plan search (local + LNS)
 _CP_SAT_RESERVE_S = 1.0  # of a part's time kept for CP-SAT's bound (measured: 0.8-1.2 s alike)
 # A part whose plan after the cheap moves is this far above its searchless bound is hard:
@@ -79,23 +84,6 @@ _MIN_SEARCH_S = 0.3  # a part's search gets at least this (within the deadline)
 _TIGHT_SHARE = 0.2  # a lot asking for over 80 % of its sites' capacity is counted exactly
 _COUNT_S = 0.15  # at most, per such count
 _COUNT_BUDGET_SHARE = 0.05  # of the time limit, at most, for all such counts together
-
-
-def _better(old: PartOutcome | None, new: PartOutcome) -> PartOutcome:
-    """Merge two searches of one part (CP-SAT's, HiGHS's, or two rounds): the better plan,
-    the higher bound, and proven optimal when either proved it (the better plan is then
-    optimal too)."""
-    if old is None:
-        return new
-    bound, bound_by = (old.bound, old.bound_by) if old.bound >= new.bound \
-        else (new.bound, new.bound_by)
-    proven_by = old.proven_by or new.proven_by
-    if new.objective is not None and (old.objective is None or new.objective <= old.objective):
-        keep = new
-    else:
-        keep = old
-    status = "optimal" if proven_by and keep.objective is not None else keep.status
-    return PartOutcome(keep.site_of, keep.objective, bound, status, bound_by, proven_by)
 
 
 class AllocationModel:
@@ -139,7 +127,10 @@ class AllocationModel:
     a PDU's needs kept together); parts are solved in parallel threads under one time limit,
     and their objectives and bounds add up. Each part starts from a complete hint: the warm
     start or greedy fill, improved by an exact-delta local search
-    (:mod:`estates_planner.optimise.local_search`). Parts solved before are remembered
+    (:mod:`estates_planner.optimise.local_search`). Where a core is free beside a part's
+    search, HiGHS solves the same rows from the part's plan
+    (:mod:`estates_planner.optimise.highs_part`); the part keeps the better plan and the
+    higher bound. Parts solved before are remembered
     (:mod:`estates_planner.optimise.part_cache`), so a what-if re-solves only what it changed.
     See ``docs/optimiser.md``.
 
@@ -197,6 +188,9 @@ class AllocationModel:
             Threads for CP-SAT in total (default: the machine's cores).
         relative_gap
             Stop once the gap is at most this (0 = prove the optimum).
+        engine
+            "hybrid" (default): HiGHS beside CP-SAT where a core is free for it; "cpsat":
+            CP-SAT alone, the engine before issue #19 (kept to compare against).
 
         Raises
         ------
@@ -227,14 +221,15 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
 
     A very large scenario whose regions are independent (R5 on) is planned region by region
     (:mod:`estates_planner.optimise.regional`): the same plan, in a region's memory.
+    ``engine`` is "hybrid" (default) or "cpsat" (see :meth:`AllocationModel.solve`).
 
     Building the model of a very large scenario (100,000 needs) takes longer than a cancel or
     a time limit may wait, and the steps of the build cannot be interrupted. So the work runs
     in a background thread that this call watches: once ``cancel`` is set, or once the time
     limit plus a small margin (0.2 s) has passed, it waits a moment (0.1 s) for the solver
     to hand back its best plan and otherwise returns at once a plan with every need
-    unplaced, status "cancelled" and a message saying why (:func:`unfinished_result`): the
-    issue promises the time limit and cancel are honoured within 0.5 s. One exception: a
+    unplaced, status "cancelled" and a message saying why (:func:`unfinished_result`), so
+    that the time limit and cancel are honoured within 0.5 s. One exception: a
     search past its time limit that is already putting its plan together is waited for (up
     to ``_ASSEMBLY_WAIT_S``), as throwing a finished plan away to save a fraction of a second
     would serve nobody. The abandoned build stops at its next checkpoint.
@@ -372,98 +367,6 @@ class _CancelOrAbandoned:
                     or (self.abandoned is not None and self.abandoned()))
 
 
-class _Tracker:
-    """Adds up the parts' objectives and bounds for progress events (thread-safe)."""
-
-    def __init__(self, start: float, progress: ProgressCallback | None, fixed: float,
-                 objectives: list[float | None], bounds: list[float]) -> None:
-        self.start = start
-        self.progress = progress
-        self.fixed = fixed
-        self.objectives = objectives
-        self.bounds = bounds
-        self.lock = threading.Lock()
-        self.last_emit = -math.inf
-
-    def totals(self) -> tuple[float | None, float]:
-        obj = None if any(o is None for o in self.objectives) else \
-            float(self.fixed + sum(self.objectives))  # type: ignore[arg-type]
-        return obj, float(self.fixed + sum(self.bounds))
-
-    def update(self, k: int, objective: float | None, bound: float, force: bool = False) -> None:
-        with self.lock:
-            if objective is not None:
-                self.objectives[k] = objective
-            self.bounds[k] = max(self.bounds[k], bound)
-            now = time.perf_counter()
-            if self.progress is None or (not force and now - self.last_emit < _PROGRESS_EVERY_S):
-                return
-            self.last_emit = now
-            obj, bnd = self.totals()
-        self.progress(ProgressEvent(obj, bnd, now - self.start, "solving"))
-
-    def emit(self, stage: str) -> None:
-        if self.progress is not None:
-            obj, bnd = self.totals()
-            self.progress(ProgressEvent(obj, bnd, time.perf_counter() - self.start, stage))
-
-
-def _bound_sources(parts: list[Component], outcomes: list[PartOutcome | None],
-                   trivial: list[float]) -> str:
-    """One sentence: which solver gave each part's bound and proved its optimum."""
-    counts: dict[str, int] = {}
-    proofs: dict[str, int] = {}
-    details = []
-    for k, (part, outcome) in enumerate(zip(parts, outcomes, strict=True)):
-        if outcome is None or outcome.objective is None or trivial[k] >= outcome.bound:
-            source = "searchless"
-        else:
-            source = outcome.bound_by
-        counts[source] = counts.get(source, 0) + 1
-        proven = outcome.proven_by if outcome is not None else ""
-        if proven:
-            proofs[proven] = proofs.get(proven, 0) + 1
-        details.append(f"{k + 1} ({len(part.needs)} needs) {source}"
-                       + (f", proven by {proven}" if proven else ""))
-    line = "Bounds by part: " + ", ".join(f"{n} from {s}" for s, n in sorted(counts.items()))
-    if proofs:
-        line += "; proven optimal by " + ", ".join(f"{s} {n}" for s, n in sorted(proofs.items()))
-    return line + " (part: " + "; ".join(details) + ")."
-
-
-class _PartStop:
-    """Stops one part's searches (the plan search, CP-SAT, HiGHS) once the other solver
-    has proven the part, as well as on cancel or at the deadline (``watcher``)."""
-
-    def __init__(self, watcher: StopWatcher) -> None:
-        self.watcher = watcher
-        self.proven = threading.Event()
-        self._solvers: set[object] = set()
-        self._lock = threading.Lock()
-
-    def should_stop(self) -> bool:
-        return self.proven.is_set() or self.watcher.should_stop
-
-    def register(self, solver: object) -> None:
-        self.watcher.register(solver)
-        with self._lock:
-            self._solvers.add(solver)
-        if self.proven.is_set():
-            solver.stop_search()  # type: ignore[attr-defined]
-
-    def unregister(self, solver: object) -> None:
-        self.watcher.unregister(solver)
-        with self._lock:
-            self._solvers.discard(solver)
-
-    def stop(self) -> None:
-        self.proven.set()
-        with self._lock:
-            solvers = list(self._solvers)
-        for solver in solvers:
-            solver.stop_search()  # type: ignore[attr-defined]
-
-
 class _Run:
     """One call of :meth:`AllocationModel.solve`."""
 
@@ -534,7 +437,7 @@ class _Run:
         parts = self.model.components
         self.trivial = [self._trivial_bound(p) for p in parts]
         fixed = 0.0 if st.strict else st.unplaced_penalty * len(no_candidates)
-        tracker = _Tracker(self.start, self.progress, fixed,
+        tracker = ProgressTotals(self.start, self.progress, fixed,
                            self._part_objectives(hint, parts),
                            list(self.trivial))
         tracker.emit("building")
@@ -578,7 +481,7 @@ class _Run:
                         / max(work_left[0], 1)
                     work_left[0] -= len(part.needs)
                 part_deadline = min(self.deadline, now + share)
-                part_stop = _PartStop(watcher)
+                part_stop = PartStop(watcher)
                 improve = dict(should_stop=part_stop.should_stop, register=part_stop.register,
                                unregister=part_stop.unregister)
 
@@ -617,7 +520,7 @@ class _Run:
                 collect_highs(k, highs, part_deadline)
 
             def start_highs(k: int, start: np.ndarray, until: float,
-                            part_stop: _PartStop) -> HighsPartRun | None:
+                            part_stop: PartStop) -> HighsPartRun | None:
                 """HiGHS on part k from ``start`` until ``until``; proving the optimum stops
                 the part's other searches."""
                 part = parts[k]
@@ -688,7 +591,7 @@ class _Run:
             def keep(k: int, outcome: PartOutcome) -> None:
                 part = parts[k]
                 with lock:
-                    outcomes[k] = _better(outcomes[k], outcome)
+                    outcomes[k] = merge_outcomes(outcomes[k], outcome)
                     best = outcomes[k]
                     if self.relative_gap == 0:  # "optimal" then means proven
                         part_cache.remember(keys[k], arrays, best)
@@ -697,7 +600,7 @@ class _Run:
                 tracker.update(k, None if best is None else best.objective,
                                outcome.bound, force=True)
 
-            def search(k: int, start: np.ndarray, until: float, part_stop: _PartStop) -> None:
+            def search(k: int, start: np.ndarray, until: float, part_stop: PartStop) -> None:
                 """CP-SAT on part k from ``start`` until ``until``; keeps the better outcome."""
                 part = parts[k]
                 if part_stop.should_stop():
@@ -762,7 +665,7 @@ class _Run:
                               no_candidates)
 
     def _assemble(self, parts: list[Component], outcomes: list[PartOutcome | None],
-                  hint: np.ndarray, tracker: _Tracker, messages: list[str], cancelled: bool,
+                  hint: np.ndarray, tracker: ProgressTotals, messages: list[str], cancelled: bool,
                   no_candidates: list[int]) -> PlanResult:
         sc, arrays, st = self.scenario, self.arrays, self.scenario.settings
         infeasible = [k for k, o in enumerate(outcomes) if o is not None
@@ -809,7 +712,7 @@ class _Run:
         pruned = self.model.n_pairs_allowed - self.model.n_pairs_kept
         messages.append(f"{len(parts)} independent parts; {self.model.n_pairs_kept} need/site "
                         f"pairs considered ({pruned} allowed pairs pruned as never optimal).")
-        messages.append(_bound_sources(parts, outcomes, self.trivial))
+        messages.append(bound_sources(parts, outcomes, self.trivial))
         result = plan_result(arrays, site_of, status=status, bound=bound,
                              seconds=self.elapsed(), messages=messages)
         if status == "optimal" and result.gap > 0:
