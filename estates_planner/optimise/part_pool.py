@@ -102,7 +102,12 @@ class MilpPool:
         self.stop_flags[slot] = 0
         self.figures[2 * slot] = math.nan
         self.figures[2 * slot + 1] = -math.inf
-        future = self.executor.submit(_solve_in_worker, milp, time_limit_s, relative_gap, slot)
+        try:
+            future = self.executor.submit(_solve_in_worker, milp, time_limit_s, relative_gap,
+                                          slot)
+        except RuntimeError:
+            self._release(slot)
+            raise
         future.add_done_callback(lambda _f: self._release(slot))
         return MilpJob(self, slot, future)
 
@@ -178,8 +183,12 @@ class HighsPartRun:
         self.outcome: MilpOutcome | None = None
         self._finished = threading.Event()
         pool = None if in_process else ready_pool()
-        job = None if pool is None else pool.submit(
-            milp, time_limit_s=time_limit_s, relative_gap=relative_gap)
+        job = None
+        if pool is not None:
+            try:
+                job = pool.submit(milp, time_limit_s=time_limit_s, relative_gap=relative_gap)
+            except RuntimeError:  # a broken or shut-down pool: solve in a thread instead
+                job = None
         self.in_process = job is None
         if job is None:
             target: Callable[[], None] = lambda: self._finish(solve_milp(  # noqa: E731
