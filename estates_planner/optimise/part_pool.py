@@ -234,6 +234,11 @@ class HighsPartRun:
     def stop(self) -> None:
         self._stop.set()
 
+    @property
+    def thread(self) -> threading.Thread:
+        """The thread that runs (or watches) the solve; alive until HiGHS has stopped."""
+        return self._thread
+
     def wait(self, until: float, should_stop: Callable[[], bool],
              grace_s: float = 0.1) -> MilpOutcome | None:
         """The result, waiting at most until ``until`` (perf_counter), or ``grace_s`` once

@@ -569,6 +569,10 @@ class _Run:
                 if outcomes[k] is not None and outcomes[k].status == "optimal":
                     highs.stop()
                 out = highs.wait(until + _HIGHS_OVERRUN_S, stop)
+                if highs.thread.is_alive():
+                    # told to stop; HiGHS ends at its next callback. Waited for at exit, as
+                    # a solver still running in C++ when Python exits aborts the process
+                    abandon(highs.thread)
                 if out is None or out.infeasible:
                     return  # CP-SAT's verdict on an infeasible part stands (strict mode)
                 part = parts[k]
