@@ -61,21 +61,22 @@ _HARD_GAP = 0.33
 _ASSEMBLY_S = 0.25
 _ASSEMBLY_PER_NEED_S = 50e-6
 # HiGHS's part solves run in worker processes from this many needs; below, in a thread of
-# this process (highspy releases the GIL while it solves). Measured (Dec 2026, load 6-9 on
-# the 2 cores): starting the pool (the forkserver and a worker a core, each importing
-# HiGHS) cost the 500 x 1,200 instance's 10 s solve more than its workers gave back (gap
-# 9.8 % against 2.6 % without), as HiGHS only runs on a core no part is using.
+# this process (highspy releases the GIL while it solves). Measured (Dec 2026, load 5-8 on
+# the 2 cores, one run each, so only roughly): starting the pool (the forkserver and a
+# worker a core, each importing HiGHS, a core for 1-2 s) cost the 500 x 1,200 instance's
+# 10 s solve more than its workers gave back (gap 9.8 % against 2.6 % without), and HiGHS
+# runs only where a core is free anyway, which a thread uses as well.
 _PROCESS_NEEDS = 5_000
 # the pool is started only for a limit this long: its start takes a core for a second or
 # two, which a short solve (a 3 s region of 8,000 needs) cannot spare
 _POOL_MIN_LIMIT_S = 10.0
-_HIGHS_OVERRUN_S = 0.3
+_HIGHS_OVERRUN_S = 0.3  # how long after its part's deadline a HiGHS solve is waited for
 # HiGHS is not started with less time than this for its part (its root LP alone takes
 # longer on a part of 100 needs), nor on a part with more need/site pairs than this: its
 # model takes seconds to build in Python (a region of 8,337 needs under a 3 s limit came
 # back with no plan when it did)
 _HIGHS_MIN_S = 0.5
-_HIGHS_MAX_PAIRS = 50_000  # how long after its part's deadline a HiGHS solve is waited for
+_HIGHS_MAX_PAIRS = 50_000
 _MAX_PARALLEL_PARTS = 99  # parts searched at once, at most (each with its CP-SAT workers)
 _WORKERS_PER_PART = 1  # CP-SAT workers per part searched
 _EXPLAIN_S = 5.0  # at most, to find and shrink a strict-mode conflict
