@@ -68,8 +68,7 @@ def targets(label: str, scenario: Scenario, engines: list[str], limit: float) ->
         wall = time.perf_counter() - start
         proof = f"proven optimal in {wall:.2f} s" if result.status == "optimal" \
             else f"not proven in {limit:g} s: gap {100 * result.gap:.3f} %"
-        bounds = next((m.split(" (part:")[0] for m in result.messages
-                       if m.startswith("Bounds by part")), "")
+        bounds = next((m for m in result.messages if m.startswith("Bounds by part")), "")
         print(f"  {engine:>6}: {proof}; objective £{result.objective:,.0f}, bound "
               f"£{result.bound:,.0f} ({before} before, {load()} after). {bounds}")
 

@@ -69,10 +69,16 @@ class ProgressTotals:
 
 def bound_sources(parts: list[Component], outcomes: list[PartOutcome | None],
                    trivial: list[float]) -> str:
-    """One sentence: which solver gave each part's bound and proved its optimum."""
+    """One sentence: which solver gave each part's bound and proved its optimum.
+
+    Parts are numbered as the solver lists them (largest first). A proven part is named
+    under the solver that proved it; an open part (where the bound decides the gap) with its
+    size and the source of its bound: "CP-SAT", "HiGHS", or "searchless" when neither beat
+    the bound that needs no search.
+    """
     counts: dict[str, int] = {}
-    proofs: dict[str, int] = {}
-    details = []
+    proven_parts: dict[str, list[str]] = {}
+    open_parts = []
     for k, (part, outcome) in enumerate(zip(parts, outcomes, strict=True)):
         if outcome is None or outcome.objective is None or trivial[k] >= outcome.bound:
             source = "searchless"
@@ -81,13 +87,16 @@ def bound_sources(parts: list[Component], outcomes: list[PartOutcome | None],
         counts[source] = counts.get(source, 0) + 1
         proven = outcome.proven_by if outcome is not None else ""
         if proven:
-            proofs[proven] = proofs.get(proven, 0) + 1
-        details.append(f"{k + 1} ({len(part.needs)} needs) {source}"
-                       + (f", proven by {proven}" if proven else ""))
+            proven_parts.setdefault(proven, []).append(str(k + 1))
+        else:
+            open_parts.append(f"{k + 1} ({len(part.needs)} needs) {source}")
     line = "Bounds by part: " + ", ".join(f"{n} from {s}" for s, n in sorted(counts.items()))
-    if proofs:
-        line += "; proven optimal by " + ", ".join(f"{s} {n}" for s, n in sorted(proofs.items()))
-    return line + " (part: " + "; ".join(details) + ")."
+    for solver, numbers in sorted(proven_parts.items()):
+        line += f"; proven optimal by {solver}: part{'s' if len(numbers) > 1 else ''} " \
+            + ", ".join(numbers)
+    if open_parts:
+        line += "; open: " + "; ".join(open_parts)
+    return line + "."
 
 
 class PartStop:

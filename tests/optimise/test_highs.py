@@ -159,3 +159,29 @@ def test_cancel_within_half_a_second_with_worker_processes(monkeypatch) -> None:
         if latencies[-1] < 0.5:
             break
     assert min(latencies) < 0.5, latencies
+
+
+def test_the_messages_say_where_each_part_bound_came_from() -> None:
+    import numpy as np
+
+    from estates_planner.optimise.cpsat_part import PartOutcome
+    from estates_planner.optimise.decompose import Component
+    from estates_planner.optimise.part_results import bound_sources, merge_outcomes
+
+    parts = [Component(np.arange(3), np.arange(2)), Component(np.arange(2), np.arange(1)),
+             Component(np.arange(1), np.arange(1))]
+    # part 1: CP-SAT's plan 10 / bound 7.5 merged with HiGHS's plan 11 / bound 8: the
+    # cheaper plan (CP-SAT's) with the higher bound (HiGHS's); part 2 proven by CP-SAT;
+    # part 3 has nothing but its searchless bound
+    cpsat = PartOutcome(np.zeros(3), 10.0, 7.5, "feasible")
+    highs = PartOutcome(np.ones(3), 11.0, 8.0, "feasible", bound_by="HiGHS")
+    first = merge_outcomes(cpsat, highs)
+    assert (first.objective, first.bound, first.bound_by, first.status) == \
+        (10.0, 8.0, "HiGHS", "feasible")
+    proven = merge_outcomes(PartOutcome(np.zeros(2), 5.0, 4.0, "feasible", bound_by="HiGHS"),
+                            PartOutcome(np.zeros(2), 5.0, 5.0, "optimal", proven_by="CP-SAT"))
+    assert proven.status == "optimal" and proven.proven_by == "CP-SAT"
+    line = bound_sources(parts, [first, proven, None], [7.0, 1.0, 2.0])
+    assert line == ("Bounds by part: 1 from CP-SAT, 1 from HiGHS, 1 from searchless; proven "
+                    "optimal by CP-SAT: part 2; open: 1 (3 needs) HiGHS; 3 (1 needs) "
+                    "searchless.")
