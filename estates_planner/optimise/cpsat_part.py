@@ -7,7 +7,6 @@ Costs are integers in pence; everything reported to users is re-priced in float 
 from __future__ import annotations
 
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,6 +60,9 @@ class PartOutcome:
     objective: float | None
     bound: float
     status: str  # "optimal", "feasible", "infeasible", "unknown"
+    # which solver gave the bound ("CP-SAT", "HiGHS", "searchless") and proved the optimum
+    bound_by: str = "CP-SAT"
+    proven_by: str = ""
 
 
 class PartModel:
@@ -263,6 +265,17 @@ class PartModel:
                     paired = hint[w] == j and any(int(k) in hinted_hosts for k in near)
                     hint_vals.append((q, int(paired)))
 
+    def plan_from_values(self, values: np.ndarray) -> np.ndarray:
+        """Site index per need of the part from 0/1 values of the model's variables (as
+        HiGHS returns them for the same model): UNPLACED where no x is 1."""
+        site_of = np.full(len(self.part.needs), UNPLACED, dtype=np.int64)
+        for k, i in enumerate(self.part.needs):
+            for j, v in self.rows[int(i)]:
+                if values[v.index] > 0:
+                    site_of[k] = j
+                    break
+        return site_of
+
     def solve(self, *, time_limit_s: float, workers: int, relative_gap: float,
               register: Callable[[object], None], unregister: Callable[[object], None],
               on_update: Callable[[float | None, float], None]) -> PartOutcome:
@@ -315,8 +328,9 @@ class PartModel:
                         break
             objective = (solver.objective_value + self.offset) / PENCE
             bound = max(solver.best_objective_bound + self.offset, self.trivial_bound) / PENCE
-            return PartOutcome(site_of, objective, bound,
-                               "optimal" if status == cp_model.OPTIMAL else "feasible")
+            optimal = status == cp_model.OPTIMAL
+            return PartOutcome(site_of, objective, bound, "optimal" if optimal else "feasible",
+                               proven_by="CP-SAT" if optimal else "")
         if status == cp_model.INFEASIBLE:
             return PartOutcome(site_of, None, float("inf"), "infeasible")
         bound = float(self.trivial_bound)
@@ -429,6 +443,3 @@ def smallest_first_count(arrays: ScenarioArrays, group: list[int],
                          int(np.asarray(desk_cap)[sites].sum()),
                          int(np.asarray(room_cap)[sites].sum()))
 
-
-def elapsed_since(start: float) -> float:
-    return time.perf_counter() - start

@@ -9,58 +9,16 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from estates_planner.errors import ScenarioError
 from estates_planner.model import Allocation, Lot, Scenario
 from estates_planner.optimise import rules
-from estates_planner.optimise.candidates import (
-    Distances,
-    allowed_pairs,
-    candidate_distances,
-    capacities,
-    check_references,
-    pairing_neighbours,
-)
-from estates_planner.optimise.costs import PairCosts, pair_costs
+from estates_planner.optimise.arrays import UNPLACED, ScenarioArrays
+from estates_planner.optimise.candidates import Distances
+from estates_planner.optimise.reasons import UnplacedReasons
 from estates_planner.optimise.result import TERM_NAMES, PlanResult, SiteUsage
-
-UNPLACED = -1
-
-
-@dataclass(frozen=True, eq=False)
-class ScenarioArrays:
-    """Everything about a scenario that does not depend on the plan, computed once."""
-
-    scenario: Scenario
-    distances: Distances
-    costs: PairCosts
-    allowed: np.ndarray  # need x site, rules R3-R8 (and reachability)
-    near: np.ndarray  # site x site, within the pairing radius
-    desk_cap: np.ndarray
-    room_cap: np.ndarray
-    desk_days: np.ndarray
-    room_days: np.ndarray
-
-    @classmethod
-    def build(cls, scenario: Scenario, distances: Distances | None = None) -> ScenarioArrays:
-        check_references(scenario)
-        distances = distances if distances is not None else candidate_distances(scenario)
-        needs = scenario.dataset.needs
-        desk_cap, room_cap = capacities(scenario)
-        return cls(
-            scenario=scenario,
-            distances=distances,
-            costs=pair_costs(scenario, distances),
-            allowed=allowed_pairs(scenario, distances),
-            near=pairing_neighbours(scenario),
-            desk_cap=desk_cap,
-            room_cap=room_cap,
-            desk_days=np.array([nd.desk_days for nd in needs], dtype=np.int64),
-            room_days=np.array([nd.room_days for nd in needs], dtype=np.int64),
-        )
 
 
 def evaluate_plan(scenario: Scenario, assignment: Mapping[str, str | None], *,
@@ -172,8 +130,6 @@ def plan_result(arrays: ScenarioArrays, site_of: np.ndarray, *, status: str, bou
     ``reasons`` gives the unplaced reason per need index; missing ones are worked out from
     the rules and the plan's free capacity.
     """
-    from estates_planner.optimise.reasons import UnplacedReasons  # it needs usage_totals
-
     sc = arrays.scenario
     st = sc.settings
     needs, sites = sc.dataset.needs, sc.dataset.sites

@@ -27,10 +27,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from estates_planner.errors import CancelledError
+from estates_planner.optimise.cpsat_part import PartModel
 from estates_planner.optimise.evaluate import UNPLACED
 
 if TYPE_CHECKING:
-    from estates_planner.optimise.local_search import PlanState
+    from estates_planner.optimise.plan_state import PlanState
 
 Hooks = tuple[Callable[[object], None], Callable[[object], None]]
 
@@ -77,7 +78,6 @@ def resolve_exactly(state: PlanState, group: Iterable[int], *, time_limit_s: flo
     (change in GBP, <= 0; proven) -- ``proven`` is True when CP-SAT proved the re-placement
     optimal for its sub-model, so the same group cannot gain until the plan around it moves.
     """
-    from estates_planner.optimise.cpsat_part import PartModel  # avoid an import cycle
     from estates_planner.optimise.decompose import Component
 
     a = state.a

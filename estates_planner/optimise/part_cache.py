@@ -59,7 +59,8 @@ def lookup(key: bytes, arrays: ScenarioArrays, part: Component) -> PartOutcome |
     site_ids, outcome = entry
     index = {s.site_id: j for j, s in enumerate(arrays.scenario.dataset.sites)}
     site_of = np.array([index[s] if s else -1 for s in site_ids], dtype=np.int64)
-    return PartOutcome(site_of, outcome.objective, outcome.bound, outcome.status)
+    return PartOutcome(site_of, outcome.objective, outcome.bound, outcome.status,
+                       outcome.bound_by, outcome.proven_by)
 
 
 def remember(key: bytes, arrays: ScenarioArrays, outcome: PartOutcome) -> None:

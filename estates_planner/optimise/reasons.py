@@ -15,7 +15,7 @@ from estates_planner.model import Lot, ServiceNeed
 from estates_planner.optimise import rules
 
 if TYPE_CHECKING:
-    from estates_planner.optimise.evaluate import ScenarioArrays
+    from estates_planner.optimise.arrays import ScenarioArrays
 
 # how a rule reads when it rules out several sites of a need
 _RULE_PHRASES = {

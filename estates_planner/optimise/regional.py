@@ -19,11 +19,12 @@ import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from estates_planner.model import Dataset, Scenario, ServiceNeed, Site
 from estates_planner.optimise.progress import Cancel, ProgressCallback, ProgressEvent
 from estates_planner.optimise.result import TERM_NAMES, PlanResult, SiteUsage
+from estates_planner.optimise.unfinished import abandon, unfinished_result, unplaced_allocations
 
 # from this many need x site pairs a splittable scenario is planned region by region
 SPLIT_PAIRS = 8_000_000
@@ -76,9 +77,10 @@ def region_scenario(scenario: Scenario, region: str, *,
 
 
 def solve_by_region(scenario: Scenario, limit: float, *,
+                    solve_region: Callable[..., PlanResult],
                     progress: ProgressCallback | None = None, cancel: Cancel | None = None,
                     warm_start: Mapping[str, str | None] | None = None,
-                    workers: int | None = None) -> PlanResult:
+                    workers: int | None = None, engine: str = "hybrid") -> PlanResult:
     """Solve each region in turn (largest first) and put the plans together.
 
     Each region gets the time left in proportion to its share of the needs left, so a
@@ -86,13 +88,9 @@ def solve_by_region(scenario: Scenario, limit: float, *,
     ready in its share (or whose share is too short to search) keeps its greedy fill, while
     the time left holds one; a region reached with no time left, or after cancel, is
     returned unplaced with the reason. Either makes the status "cancelled".
+    ``solve_region`` solves one region (the solver passes its ``solve_scenario``; taking it
+    as an argument keeps this module from importing the solver that imports it).
     """
-    from estates_planner.optimise.solver import (
-        _unplaced_allocations,
-        solve_scenario,
-        unfinished_result,
-    )
-
     start = time.perf_counter()
     needs_of: dict[str, list[ServiceNeed]] = defaultdict(list)
     sites_of: dict[str, list[Site]] = defaultdict(list)
@@ -104,7 +102,7 @@ def solve_by_region(scenario: Scenario, limit: float, *,
     subs = {r: region_scenario(scenario, r, sites=tuple(sites_of[r]), needs=tuple(ns))
             for r, ns in needs_of.items()}
     # made now, so that a cancel returns at once (100,000 of them take half a second)
-    on_cancel = {r: _unplaced_allocations(sub, "cancelled", limit) for r, sub in subs.items()} \
+    on_cancel = {r: unplaced_allocations(sub, "cancelled", limit) for r, sub in subs.items()} \
         if cancel is not None else {}
     order = sorted(by_region, key=lambda r: (-by_region[r], r))
     needs_left = sum(by_region.values())
@@ -142,8 +140,9 @@ def solve_by_region(scenario: Scenario, limit: float, *,
 
             start_plan = None if warm_start is None else \
                 {n.need_id: warm_start.get(n.need_id) for n in sub.dataset.needs}
-            result = solve_scenario(sub, time_limit_s=max(search_s, 0.0), progress=forward,
-                                    cancel=cancel, warm_start=start_plan, workers=workers)
+            result = solve_region(sub, time_limit_s=max(search_s, 0.0), progress=forward,
+                                    cancel=cancel, warm_start=start_plan, workers=workers,
+                                    engine=engine)
             if result.status == "cancelled" and not result.used_site_ids \
                     and not (cancel is not None and cancel.is_set()):
                 result = _greedy_instead(sub, result, cancel)
@@ -184,8 +183,7 @@ def _greedy_instead(sub: Scenario, unfinished: PlanResult,
     longer than a cancel may wait); on cancel the unfinished plan comes back and the fill
     ends by itself.
     """
-    from estates_planner.optimise import greedy_plan
-    from estates_planner.optimise.solver import abandon
+    from estates_planner.optimise.greedy import greedy_plan
 
     box: list[PlanResult] = []
     thread = threading.Thread(target=lambda: box.append(greedy_plan(sub)),

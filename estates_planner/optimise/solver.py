@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import math
 import os
 import threading
@@ -26,7 +25,15 @@ from estates_planner.optimise.evaluate import (
     plan_result,
 )
 from estates_planner.optimise.greedy import greedy_assignment
+from estates_planner.optimise.highs_part import MilpOutcome, milp_from_cp_model
 from estates_planner.optimise.local_search import improve_plan
+from estates_planner.optimise.part_pool import HighsPartRun, start_pool
+from estates_planner.optimise.part_results import (
+    PartStop,
+    ProgressTotals,
+    bound_sources,
+    merge_outcomes,
+)
 from estates_planner.optimise.precheck import check_capacity
 from estates_planner.optimise.progress import (
     Cancel,
@@ -34,9 +41,15 @@ from estates_planner.optimise.progress import (
     ProgressEvent,
     StopWatcher,
 )
+from estates_planner.optimise.regional import should_plan_by_region, solve_by_region
 from estates_planner.optimise.result import PlanResult
+from estates_planner.optimise.unfinished import (  # noqa: F401 - wait_for_abandoned: public
+    abandon,
+    unfinished_result,
+    unplaced_allocations,
+    wait_for_abandoned,
+)
 
-_PROGRESS_EVERY_S = 0.1
 _LOCAL_SEARCH_SHARE = 0.25  # of a part's time, at least, for the plan search (local + LNS)
 _CP_SAT_RESERVE_S = 1.0  # of a part's time kept for CP-SAT's bound (measured: 0.8-1.2 s alike)
 # A part whose plan after the cheap moves is this far above its searchless bound is hard:
@@ -47,6 +60,23 @@ _CP_SAT_RESERVE_S = 1.0  # of a part's time kept for CP-SAT's bound (measured: 0
 _HARD_GAP = 0.33
 _ASSEMBLY_S = 0.25
 _ASSEMBLY_PER_NEED_S = 50e-6
+# HiGHS's part solves run in worker processes from this many needs; below, in a thread of
+# this process (highspy releases the GIL while it solves). Measured (Dec 2026, load 5-8 on
+# the 2 cores, one run each, so only roughly): starting the pool (the forkserver and a
+# worker a core, each importing HiGHS, a core for 1-2 s) cost the 500 x 1,200 instance's
+# 10 s solve more than its workers gave back (gap 9.8 % against 2.6 % without), and HiGHS
+# runs only where a core is free anyway, which a thread uses as well.
+_PROCESS_NEEDS = 5_000
+# the pool is started only for a limit this long: its start takes a core for a second or
+# two, which a short solve (a 3 s region of 8,000 needs) cannot spare
+_POOL_MIN_LIMIT_S = 10.0
+_HIGHS_OVERRUN_S = 0.3  # how long after its part's deadline a HiGHS solve is waited for
+# HiGHS is not started with less time than this for its part (its root LP alone takes
+# longer on a part of 100 needs), nor on a part with more need/site pairs than this: its
+# model takes seconds to build in Python (a region of 8,337 needs under a 3 s limit came
+# back with no plan when it did)
+_HIGHS_MIN_S = 0.5
+_HIGHS_MAX_PAIRS = 50_000
 _MAX_PARALLEL_PARTS = 99  # parts searched at once, at most (each with its CP-SAT workers)
 _WORKERS_PER_PART = 1  # CP-SAT workers per part searched
 _EXPLAIN_S = 5.0  # at most, to find and shrink a strict-mode conflict
@@ -55,17 +85,6 @@ _MIN_SEARCH_S = 0.3  # a part's search gets at least this (within the deadline)
 _TIGHT_SHARE = 0.2  # a lot asking for over 80 % of its sites' capacity is counted exactly
 _COUNT_S = 0.15  # at most, per such count
 _COUNT_BUDGET_SHARE = 0.05  # of the time limit, at most, for all such counts together
-
-
-def _better(old: PartOutcome | None, new: PartOutcome) -> PartOutcome:
-    """Merge two searches of one part: the better plan, the higher bound."""
-    if old is None:
-        return new
-    bound = max(old.bound, new.bound)
-    if new.objective is not None and (old.objective is None or new.objective <= old.objective):
-        status = "optimal" if new.status == "optimal" else new.status
-        return PartOutcome(new.site_of, new.objective, bound, status)
-    return PartOutcome(old.site_of, old.objective, bound, old.status)
 
 
 class AllocationModel:
@@ -109,7 +128,10 @@ class AllocationModel:
     a PDU's needs kept together); parts are solved in parallel threads under one time limit,
     and their objectives and bounds add up. Each part starts from a complete hint: the warm
     start or greedy fill, improved by an exact-delta local search
-    (:mod:`estates_planner.optimise.local_search`). Parts solved before are remembered
+    (:mod:`estates_planner.optimise.local_search`). Where a core is free beside a part's
+    search, HiGHS solves the same rows from the part's plan
+    (:mod:`estates_planner.optimise.highs_part`); the part keeps the better plan and the
+    higher bound. Parts solved before are remembered
     (:mod:`estates_planner.optimise.part_cache`), so a what-if re-solves only what it changed.
     See ``docs/optimiser.md``.
 
@@ -144,7 +166,7 @@ class AllocationModel:
     def solve(self, *, time_limit_s: float | None = None,
               progress: ProgressCallback | None = None, cancel: Cancel | None = None,
               warm_start: Mapping[str, str | None] | None = None, workers: int | None = None,
-              relative_gap: float = 0.0,
+              relative_gap: float = 0.0, engine: str = "hybrid",
               should_stop: Callable[[], bool] | None = None,
               searched: threading.Event | None = None) -> PlanResult:
         """Solve and return a new :class:`PlanResult` (the model itself is not changed).
@@ -167,34 +189,48 @@ class AllocationModel:
             Threads for CP-SAT in total (default: the machine's cores).
         relative_gap
             Stop once the gap is at most this (0 = prove the optimum).
+        engine
+            "hybrid" (default): HiGHS beside CP-SAT where a core is free for it; "cpsat":
+            CP-SAT alone, the engine before issue #19 (kept to compare against).
 
         Raises
         ------
         InfeasibleError
             Strict mode only, when no plan places every need; ``conflicts`` names the rules.
         """
-        run = _Run(self, time_limit_s, progress, cancel, warm_start, workers, relative_gap)
+        run = _Run(self, time_limit_s, progress, cancel, warm_start, workers, relative_gap,
+                   _check_engine(engine))
         run.should_stop = should_stop
         run.searched = searched
         return run.run()
 
 
+ENGINES = ("hybrid", "cpsat")
+
+
+def _check_engine(engine: str) -> str:
+    if engine not in ENGINES:
+        raise ScenarioError(f"the engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    return engine
+
+
 def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
                    progress: ProgressCallback | None = None, cancel: Cancel | None = None,
                    warm_start: Mapping[str, str | None] | None = None,
-                   workers: int | None = None) -> PlanResult:
+                   workers: int | None = None, engine: str = "hybrid") -> PlanResult:
     """Solve a scenario to optimality or to the time limit; see :class:`AllocationModel`.
 
     A very large scenario whose regions are independent (R5 on) is planned region by region
     (:mod:`estates_planner.optimise.regional`): the same plan, in a region's memory.
+    ``engine`` is "hybrid" (default) or "cpsat" (see :meth:`AllocationModel.solve`).
 
     Building the model of a very large scenario (100,000 needs) takes longer than a cancel or
     a time limit may wait, and the steps of the build cannot be interrupted. So the work runs
     in a background thread that this call watches: once ``cancel`` is set, or once the time
     limit plus a small margin (0.2 s) has passed, it waits a moment (0.1 s) for the solver
     to hand back its best plan and otherwise returns at once a plan with every need
-    unplaced, status "cancelled" and a message saying why (:func:`unfinished_result`): the
-    issue promises the time limit and cancel are honoured within 0.5 s. One exception: a
+    unplaced, status "cancelled" and a message saying why (:func:`unfinished_result`), so
+    that the time limit and cancel are honoured within 0.5 s. One exception: a
     search past its time limit that is already putting its plan together is waited for (up
     to ``_ASSEMBLY_WAIT_S``), as throwing a finished plan away to save a fraction of a second
     would serve nobody. The abandoned build stops at its next checkpoint.
@@ -203,16 +239,18 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
     if limit is None or not isinstance(limit, (int, float)) or limit < 0 \
             or not math.isfinite(limit):
         raise ScenarioError(f"the time limit must be a number of seconds ≥ 0, got {limit}")
-    from estates_planner.optimise.regional import should_plan_by_region, solve_by_region
-
     if should_plan_by_region(scenario):
-        return solve_by_region(scenario, limit, progress=progress, cancel=cancel,
-                               warm_start=warm_start, workers=workers)
+        return solve_by_region(scenario, limit, solve_region=solve_scenario,
+                               progress=progress, cancel=cancel, warm_start=warm_start,
+                               workers=workers, engine=engine)
     start = time.perf_counter()
     too_big = _memory_shortfall(scenario)
     if too_big:
         return unfinished_result(scenario, "memory", limit, time.perf_counter() - start,
                                  detail=too_big)
+    if _check_engine(engine) == "hybrid" and len(scenario.dataset.needs) >= _PROCESS_NEEDS \
+            and limit >= _POOL_MIN_LIMIT_S:
+        start_pool()  # while the model is built; parts use threads until it is ready
     gave_up = threading.Event()
     searched = threading.Event()
     box: dict[str, object] = {}
@@ -230,7 +268,8 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
             box["result"] = model.solve(
                 time_limit_s=max(0.0, limit - (time.perf_counter() - start)),
                 progress=quiet_progress, cancel=cancel, warm_start=warm_start,
-                workers=workers, should_stop=gave_up.is_set, searched=searched)
+                workers=workers, should_stop=gave_up.is_set, searched=searched,
+                engine=engine)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller below
             box["error"] = exc
 
@@ -241,7 +280,7 @@ def solve_scenario(scenario: Scenario, *, time_limit_s: float | None = None,
     prebuilt: dict[str, tuple] = {}
     if len(scenario.dataset.needs) >= _PREBUILD_NEEDS:
         for why in ("cancelled", "time") if cancel is not None else ("time",):
-            prebuilt[why] = _unplaced_allocations(scenario, why, limit)
+            prebuilt[why] = unplaced_allocations(scenario, why, limit)
     give_up_at = start + limit + _LIMIT_MARGIN_S
     reason = ""
     while thread.is_alive():
@@ -316,10 +355,6 @@ _EARLY_GRACE_S = 0.1  # the same before the search has started
 _PREBUILD_NEEDS = 5_000  # from this many needs the unplaced plan is made in advance
 _LIMIT_MARGIN_S = 0.2  # past the time limit before solve_scenario stops waiting
 _ASSEMBLY_WAIT_S = 5.0  # how long a finished search may take to put its plan together
-_ABANDONED: list[threading.Thread] = []
-_ABANDONED_LOCK = threading.Lock()
-
-
 class _CancelOrAbandoned:
     """Set when the caller cancels or :func:`solve_scenario` stops waiting: an abandoned
     search must stop at once too, not run on to its own time limit."""
@@ -333,138 +368,15 @@ class _CancelOrAbandoned:
                     or (self.abandoned is not None and self.abandoned()))
 
 
-def abandon(thread: threading.Thread) -> None:
-    """Stop waiting for ``thread`` (told to stop already): it is waited for at exit and by
-    :func:`wait_for_abandoned`, so its memory and its CP-SAT search are let go cleanly."""
-    with _ABANDONED_LOCK:
-        _ABANDONED.append(thread)
-
-
-def _finish_abandoned_at_exit() -> None:
-    """A CP-SAT search still running in a daemon thread when Python exits aborts the process
-    ("terminate called without an active exception"): the CLI would end in a crash after
-    printing a good result. Abandoned work has been told to stop; let it."""
-    wait_for_abandoned(_EXIT_WAIT_S)
-
-
-_EXIT_WAIT_S = 30.0
-atexit.register(_finish_abandoned_at_exit)
-
-
-def wait_for_abandoned(timeout_s: float | None = None) -> bool:
-    """Wait for builds that :func:`solve_scenario` gave up on to stop; True when none is
-    left. Benchmarks and tests call it so that one run's memory is freed before the next."""
-    deadline = None if timeout_s is None else time.perf_counter() + timeout_s
-    with _ABANDONED_LOCK:
-        threads = list(_ABANDONED)
-    for t in threads:
-        t.join(None if deadline is None else max(0.0, deadline - time.perf_counter()))
-    with _ABANDONED_LOCK:
-        _ABANDONED[:] = [t for t in _ABANDONED if t.is_alive()]
-        return not _ABANDONED
-
-
-def _unplaced_reason(why: str, limit: float) -> str:
-    if why == "cancelled":
-        return "not planned: the solve was cancelled before a plan was ready"
-    if why == "memory":
-        return "not planned: the scenario is too large for this computer's memory"
-    return f"not planned: no plan was ready within the time limit of {limit:g} s"
-
-
-def _unplaced_allocations(scenario: Scenario, why: str, limit: float) -> tuple:
-    from estates_planner.model import Allocation
-
-    reason = _unplaced_reason(why, limit)
-    return tuple(Allocation(n.need_id, None, unplaced_reason=reason)
-                 for n in scenario.dataset.needs)
-
-
-def unfinished_result(scenario: Scenario, why: str, limit: float, seconds: float,
-                      detail: str = "", allocations: tuple | None = None) -> PlanResult:
-    """The plan returned when no plan was ready: every need unplaced, with the reason.
-
-    ``why`` is "cancelled", "time" or "memory" (``detail`` then says how much). The plan
-    is complete (every need is in it, each with an ``unplaced_reason``), so reports and
-    exports work; its objective counts every need as unplaced and nothing is proven
-    (``bound`` and ``gap`` NaN). ``allocations`` may be made beforehand with
-    :func:`_unplaced_allocations` (100,000 of them take a fraction of a second).
-    """
-    from estates_planner.optimise.result import TERM_NAMES, SiteUsage
-
-    needs, sites = scenario.dataset.needs, scenario.dataset.sites
-    if why == "cancelled":
-        message = (f"Cancelled before a plan was ready ({len(needs):,} needs x {len(sites):,} "
-                   "sites take a while to set up): no need is placed in this result. Solve "
-                   "again and let it run longer.")
-    elif why == "memory":
-        message = (f"Not planned: this scenario ({len(needs):,} needs x {len(sites):,} sites) "
-                   f"is too large to plan at once on this computer ({detail}). Plan fewer "
-                   "needs at once (for example one region at a time: regions are planned "
-                   "independently anyway), or use a computer with more memory.")
-    else:
-        message = (f"No plan was ready within the time limit of {limit:g} s: this scenario "
-                   f"({len(needs):,} needs x {len(sites):,} sites) takes longer than that to "
-                   "set up. No need is placed in this result; raise the time limit (Settings "
-                   "> time limit) or plan one region at a time.")
-    penalty = scenario.settings.unplaced_penalty
-    terms = dict.fromkeys(TERM_NAMES, 0.0)
-    terms["unplaced"] = penalty * len(needs)
-    usage = {}
-    for site in sites:
-        desks, rooms = scenario.site_capacity(site)
-        usage[site.site_id] = SiteUsage(site.site_id, 0, 5 * desks, 0, 5 * rooms)
-    return PlanResult(
-        scenario_name=scenario.name,
-        allocations=allocations or _unplaced_allocations(scenario, why, limit),
-        terms=terms, objective=terms["unplaced"], bound=math.nan, gap=math.nan,
-        status="cancelled", seconds=seconds, site_usage=usage, messages=(message,))
-
-
-class _Tracker:
-    """Adds up the parts' objectives and bounds for progress events (thread-safe)."""
-
-    def __init__(self, start: float, progress: ProgressCallback | None, fixed: float,
-                 objectives: list[float | None], bounds: list[float]) -> None:
-        self.start = start
-        self.progress = progress
-        self.fixed = fixed
-        self.objectives = objectives
-        self.bounds = bounds
-        self.lock = threading.Lock()
-        self.last_emit = -math.inf
-
-    def totals(self) -> tuple[float | None, float]:
-        obj = None if any(o is None for o in self.objectives) else \
-            float(self.fixed + sum(self.objectives))  # type: ignore[arg-type]
-        return obj, float(self.fixed + sum(self.bounds))
-
-    def update(self, k: int, objective: float | None, bound: float, force: bool = False) -> None:
-        with self.lock:
-            if objective is not None:
-                self.objectives[k] = objective
-            self.bounds[k] = max(self.bounds[k], bound)
-            now = time.perf_counter()
-            if self.progress is None or (not force and now - self.last_emit < _PROGRESS_EVERY_S):
-                return
-            self.last_emit = now
-            obj, bnd = self.totals()
-        self.progress(ProgressEvent(obj, bnd, now - self.start, "solving"))
-
-    def emit(self, stage: str) -> None:
-        if self.progress is not None:
-            obj, bnd = self.totals()
-            self.progress(ProgressEvent(obj, bnd, time.perf_counter() - self.start, stage))
-
-
 class _Run:
     """One call of :meth:`AllocationModel.solve`."""
 
     def __init__(self, model: AllocationModel, time_limit_s: float | None,
                  progress: ProgressCallback | None, cancel: Cancel | None,
                  warm_start: Mapping[str, str | None] | None, workers: int | None,
-                 relative_gap: float) -> None:
+                 relative_gap: float, engine: str = "hybrid") -> None:
         self.model = model
+        self.engine = engine
         self.arrays = model.arrays
         self.scenario = model.scenario
         self.start = time.perf_counter()
@@ -526,7 +438,7 @@ class _Run:
         parts = self.model.components
         self.trivial = [self._trivial_bound(p) for p in parts]
         fixed = 0.0 if st.strict else st.unplaced_penalty * len(no_candidates)
-        tracker = _Tracker(self.start, self.progress, fixed,
+        tracker = ProgressTotals(self.start, self.progress, fixed,
                            self._part_objectives(hint, parts),
                            list(self.trivial))
         tracker.emit("building")
@@ -534,7 +446,9 @@ class _Run:
         plan = hint  # the best plan so far, part by part
         lock = threading.Lock()
         solving_emitted = threading.Event()
+        hybrid = self.engine == "hybrid"
         pool_size = max(1, min(self.workers, len(parts), _MAX_PARALLEL_PARTS))
+        in_process = len(sc.dataset.needs) < _PROCESS_NEEDS
         # one CP-SAT worker per part even when a single part is left (a small region, or the
         # one part a what-if changed): a second worker displaces the LP that proves the bound.
         # Measured on a 30-need region: 1 worker optimal in 0.5 s; 2 workers gap 17 % at 6 s.
@@ -544,8 +458,19 @@ class _Run:
                          self.deadline) as watcher:
             stop = lambda: watcher.should_stop  # noqa: E731
             work_left = [0]
+            busy = [0]  # part searches and HiGHS solves running (each keeps a core busy)
+            pairs = [sum(len(self.model.candidates[int(i)]) for i in p.needs) for p in parts]
 
             def run_part(k: int, first_round: bool) -> None:
+                with lock:
+                    busy[0] += 1
+                try:
+                    solve_part(k, first_round)
+                finally:
+                    with lock:
+                        busy[0] -= 1
+
+            def solve_part(k: int, first_round: bool) -> None:
                 part = parts[k]
                 if watcher.should_stop:
                     return
@@ -557,8 +482,9 @@ class _Run:
                         / max(work_left[0], 1)
                     work_left[0] -= len(part.needs)
                 part_deadline = min(self.deadline, now + share)
-                improve = dict(should_stop=stop, register=watcher.register,
-                               unregister=watcher.unregister)
+                part_stop = PartStop(watcher)
+                improve = dict(should_stop=part_stop.should_stop, register=part_stop.register,
+                               unregister=part_stop.unregister)
 
                 def take_plan(better: np.ndarray) -> float | None:
                     """Make ``better`` the part's plan; its cost (None if strict is broken)."""
@@ -569,14 +495,20 @@ class _Run:
                     return cost
 
                 if not first_round:
-                    search(k, plan, part_deadline)
+                    highs = start_highs(k, plan.copy(), part_deadline, part_stop) \
+                        if hybrid else None
+                    search(k, plan, part_deadline, part_stop)
+                    collect_highs(k, highs, part_deadline)
                     return
                 # the cheap moves first (they converge in a fraction of a second)
                 start, _ = improve_plan(
                     arrays, self.model.candidates, plan, part.needs, lns=False,
                     deadline=min(now + _LOCAL_SEARCH_SHARE * share, self.deadline), **improve)
                 cost = take_plan(start)
-                if cost is not None and cost - self.trivial[k] > _HARD_GAP * abs(cost):
+                hard = cost is not None and cost - self.trivial[k] > _HARD_GAP * abs(cost)
+                # HiGHS starts from this plan and runs beside the rest of the part's search
+                highs = start_highs(k, start, part_deadline, part_stop) if hybrid else None
+                if hard and not part_stop.should_stop():
                     # a hard part: whole-PDU re-fits improve the plan, taking all but the
                     # second CP-SAT needs for its bound (root LP and cuts of ~100 needs)
                     now = time.perf_counter()
@@ -585,11 +517,99 @@ class _Run:
                     start, _ = improve_plan(arrays, self.model.candidates, start, part.needs,
                                             deadline=min(plan_until, self.deadline), **improve)
                     take_plan(start)
-                search(k, start, part_deadline)
+                search(k, start, part_deadline, part_stop)
+                collect_highs(k, highs, part_deadline)
 
-            def search(k: int, start: np.ndarray, until: float) -> None:
+            def start_highs(k: int, start: np.ndarray, until: float,
+                            part_stop: PartStop) -> HighsPartRun | None:
+                """HiGHS on part k from ``start`` until ``until``; proving the optimum stops
+                the part's other searches."""
+                part = parts[k]
+                with lock:
+                    # only on a core no other part is using: on a busy machine a second
+                    # solver on a part halves the CPU of the first, and neither then gets
+                    # through its root LP (measured: 12 parts of the 500 x 1,200 instance
+                    # raced CP-SAT and HiGHS in 10 s, every bound was the searchless one)
+                    if busy[0] >= self.workers or part_stop.should_stop() \
+                            or until - time.perf_counter() < _HIGHS_MIN_S \
+                            or pairs[k] > _HIGHS_MAX_PAIRS:
+                        return None
+                    busy[0] += 1
+                try:
+                    pm = PartModel(arrays, part, self.model.candidates, start, stop)
+                    milp = milp_from_cp_model(pm.model)
+                except CancelledError:
+                    with lock:
+                        busy[0] -= 1
+                    return None
+
+                def on_update(objective: float | None, bound: float) -> None:
+                    better = objective is not None and (
+                        tracker.objectives[k] is None
+                        or objective / PENCE < tracker.objectives[k])
+                    tracker.update(k, objective / PENCE if better else None, bound / PENCE)
+
+                def on_done(out: MilpOutcome | None) -> None:
+                    with lock:
+                        busy[0] -= 1
+                    if out is not None and out.optimal:
+                        part_stop.stop()
+
+                run = HighsPartRun(milp, time_limit_s=max(until - time.perf_counter(), 0.01),
+                                   relative_gap=self.relative_gap, in_process=in_process,
+                                   should_stop=part_stop.should_stop,
+                                   on_update=on_update, on_done=on_done)
+                run.model = pm  # type: ignore[attr-defined]
+                return run
+
+            def collect_highs(k: int, highs: HighsPartRun | None, until: float) -> None:
+                """Wait for part k's HiGHS solve (stopping it once CP-SAT has proven the
+                part) and keep the better plan and the higher bound of the two."""
+                if highs is None:
+                    return
+                if outcomes[k] is not None and outcomes[k].status == "optimal":
+                    highs.stop()
+                out = highs.wait(until + _HIGHS_OVERRUN_S, stop)
+                if highs.thread.is_alive():
+                    # told to stop; HiGHS ends at its next callback. Waited for at exit, as
+                    # a solver still running in C++ when Python exits aborts the process
+                    abandon(highs.thread)
+                if out is None or out.infeasible:
+                    return  # CP-SAT's verdict on an infeasible part stands (strict mode)
+                part = parts[k]
+                site_of = None
+                objective = None
+                if out.values is not None:
+                    site_of = highs.model.plan_from_values(out.values)  # type: ignore[attr-defined]
+                    trial = plan.copy()
+                    trial[part.needs] = site_of
+                    objective = self._part_objectives(trial, [part])[0]
+                if objective is None:
+                    site_of = np.full(len(part.needs), UNPLACED, dtype=np.int64)
+                found = PartOutcome(site_of, objective, out.bound / PENCE,
+                                    "optimal" if out.optimal else
+                                    "feasible" if objective is not None else "unknown",
+                                    bound_by="HiGHS",
+                                    proven_by="HiGHS" if out.optimal else "")
+                keep(k, found)
+
+            def keep(k: int, outcome: PartOutcome) -> None:
+                part = parts[k]
+                with lock:
+                    outcomes[k] = merge_outcomes(outcomes[k], outcome)
+                    best = outcomes[k]
+                    if self.relative_gap == 0:  # "optimal" then means proven
+                        part_cache.remember(keys[k], arrays, best)
+                    if best is not None and best.objective is not None:
+                        plan[part.needs] = best.site_of
+                tracker.update(k, None if best is None else best.objective,
+                               outcome.bound, force=True)
+
+            def search(k: int, start: np.ndarray, until: float, part_stop: PartStop) -> None:
                 """CP-SAT on part k from ``start`` until ``until``; keeps the better outcome."""
                 part = parts[k]
+                if part_stop.should_stop():
+                    return
                 try:
                     pm = PartModel(arrays, part, self.model.candidates, start, stop)
                 except CancelledError:
@@ -601,19 +621,13 @@ class _Run:
                     time_limit_s=max(until - time.perf_counter(),
                                      min(_MIN_SEARCH_S, self.deadline - time.perf_counter())),
                     workers=per_part,
-                    relative_gap=self.relative_gap, register=watcher.register,
-                    unregister=watcher.unregister,
+                    relative_gap=self.relative_gap, register=part_stop.register,
+                    unregister=part_stop.unregister,
                     on_update=lambda o, b: tracker.update(
                         k, None if o is None else o / PENCE, b / PENCE))
-                with lock:
-                    outcomes[k] = _better(outcomes[k], outcome)
-                    best = outcomes[k]
-                    if self.relative_gap == 0:  # "optimal" then means proven
-                        part_cache.remember(keys[k], arrays, best)
-                    if best is not None and best.objective is not None:
-                        plan[part.needs] = best.site_of
-                tracker.update(k, None if best is None else best.objective,
-                               outcome.bound, force=True)
+                if outcome.status == "optimal":
+                    part_stop.stop()
+                keep(k, outcome)
 
             keys = [part_cache.part_key(arrays, p, self.model.candidates) for p in parts]
             # parts solved before (unchanged by this what-if) start from their answer; the
@@ -656,7 +670,7 @@ class _Run:
                               no_candidates)
 
     def _assemble(self, parts: list[Component], outcomes: list[PartOutcome | None],
-                  hint: np.ndarray, tracker: _Tracker, messages: list[str], cancelled: bool,
+                  hint: np.ndarray, tracker: ProgressTotals, messages: list[str], cancelled: bool,
                   no_candidates: list[int]) -> PlanResult:
         sc, arrays, st = self.scenario, self.arrays, self.scenario.settings
         infeasible = [k for k, o in enumerate(outcomes) if o is not None
@@ -703,6 +717,7 @@ class _Run:
         pruned = self.model.n_pairs_allowed - self.model.n_pairs_kept
         messages.append(f"{len(parts)} independent parts; {self.model.n_pairs_kept} need/site "
                         f"pairs considered ({pruned} allowed pairs pruned as never optimal).")
+        messages.append(bound_sources(parts, outcomes, self.trivial))
         result = plan_result(arrays, site_of, status=status, bound=bound,
                              seconds=self.elapsed(), messages=messages)
         if status == "optimal" and result.gap > 0:
