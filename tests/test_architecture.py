@@ -26,12 +26,8 @@ PACKAGE = Path(estates_planner.__file__).parent
 ROOT = PACKAGE.parent
 PYPROJECT = ROOT / "pyproject.toml"
 
-# cycles still being untangled elsewhere (the optimiser's solver <-> regional goes with the
-# engine work); any other cycle fails the test
-KNOWN_CYCLES = {
-    frozenset({"estates_planner.optimise", "estates_planner.optimise.regional",
-               "estates_planner.optimise.solver"}),
-}
+# no import cycle is allowed anywhere in the package
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 # prints each import cycle (a strongly connected set of modules) of the package on a line
 CYCLES_SCRIPT = """
