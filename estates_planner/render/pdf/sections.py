@@ -160,25 +160,17 @@ def _layout_card(doc: Document, card: _Card, maps: ReportMaps) -> None:
     doc.add(lambda p: maps.draw_site(p, map_rect, site.site_id, extent))
 
     fx, fw = x0 + card.right_x_off, card.right_w
-    f = doc.f_small
     ry = top
-    for text, gap, colour in ((card.facts, 1.2, INK),):
-        h = doc.text_h(f, text, fw)
-        doc.add(lambda p, r=QRectF(fx, ry, fw, h + 2), t=text, c=colour:
-                draw_text(p, r, t, f, c))
-        ry += h + mm(gap)
+    ry = _paragraph(doc, card.facts, fx, ry, fw) + mm(1.2)
     half = (fw - mm(5)) / 2
     bars = (("Desk-days a week", sec.desk_days_used, sec.desk_days_available),
             ("Room-days a week", sec.room_days_used, sec.room_days_available))
     for k, (label, used, avail) in enumerate(bars):
-        doc.add(lambda p, x=fx + k * (half + mm(5)), y=ry, lb=label, u=used, a=avail:
-                capacity_bar(p, doc, QRectF(x, y, half, mm(4)), lb, u, a, inline=True))
+        rect = QRectF(fx + k * (half + mm(5)), ry, half, mm(4))
+        doc.add(lambda p, r=rect, lb=label, u=used, a=avail:
+                capacity_bar(p, doc, r, lb, u, a, inline=True))
     ry += mm(BARS_MM)
-    for text, gap, colour in ((card.week, 1.5, INK),):
-        h = doc.text_h(f, text, fw)
-        doc.add(lambda p, r=QRectF(fx, ry, fw, h + 2), t=text, c=colour:
-                draw_text(p, r, t, f, c))
-        ry += h + mm(gap)
+    ry = _paragraph(doc, card.week, fx, ry, fw) + mm(1.5)
     doc.y = ry
     flow_table(doc, card.table, x=fx, width=fw, min_rows=1)
     doc.y -= mm(2.5)  # flow_table's space after: the card's own gap follows
@@ -187,3 +179,11 @@ def _layout_card(doc: Document, card: _Card, maps: ReportMaps) -> None:
     y_rule = doc.y + mm(GAP_MM) / 2
     doc.add(lambda p, y=y_rule: rule(p, x0, y, x0 + w))
     doc.y += mm(GAP_MM)
+
+
+def _paragraph(doc: Document, text: str, x: float, y: float, width: float) -> float:
+    """Small text wrapped at ``width`` from (x, y); returns where it ends."""
+    h = doc.text_h(doc.f_small, text, width)
+    rect = QRectF(x, y, width, h + 2)
+    doc.add(lambda p: draw_text(p, rect, text, doc.f_small, INK))
+    return y + h
