@@ -25,10 +25,10 @@ from estates_planner.render.pdf.maps import ReportMaps
 from estates_planner.render.pdf.tables import (
     Table,
     flow_table,
-    grouped_rows,
     heading_with_table,
+    table_height,
 )
-from estates_planner.report.content import money, percent
+from estates_planner.report.content import SHORT_LOT, money, percent
 from estates_planner.report.extents import extent_of, padded_extent
 from estates_planner.report.headline import (
     SCORE_NOTE,
@@ -40,9 +40,8 @@ from estates_planner.report.headline import (
 
 # needs not placed listed in the short summary at most (it must stay within six pages)
 SUMMARY_UNPLACED_ROWS = 60
-# a provider pack lists per need its best allowed options and its nearest blocked ones
+# a provider pack names per need its best allowed options (then "and N more")
 PACK_ALLOWED = 3
-PACK_BLOCKED = 2
 
 
 def headline_tables(h: Headline, amortisation_years: float,
@@ -152,6 +151,9 @@ def layout_short_summary(doc: Document, scenario: Scenario, result: PlanResult,
                   [0.6, 3.4, 1.6], wrap=frozenset({1, 2}))
     weights = Table(["Weight", "Value"], [list(w) for w in c.weights], [2.4, 2],
                     wrap=frozenset({0, 1}))
+    half = (doc.body.width() - doc.mm(8)) / 2
+    doc.ensure(doc.line_h(doc.f_h2) + doc.mm(2) + max(table_height(doc, rules, half, False),
+                                                       table_height(doc, weights, half, False)))
     heading_with_table(doc, "Rules and weights in force", rules)
     doc.begin_columns(2)
     flow_table(doc, rules)
@@ -212,30 +214,34 @@ def layout_provider_pack(doc: Document, maps: ReportMaps, scenario: Scenario,
 
     def draw_map(p: QPainter) -> None:
         content = maps.content
-        before = (content.highlighted_site_ids, content.highlighted_need_ids)
-        content.highlighted_site_ids = frozenset(site_ids)
-        content.highlighted_need_ids = need_ids
+        before = (content.selected_site_ids, content.selected_need_ids)
+        content.selected_site_ids = frozenset(site_ids)
+        content.selected_need_ids = need_ids
         try:
             maps.draw_cover(p, rect, extent)
         finally:
-            content.highlighted_site_ids, content.highlighted_need_ids = before
+            content.selected_site_ids, content.selected_need_ids = before
     doc.add(draw_map)
     doc.y = rect.bottom() + mm(3)
 
-    # where each need sits and why
+    # where each need sits and why: its site, journey and the next-best allowed site
     rows = []
     for n in sorted(needs, key=lambda n: (result.allocation(n.need_id).site_id is not None,
                                           n.region, n.pdu, n.need_id)):
         a = result.allocation(n.need_id)
         site = ds.site(a.site_id).name if a.site_id else "— not placed —"
         km = "" if a.travel_km is None else f"{a.travel_km:.1f}"
-        rows.append([n.need_id, n.lot.label, n.pdu, str(n.desks), str(n.days_per_week), site,
-                     km, _why(explainer, n.need_id, options[n.need_id])])
-    table = Table(["Need", "Lot", "PDU", "Desks", "Days/wk", "Site", "Travel km",
-                   "Why there"], rows, [0.8, 1.2, 1.2, 0.5, 0.6, 1.8, 0.6, 4.0],
-                  align_right=frozenset({3, 4, 6}), wrap=frozenset({1, 2, 5, 7}))
+        rows.append([n.need_id, SHORT_LOT[n.lot], n.pdu, f"{n.desks} × {n.days_per_week}",
+                     site, km, _why(explainer, n.need_id)])
+    table = Table(["Need", "Lot", "PDU", "Desks × days", "Site", "Km",
+                   "Why there: the next-best allowed site"], rows,
+                  [0.7, 1.1, 1.4, 0.7, 1.8, 0.5, 3.6],
+                  align_right=frozenset({3, 5}), wrap=frozenset({2, 4, 6}))
     doc.bookmark("Where each need sits and why", 0)
     heading_with_table(doc, "Where each need sits and why", table)
+    doc.text("The next-best allowed site and what moving the need there alone would add to "
+             "the optimiser score (a score, not money), with the term that grows most.",
+             doc.f_tiny, color=MUTED)
     flow_table(doc, table, min_rows=1)
 
     # partners at each of its sites
@@ -249,30 +255,26 @@ def layout_provider_pack(doc: Document, maps: ReportMaps, scenario: Scenario,
                              text or "none: only this provider"])
     if partner_rows:
         table = Table(["Site", "Region", "Its needs there", "Partners at the site"],
-                      partner_rows, [2, 1.4, 1.4, 4], wrap=frozenset({0, 1, 2, 3}))
+                      partner_rows, [2, 1.4, 1.2, 4], wrap=frozenset({0, 1, 2, 3}))
         doc.bookmark("Partners at each site", 0)
         heading_with_table(doc, "Partners at each site", table)
         flow_table(doc, table, min_rows=1)
 
-    # each need's options
-    groups = []
-    for n in needs:
-        groups.append((f"{n.need_id} · {n.lot.label} · {n.pdu}",
-                       _option_rows(options[n.need_id])))
-    rows, heads = grouped_rows(groups, ("site", "sites"))
-    table = Table(["Site", "Allowed", "Score change", "Desk cost £/yr", "Travel km",
-                   "Co-located with"], rows, [2.2, 2.6, 0.9, 0.9, 0.7, 2.6],
-                  align_right=frozenset({2, 3, 4}), wrap=frozenset({0, 1, 5}),
-                  group_rows=heads)
+    # each need's options: the allowed ones, best first, and the blocked ones by rule
+    rows = [[n.need_id, *_option_cells(options[n.need_id])] for n in needs]
+    table = Table(["Need", "Allowed sites (change in optimiser score)",
+                   "Blocked sites, by rule (nearest)"], rows, [0.6, 3.2, 3.2],
+                  wrap=frozenset({1, 2}))
     doc.bookmark("Options for each need", 0)
     heading_with_table(doc, "Options for each need", table)
-    doc.text("Allowed sites first, by the change in the optimiser score if the need alone "
-             "moved there (negative is better; a score, not money); then the nearest blocked "
-             "sites with the rule that stops each.", doc.f_tiny, color=MUTED)
-    flow_table(doc, table, min_rows=2)
+    doc.text("Allowed sites, cheapest change to the plan first (negative is better; a score, "
+             "not money); blocked sites counted by the rule that stops them, with the "
+             "nearest. The same options as the app's provider view.", doc.f_tiny,
+             color=MUTED)
+    flow_table(doc, table, min_rows=1)
 
 
-def _why(explainer: PlanExplainer, need_id: str, options: Sequence[SiteOption]) -> str:
+def _why(explainer: PlanExplainer, need_id: str) -> str:
     """Why a need sits where it does: for a need not placed the explainer's words (the app's
     inspector text); for a placed one its next-best allowed site and what that would add to
     the optimiser score (a score, not money)."""
@@ -284,32 +286,31 @@ def _why(explainer: PlanExplainer, need_id: str, options: Sequence[SiteOption]) 
     if not ex.alternatives:
         return f"The only allowed site {ex.scope}."
     alt = ex.alternatives[0]
-    if alt.cost_change < 0:
-        return (f"{alt.site_name} would lower the optimiser score by "
-                f"{money(-alt.cost_change)} if it moved alone; the plan as a whole is "
-                "better this way.")
-    mostly = f", mostly {alt.worse_term_label.lower()}" if alt.worse_term else ""
-    return (f"Best allowed site {ex.scope}; the next best, {alt.site_name}, would add "
-            f"{money(alt.cost_change)} to the optimiser score{mostly}.")
+    change = alt.cost_change
+    mostly = f", mostly {alt.worse_term_label.lower()}" if alt.worse_term and change > 0 else ""
+    sign = "+" if change >= 0 else "−"
+    return f"{alt.site_name}: {sign}£{abs(change):,.0f}{mostly}"
 
 
-def _option_rows(options: Sequence[SiteOption]) -> list[list[str]]:
-    allowed = [o for o in options if o.allowed][:PACK_ALLOWED]
-    blocked = sorted((o for o in options if not o.allowed),
-                     key=lambda o: o.travel_km)[:PACK_BLOCKED]
-    rows = []
-    for o in allowed + blocked:
-        name = o.site_name + (" (now)" if o.is_current else "")
-        change = "" if not o.allowed else ("0" if o.is_current else
-                                           f"{'+' if o.cost_change >= 0 else '−'}"
-                                           f"£{abs(o.cost_change):,.0f}")
-        rows.append([name, "yes" if o.allowed else o.reasons, change, f"{o.desk_cost:,.0f}",
-                     f"{o.travel_km:.1f}", o.partners_text or "nobody yet"])
-    more_allowed = sum(o.allowed for o in options) - len(allowed)
-    rules = Counter(b.rule for o in options if not o.allowed for b in o.blocked_by)
-    more_blocked = sum(not o.allowed for o in options) - len(blocked)
-    if more_allowed > 0 or more_blocked > 0:
-        why = ", ".join(f"{r} ×{k}" for r, k in sorted(rules.items()))
-        rows.append([f"and {more_allowed} more allowed, {more_blocked} more blocked",
-                     why, "", "", "", ""])
-    return rows
+def _option_cells(options: Sequence[SiteOption]) -> list[str]:
+    """(allowed, blocked) text of one need's options."""
+    allowed = [o for o in options if o.allowed]
+    shown = []
+    for o in allowed[:PACK_ALLOWED]:
+        if o.is_current:
+            shown.append(f"{o.site_name} (now)")
+        else:
+            sign = "+" if o.cost_change >= 0 else "−"
+            shown.append(f"{o.site_name} ({sign}£{abs(o.cost_change):,.0f})")
+    more = len(allowed) - len(shown)
+    allowed_text = "; ".join(shown) + (f"; and {more} more" if more > 0 else "") or "none"
+    blocked = [o for o in options if not o.allowed]
+    rules = Counter(b.rule for o in blocked for b in o.blocked_by)
+    blocked_text = "none"
+    if blocked:
+        nearest = min(blocked, key=lambda o: o.travel_km)
+        first = nearest.blocked_by[0]
+        blocked_text = (", ".join(f"{r} ×{k}" for r, k in sorted(rules.items()))
+                        + f". Nearest: {nearest.site_name}, {nearest.travel_km:.1f} km "
+                        f"({first})")
+    return [allowed_text, blocked_text]
