@@ -20,6 +20,7 @@ from estates_planner.errors import ExportError
 from estates_planner.model import Lot
 from estates_planner.render.fonts import app_font
 from estates_planner.report.content import ReportContent
+from estates_planner.usecases.exporting import PDF_LAYOUTS
 
 RESOLUTION_DPI = 300
 PAPER_SIZES = {"A4": QPageSize.PageSizeId.A4, "A3": QPageSize.PageSizeId.A3}
@@ -40,14 +41,8 @@ LOT_COLOURS = {Lot.ETE: QColor("#1f77b4"), Lot.ACCOMMODATION: QColor("#ff7f0e"),
 KIND_COLOURS = {kind: QColor(colour) for kind, colour in map_style.KIND_COLOURS.items()}
 
 
-# the PDFs a plan can leave the app as: a short board paper, the whole plan with a card per
-# site, one provider's pack, one region's pack
-LAYOUTS: dict[str, str] = {
-    "summary": "Summary (a few pages: figures, regions, needs not placed)",
-    "full": "Full site plan (a card per site used)",
-    "provider": "Provider pack (one provider's needs, sites and options)",
-    "region": "Region pack (one region's figures, sites and needs)",
-}
+# the layouts a PDF can take (summary, full, provider, region), named where the CLI reads them
+LAYOUTS = PDF_LAYOUTS
 
 
 @dataclass(frozen=True)
