@@ -105,8 +105,9 @@ def region_table(rows: Sequence[RegionRow]) -> Table:
 def region_figures_line(row: RegionRow) -> str:
     """A region's figures under its heading: "£123,456 a year in property · 40 needs placed,
     2 not placed"."""
-    return (f"annual property cost {money(row.annual_property_cost_gbp)} · "
-            f"{row.needs_placed} needs placed, {row.needs_unplaced} not placed")
+    placed = f"{row.needs_placed} need{'s' if row.needs_placed != 1 else ''} placed"
+    return (f"annual property cost {money(row.annual_property_cost_gbp)} · {placed}, "
+            f"{row.needs_unplaced} not placed")
 
 
 def unplaced_table(doc: Document, scenario: Scenario, limit: int | None = None) -> Table:
