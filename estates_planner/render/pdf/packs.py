@@ -37,6 +37,13 @@ from estates_planner.report.headline import (
     compute_headline,
     region_rows,
 )
+from estates_planner.report.kpis import format_value
+
+
+def gbp(value: float) -> str:
+    """Pounds as the app's key figures print them (``report.kpis.format_value``)."""
+    return format_value(value, "£")
+
 
 # needs not placed listed in the short summary at most (it must stay within six pages)
 SUMMARY_UNPLACED_ROWS = 60
@@ -50,20 +57,20 @@ def headline_tables(h: Headline, amortisation_years: float,
     placed = h.needs_total - h.unplaced_count
     desks = f"{h.unplaced_desks} desk{'s' if h.unplaced_desks != 1 else ''}"
     figures = Table(["Headline figure", "Value"], [
-        ["Annual property cost (desks + fit-out)", money(h.annual_property_cost_gbp)],
-        ["   desks", money(h.desk_cost_gbp)],
-        [f"   fit-out, amortised over {amortisation_years:g} years", money(h.fit_out_gbp)],
+        ["Annual property cost (desks + fit-out)", gbp(h.annual_property_cost_gbp)],
+        ["   desks", gbp(h.desk_cost_gbp)],
+        [f"   fit-out, amortised over {amortisation_years:g} years", gbp(h.fit_out_gbp)],
         ["Service-user travel", f"{h.travel_person_km:,.0f} {h.travel_per}"],
         [f"   valued at £{travel_weight:,.2f} per {h.travel_per} (a weight)",
-         money(h.travel_value_gbp)],
+         gbp(h.travel_value_gbp)],
         ["Needs placed", f"{placed} of {h.needs_total}"],
         ["Needs not placed", f"{h.unplaced_count} ({desks})"],
     ], [3.2, 1.3], align_right=frozenset({1}), bold_rows=frozenset({0}))
     weights = Table(["Planning weight (not money)", "Annual value"],
-                    [[label, money(value)] for label, value in h.weights],
+                    [[label, gbp(value)] for label, value in h.weights],
                     [3.2, 1.3], align_right=frozenset({1}))
-    score_rows = [[label, money(value)] for label, value in h.score_terms]
-    score_rows.append(["Optimiser score (objective)", money(h.score)])
+    score_rows = [[label, gbp(value)] for label, value in h.score_terms]
+    score_rows.append(["Optimiser score (objective)", gbp(h.score)])
     score = Table(["Optimiser score, by term", "Annual value"], score_rows, [3.2, 1.3],
                   align_right=frozenset({1}), bold_rows=frozenset({len(score_rows) - 1}))
     return figures, weights, score
@@ -84,7 +91,7 @@ def layout_headline(doc: Document, headline: Headline, st: Settings) -> None:
 
 def region_table(rows: Sequence[RegionRow]) -> Table:
     body = [[r.region, str(r.sites_used), str(r.needs_placed), str(r.needs_unplaced),
-             money(r.annual_property_cost_gbp),
+             gbp(r.annual_property_cost_gbp),
              f"{r.authority[0]} of {r.authority[1]} ({percent(*r.authority)})",
              f"{r.paired[0]} of {r.paired[1]} ({percent(*r.paired)})"] for r in rows]
     total = [sum(getattr(r, k) for r in rows) for k in ("sites_used", "needs_placed",
@@ -92,7 +99,7 @@ def region_table(rows: Sequence[RegionRow]) -> Table:
     auth = (sum(r.authority[0] for r in rows), sum(r.authority[1] for r in rows))
     pair = (sum(r.paired[0] for r in rows), sum(r.paired[1] for r in rows))
     body.append(["All regions", *map(str, total),
-                 money(sum(r.annual_property_cost_gbp for r in rows)),
+                 gbp(sum(r.annual_property_cost_gbp for r in rows)),
                  f"{auth[0]} of {auth[1]} ({percent(*auth)})",
                  f"{pair[0]} of {pair[1]} ({percent(*pair)})"])
     return Table(["Region", "Sites used", "Needs placed", "Not placed",
@@ -106,7 +113,7 @@ def region_figures_line(row: RegionRow) -> str:
     """A region's figures under its heading: "£123,456 a year in property · 40 needs placed,
     2 not placed"."""
     placed = f"{row.needs_placed} need{'s' if row.needs_placed != 1 else ''} placed"
-    return (f"annual property cost {money(row.annual_property_cost_gbp)} · {placed}, "
+    return (f"annual property cost {gbp(row.annual_property_cost_gbp)} · {placed}, "
             f"{row.needs_unplaced} not placed")
 
 
