@@ -110,6 +110,8 @@ def layout_region_cards(doc: Document, maps: ReportMaps, group: RegionGroup,
     doc.heading(group.name, doc.f_h1, keep_with_mm=0)
     line = sites_in_region(len(group.sections)) + (f" · {figures}" if figures else "")
     doc.text(line, doc.f_small, color=MUTED, gap_after_mm=3)
+    # wide paper (A4 or A3 landscape, A3 portrait): cards in two columns, not stretched
+    doc.begin_columns(2 if doc.body.width() > doc.mm(250) else 1, 10)
     for section in group.sections:
         card = _Card(doc, section)
         room = doc.space()
@@ -120,6 +122,7 @@ def layout_region_cards(doc: Document, maps: ReportMaps, group: RegionGroup,
         _layout_card(doc, card, maps)
         for page in range(start, len(doc.pages)):  # a long table may have run on
             doc.page_region[page] = group.name
+    doc.end_columns()
 
 
 def _layout_card(doc: Document, card: _Card, maps: ReportMaps) -> None:
@@ -152,7 +155,7 @@ def _layout_card(doc: Document, card: _Card, maps: ReportMaps) -> None:
     doc.add(title_bar)
     doc.y += card.head_h
     top = doc.y
-    page = len(doc.pages)
+    where = (len(doc.pages), doc.col)
 
     size = card.map_size
     map_rect = QRectF(x0, top, size, size)
@@ -172,10 +175,12 @@ def _layout_card(doc: Document, card: _Card, maps: ReportMaps) -> None:
     ry += mm(BARS_MM)
     ry = _paragraph(doc, card.week, fx, ry, fw) + mm(1.5)
     doc.y = ry
-    flow_table(doc, card.table, x=fx, width=fw, min_rows=1)
+    flow_table(doc, card.table, indent=card.right_x_off, width=fw, min_rows=1)
     doc.y -= mm(2.5)  # flow_table's space after: the card's own gap follows
-    if len(doc.pages) == page:
+    if (len(doc.pages), doc.col) == where:
         doc.y = max(doc.y, top + size)
+    else:  # the table ran on into another column or page: the rule goes under it there
+        x0 = doc.frame_x
     y_rule = doc.y + mm(GAP_MM) / 2
     doc.add(lambda p, y=y_rule: rule(p, x0, y, x0 + w))
     doc.y += mm(GAP_MM)

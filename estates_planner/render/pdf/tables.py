@@ -105,11 +105,14 @@ def heading_with_table(doc: Document, text: str, table: Table) -> None:
 
 
 def flow_table(doc: Document, table: Table, *, x: float | None = None,
-                width: float | None = None, title: str = "",
-                font: QFont | None = None, min_rows: int = 2, balance: bool = False) -> None:
+               width: float | None = None, title: str = "",
+               font: QFont | None = None, min_rows: int = 2, balance: bool = False,
+               indent: float | None = None) -> None:
     """Draw ``table`` at the cursor, continuing on new pages with the header repeated.
 
-    Without ``x`` the table follows the current column (and moves with it when it runs on).
+    Without ``x`` the table follows the current column (and moves with it when it runs on);
+    ``indent`` sets it that far right of the column's left edge (a site card's table beside
+    its map), also in the column it runs on into.
     With ``balance``, a table laid out in columns that fits in what is left of the page is
     shared evenly between the columns instead of filling the first one.
     """
@@ -149,6 +152,8 @@ def flow_table(doc: Document, table: Table, *, x: float | None = None,
                     if top + share <= bottom:
                         bottom = top + share
         x = doc.frame_x if fixed_x is None else fixed_x
+        if indent is not None:
+            x = doc.frame_x + indent
         if title:
             doc.text(title + (" (continued)" if continued else ""), doc.f_h3,
                      gap_after_mm=0.8, x=x, width=width)
