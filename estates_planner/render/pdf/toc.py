@@ -44,7 +44,7 @@ def _lay_out(doc: Document, anchors: Sequence[Anchor], insert_at: int, toc_pages
     while k < len(anchors):
         level, title, index = anchors[k]
         k += 1
-        if level != 0:
+        if level != 0 or index == 0:  # the cover needs no line
             continue
         sites: dict[int, list[str]] = {}
         while k < len(anchors) and anchors[k][0] == 1:
@@ -57,7 +57,7 @@ def _lay_out(doc: Document, anchors: Sequence[Anchor], insert_at: int, toc_pages
                                                         doc.body.width() - indent))
         _entry(doc, title, number(index))
         if text:
-            doc.text(text, doc.f_tiny, color=MUTED, gap_after_mm=1.6,
+            doc.text(text, doc.f_tiny, color=MUTED, gap_after_mm=0.9,
                      x=doc.body.left() + indent, width=doc.body.width() - indent)
 
 
@@ -83,4 +83,4 @@ def _entry(doc: Document, title: str, page: int) -> None:
         p.setPen(INK)
         p.drawText(QPointF(right - num_w, base), num)
     doc.add(draw)
-    doc.y += h + doc.mm(0.4)
+    doc.y += h
