@@ -242,13 +242,13 @@ def layout_provider_pack(doc: Document, maps: ReportMaps, scenario: Scenario,
         rows.append([n.need_id, SHORT_LOT[n.lot], n.pdu, f"{n.desks} × {n.days_per_week}",
                      site, km, _why(explainer, n.need_id)])
     table = Table(["Need", "Lot", "PDU", "Desks × days", "Site", "Km",
-                   "Why there: the next-best allowed site"], rows,
-                  [0.7, 1.1, 1.4, 0.7, 1.8, 0.5, 3.6],
+                   "Why there: the next-best allowed site, and the score it would add"],
+                  rows, [0.7, 1.1, 1.4, 0.7, 1.8, 0.5, 3.6],
                   align_right=frozenset({3, 5}), wrap=frozenset({2, 4, 6}))
     doc.bookmark("Where each need sits and why", 0)
     heading_with_table(doc, "Where each need sits and why", table)
-    doc.text("The next-best allowed site and what moving the need there alone would add to "
-             "the optimiser score (a score, not money), with the term that grows most.",
+    doc.text("The next-best allowed site and how much moving the need there alone would add "
+             "to the optimiser score (a score, not money), with the term that grows most.",
              doc.f_tiny, color=MUTED)
     flow_table(doc, table, min_rows=1)
 
@@ -270,14 +270,14 @@ def layout_provider_pack(doc: Document, maps: ReportMaps, scenario: Scenario,
 
     # each need's options: the allowed ones, best first, and the blocked ones by rule
     rows = [[n.need_id, *_option_cells(options[n.need_id])] for n in needs]
-    table = Table(["Need", "Allowed sites (change in optimiser score)",
+    table = Table(["Need", "Allowed sites (optimiser score more or less than now)",
                    "Blocked sites, by rule (nearest)"], rows, [0.6, 3.2, 3.2],
                   wrap=frozenset({1, 2}))
     doc.bookmark("Options for each need", 0)
     heading_with_table(doc, "Options for each need", table)
-    doc.text("Allowed sites, cheapest change to the plan first (negative is better; a score, "
-             "not money); blocked sites counted by the rule that stops them, with the "
-             "nearest. The same options as the app's provider view.", doc.f_tiny,
+    doc.text("Allowed sites, the smallest change to the optimiser score first (a score, not "
+             "money); blocked sites counted by the rule that stops them, with the nearest. "
+             "The same options as the app's provider view.", doc.f_tiny,
              color=MUTED)
     flow_table(doc, table, min_rows=1)
 
@@ -296,8 +296,13 @@ def _why(explainer: PlanExplainer, need_id: str) -> str:
     alt = ex.alternatives[0]
     change = alt.cost_change
     mostly = f", mostly {alt.worse_term_label.lower()}" if alt.worse_term and change > 0 else ""
-    sign = "+" if change >= 0 else "−"
-    return f"{alt.site_name}: {sign}£{abs(change):,.0f}{mostly}"
+    return f"{alt.site_name}: {_score_change(change)}{mostly}"
+
+
+def _score_change(change: float) -> str:
+    """"£4,258 more" / "£2,363 less": a change in the optimiser score in words (a sign
+    before the pound sign would be broken from it at the end of a line)."""
+    return f"£{abs(change):,.0f} {'more' if change >= 0 else 'less'}"
 
 
 def _option_cells(options: Sequence[SiteOption]) -> list[str]:
@@ -308,8 +313,7 @@ def _option_cells(options: Sequence[SiteOption]) -> list[str]:
         if o.is_current:
             shown.append(f"{o.site_name} (now)")
         else:
-            sign = "+" if o.cost_change >= 0 else "−"
-            shown.append(f"{o.site_name} ({sign}£{abs(o.cost_change):,.0f})")
+            shown.append(f"{o.site_name} ({_score_change(o.cost_change)})")
     more = len(allowed) - len(shown)
     allowed_text = "; ".join(shown) + (f"; and {more} more" if more > 0 else "") or "none"
     blocked = [o for o in options if not o.allowed]
