@@ -73,38 +73,9 @@ def sites_in_region(count: int) -> str:
     return f"{count} site{'s' if count != 1 else ''} used in this region"
 
 
-def occupants_title(count: int) -> str:
-    """The title of a site's occupant table: "Who is there (4 needs)"."""
-    return f"Who is there ({count} need{'s' if count != 1 else ''})"
-
-
 def capacity_line(label: str, used: int, available: int) -> str:
     """"Desk-days a week: 12 of 20 used (60%)"."""
     return f"{label}: {used} of {available} used ({percent(used, available)})"
-
-
-def weekly_totals_text(section: SiteSection) -> str:
-    """A site's weekly use in words, for sites whose needs have no fixed weekdays."""
-    wk = section.weekly
-    avg = wk.total_desk_days / 5
-    return (f"No fixed weekdays are recorded for the needs here. In total "
-            f"{wk.total_desk_days} desk-days a week are used of {5 * wk.desks_per_day} "
-            f"available: on average {avg:.1f} of {wk.desks_per_day} desks a day.")
-
-
-def partners_text(section: SiteSection, near_limit: int | None = None) -> str:
-    """The co-location partners at a site and nearby; with ``near_limit``, at most that many
-    nearby ones and how many more there are."""
-    same = [f"{q.provider} ({q.lot})" for q in section.partners if q.where == "same site"]
-    near = [f"{q.provider} ({q.lot}) at {q.where}" for q in section.partners
-            if q.where != "same site"]
-    more = ""
-    if near_limit is not None and len(near) > near_limit:
-        more = f"; and {len(near) - near_limit} more"
-        near = near[:near_limit]
-    return ("At this site: " + ("; ".join(same) if same else "none") + "\n"
-            + "Nearby, within the pairing radius: " + ("; ".join(near) if near else "none")
-            + more)
 
 
 def appendix_note(content: ReportContent) -> str:
