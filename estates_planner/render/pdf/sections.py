@@ -11,6 +11,8 @@ page, so no page of a region is left mostly blank.
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
 
@@ -88,8 +90,8 @@ class _Card:
         self.head_h = mm(BAR_MM) + mm(1.5)
         self.height = self.head_h + max(self.map_size, self.text_h + self.table_h) + mm(GAP_MM)
         # the least that must fit to start the card here: title, map and two table rows
-        first_rows = table_height(doc, Table(self.table.header, self.table.rows[:2],
-                                             self.table.widths, wrap=self.table.wrap),
+        first_rows = table_height(doc, dataclasses.replace(self.table,
+                                                           rows=self.table.rows[:2]),
                                   self.right_w, False)
         self.start_h = self.head_h + max(self.map_size, self.text_h + first_rows)
 
