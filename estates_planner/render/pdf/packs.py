@@ -239,12 +239,12 @@ def layout_provider_pack(doc: Document, maps: ReportMaps, scenario: Scenario,
         a = result.allocation(n.need_id)
         site = ds.site(a.site_id).name if a.site_id else "— not placed —"
         km = "" if a.travel_km is None else f"{a.travel_km:.1f}"
-        rows.append([n.need_id, SHORT_LOT[n.lot], n.pdu, f"{n.desks} × {n.days_per_week}",
+        rows.append([n.need_id, SHORT_LOT[n.lot], n.pdu, str(n.desks), str(n.days_per_week),
                      site, km, _why(explainer, n.need_id)])
-    table = Table(["Need", "Lot", "PDU", "Desks × days", "Site", "Km",
+    table = Table(["Need", "Lot", "PDU", "Desks", "Days", "Site", "Km",
                    "Why there: the next-best allowed site, and the score it would add"],
-                  rows, [0.7, 1.1, 1.4, 0.7, 1.8, 0.5, 3.6],
-                  align_right=frozenset({3, 5}), wrap=frozenset({2, 4, 6}))
+                  rows, [0.7, 1.1, 1.4, 0.4, 0.4, 1.8, 0.5, 3.6],
+                  align_right=frozenset({3, 4, 6}), wrap=frozenset({2, 5, 7}))
     doc.bookmark("Where each need sits and why", 0)
     heading_with_table(doc, "Where each need sits and why", table)
     doc.text("The next-best allowed site and how much moving the need there alone would add "
