@@ -1,4 +1,4 @@
-"""``estates-planner export PROJECT [--pdf F] [--csv F] [--xlsx F] [--gpkg F]``: write a plan.
+"""``estates-planner export PROJECT [--pdf F [--layout L]] [--csv F] [--xlsx F] [--gpkg F]``.
 
 The work is :func:`estates_planner.usecases.export_plan`. The PDF is drawn with QtGui (no
 widgets), so this command starts an offscreen ``QGuiApplication`` when it needs one; Qt is
@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from estates_planner.errors import ExportError
+from estates_planner.errors import EstatesError, ExportError
 from estates_planner.project import Project, open_project
-from estates_planner.usecases import export_plan, solve_in_project
+from estates_planner.usecases import PDF_LAYOUTS, export_plan, solve_in_project
 
 SOLVE_TIME_LIMIT_S = 10.0
 
@@ -29,8 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "table as CSV, a workbook (allocation, sites, KPIs, settings) as XLSX, and/or map "
         "layers as a GeoPackage for QGIS. A scenario without a plan is solved first "
         f"(time limit {SOLVE_TIME_LIMIT_S:g} s); the solved plan is not saved in the project.",
-        epilog="example: estates-planner export data/sample_project.gpkg --pdf plan.pdf "
-        "--xlsx plan.xlsx --region London --paper A3 --landscape")
+        epilog="examples: estates-planner export data/sample_project.gpkg --pdf plan.pdf "
+        "--xlsx plan.xlsx --region London --paper A3 --landscape; "
+        "estates-planner export data/sample_project.gpkg --pdf pack.pdf --layout provider "
+        "--provider 'Mindful Steps'")
     p.add_argument("project", type=Path, help="a project GeoPackage")
     p.add_argument("--scenario", metavar="NAME",
                    help="the scenario to export (default: the project's first scenario)")
@@ -42,9 +44,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--paper", choices=("A4", "A3"), default="A4", type=str.upper,
                    help="PDF paper size (default A4)")
     p.add_argument("--landscape", action="store_true", help="PDF in landscape orientation")
+    p.add_argument("--layout", choices=tuple(PDF_LAYOUTS), default="full",
+                   help="what the PDF is for: summary (a few pages for a board paper), full "
+                   "(a card per site used; the default), provider (one provider's pack: "
+                   "give --provider), region (one region's pack: give --region)")
+    p.add_argument("--provider", metavar="NAME", default="",
+                   help="the provider of --layout provider")
     p.add_argument("--region", action="append", metavar="NAME", default=[],
-                   help="only this region in the PDF: its summary figures, site sections "
-                   "and appendix (repeat for several)")
+                   help="only this region in the PDF: its summary figures, site cards "
+                   "and appendix (repeat for several; one for --layout region)")
     p.set_defaults(func=run_export)
 
 
@@ -60,6 +68,8 @@ def run_export(args: argparse.Namespace) -> int:
         if not path.expanduser().resolve().parent.is_dir():
             raise ExportError(f"--{fmt} {path}: the folder {path.parent} does not exist")
 
+    # the PDF's options are checked (a layout's provider or region given) before any solve
+    pdf_options = _pdf_options(args) if "pdf" in targets else None
     project = open_project(args.project)
     names = project.scenario_names
     name = args.scenario or (names[0] if names else None)
@@ -84,19 +94,38 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"Wrote {written.path}")
     if "pdf" in targets:
         start = time.perf_counter()
-        pages = _write_pdf(project, name, targets["pdf"], args)
-        print(f"Wrote {targets['pdf']} ({pages} pages, {time.perf_counter() - start:.1f} s)")
+        pages = _write_pdf(project, name, targets["pdf"], pdf_options)
+        print(f"Wrote {targets['pdf']} ({args.layout} layout, {pages} pages, "
+              f"{time.perf_counter() - start:.1f} s)")
+        print(f"{journeys_text(project, name)}.")
     return 0
 
 
-def _write_pdf(project: Project, scenario_name: str, path: Path,
-               args: argparse.Namespace) -> int:
+def journeys_text(project: Project, scenario_name: str) -> str:
+    """How the plan's journeys are measured, in the PDF's words (every page's footer)."""
+    from estates_planner.report.content import travel_measure_text
+    from estates_planner.travel.resolve import travel_model_for
+
+    try:
+        model = travel_model_for(project, project.scenario(scenario_name))
+    except EstatesError:  # a damaged stored network: the PDF falls back to straight lines
+        model = None
+    return travel_measure_text(getattr(model, "name", None))
+
+
+def _pdf_options(args: argparse.Namespace):
+    """The command line's PDF options (``render.site_plan.PdfOptions``, which checks them)."""
+    from estates_planner.render.site_plan import PdfOptions
+
+    return PdfOptions(paper=args.paper, landscape=args.landscape, regions=tuple(args.region),
+                      layout=args.layout, provider=args.provider)
+
+
+def _write_pdf(project: Project, scenario_name: str, path: Path, options) -> int:
     """Draw the PDF with an offscreen Qt GUI application (QtGui only: no widgets)."""
-    from estates_planner.render.site_plan import PdfOptions, gui_application, write_site_plan_pdf
+    from estates_planner.render.site_plan import gui_application, write_site_plan_pdf
 
     app = gui_application()
-    options = PdfOptions(paper=args.paper, landscape=args.landscape,
-                         regions=tuple(args.region))
     try:
         written = export_plan(project, scenario_name, {"pdf": path}, options,
                               pdf_writer=write_site_plan_pdf)

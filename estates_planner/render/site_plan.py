@@ -1,9 +1,14 @@
 """The site plan as a PDF a person would print: the public entry of the PDF export.
 
-Pages: a cover with a map of the chosen area, a summary (KPIs, placements, shares, locations
-per PDU, unplaced needs, rules and weights), a section per site used grouped by region, and
-the allocation appendix with its header repeated on every page. Every page has a footer with
-the project, the scenario, the date and "Page i of N".
+Layouts (``PdfOptions.layout``): **full** — a cover with a map of the chosen area, the
+contents with page numbers, a summary (headline figures with money apart from weights and the
+optimiser score, placements, shares, rules and weights, needs not placed, journeys per PDU),
+each region from a new page with a compact card per site used (several to a page), and the
+allocation appendix; **region** — the same for one region; **summary** — the cover and a few
+pages of figures, a table per region, the needs not placed and the rules and weights;
+**provider** — one provider's pack. Every page has a footer with the project, the scenario,
+the date, how journeys are measured and "Page i of N"; the file has a bookmark per part,
+region and site, and its title and author set (added with pypdf, :mod:`.pdf.outline`).
 
 The content comes from :func:`estates_planner.report.content.build_report_content` (plain
 Python, tested without Qt) and its sentences from :mod:`estates_planner.report.sentences`;
@@ -17,7 +22,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +35,7 @@ from estates_planner.model import Scenario
 from estates_planner.optimise.result import PlanResult
 from estates_planner.render.fonts import register_app_fonts
 from estates_planner.render.pdf.document import (
+    LAYOUTS,
     PAPER_SIZES,
     RESOLUTION_DPI,
     Document,
@@ -36,6 +43,12 @@ from estates_planner.render.pdf.document import (
     page_size_mm,
 )
 from estates_planner.render.pdf.maps import ReportMaps
+from estates_planner.render.pdf.outline import add_outline
+from estates_planner.render.pdf.packs import (
+    layout_provider_pack,
+    layout_short_summary,
+    region_figures_line,
+)
 from estates_planner.render.pdf.pages import (
     cover_map_rect_mm,
     draw_footer,
@@ -44,10 +57,24 @@ from estates_planner.render.pdf.pages import (
     layout_summary,
 )
 from estates_planner.render.pdf.sections import layout_sections
+from estates_planner.render.pdf.toc import layout_toc
 from estates_planner.report.content import build_report_content
 from estates_planner.report.exports import atomic_path
+from estates_planner.report.headline import region_rows
 from estates_planner.report.sentences import project_display_name
 from estates_planner.travel.resolve import travel_model_for
+
+
+@dataclass(frozen=True)
+class SitePlanLayout:
+    """What was written: the page count, how far down each page its content reaches (0..1
+    of the body), the region whose site cards each card page holds, and the bookmarks
+    (level, title, page index)."""
+
+    pages: int
+    fill: tuple[float, ...]
+    page_region: Mapping[int, str]
+    anchors: tuple[tuple[int, str, int], ...]
 
 
 def write_site_plan_pdf(project: Any, scenario_name: str, path: str | os.PathLike[str],
@@ -55,6 +82,18 @@ def write_site_plan_pdf(project: Any, scenario_name: str, path: str | os.PathLik
                         progress: Callable[[int, int], None] | None = None,
                         cancel: Any = None) -> int:
     """Write the site plan of ``scenario_name`` in ``project`` to ``path``; return the pages.
+
+    See :func:`write_site_plan` (which also returns the layout's measures).
+    """
+    return write_site_plan(project, scenario_name, path, options, progress, cancel).pages
+
+
+def write_site_plan(project: Any, scenario_name: str, path: str | os.PathLike[str],
+                    options: PdfOptions | None = None,
+                    progress: Callable[[int, int], None] | None = None,
+                    cancel: Any = None) -> SitePlanLayout:
+    """Write the site plan of ``scenario_name`` in ``project`` to ``path`` in the layout
+    ``options.layout`` names (see :data:`LAYOUTS`).
 
     Parameters
     ----------
@@ -71,59 +110,110 @@ def write_site_plan_pdf(project: Any, scenario_name: str, path: str | os.PathLik
     """
     options = options or PdfOptions()
     scenario, result = _scenario_and_plan(project, scenario_name)
+    ds = scenario.dataset
+    if options.layout == "provider" and options.provider not in ds.providers:
+        raise ExportError(f"no provider '{options.provider}' in the project; it has: "
+                          f"{', '.join(ds.providers)}")
     register_app_fonts()
     try:  # the project's road network measures the service users' journeys
         travel_model = travel_model_for(project, scenario)
     except EstatesError:  # a damaged stored network: straight lines, and the PDF says so
         travel_model = None
+    title = {"summary": "Plan summary", "provider": "Provider pack",
+             "region": "Region pack"}.get(options.layout, options.title)
     content = build_report_content(
         scenario, result, project_name=project_display_name(project),
         metadata=getattr(project, "metadata", None) or {},
         regions=options.regions or None, site_ids=options.site_ids or None,
-        created=options.created, title=options.title,
-        travel_model=travel_model)
+        created=options.created, title=title, travel_model=travel_model)
     maps = ReportMaps(project, scenario, result)
 
     target = Path(path)
     with atomic_path(target) as tmp:
-        writer = QPdfWriter(str(tmp))
-        writer.setResolution(RESOLUTION_DPI)
-        writer.setPageSize(QPageSize(PAPER_SIZES[options.paper]))
-        writer.setPageOrientation(QPageLayout.Orientation.Landscape if options.landscape
-                                  else QPageLayout.Orientation.Portrait)
-        writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
-        writer.setTitle(f"{content.title}: {content.project_name} – {content.scenario_name}")
-        writer.setCreator("Estates Planner")
-        painter = QPainter()
-        if not painter.begin(writer):
-            raise ExportError(f"cannot write {target}: the PDF could not be started")
+        drawn = tmp.with_name(tmp.stem + "-qt.pdf")
         try:
-            doc = Document(painter, options, content)
-            layout_cover(doc, maps)
-            layout_summary(doc)
-            if options.include_sections:
-                layout_sections(doc, maps)
-            if options.include_appendix:
-                layout_appendix(doc)
-            pages = doc.finish()
-            for i, ops in enumerate(pages):
-                if cancel is not None and cancel.is_set():
-                    raise CancelledError("PDF export cancelled; no file was written")
-                if i:
-                    writer.newPage()
-                for op in ops:
-                    op(painter)
-                draw_footer(doc, painter, i + 1, len(pages))
-                if progress is not None:
-                    progress(i + 1, len(pages))
+            layout = _draw(drawn, options, content, maps, scenario, result, progress, cancel,
+                           shown=target)
+            doc_title = f"{content.title}: {content.project_name} – {content.scenario_name}"
+            if options.layout == "provider":
+                doc_title = f"Provider pack: {options.provider} – {content.scenario_name}"
+            meta = getattr(project, "metadata", None) or {}
+            add_outline(drawn, tmp, layout.anchors, title=doc_title,
+                        author=str(meta.get("author") or content.project_name),
+                        subject=content.travel_text)
         finally:
-            finished = painter.end()
-        if not finished:  # Qt's only sign of a failed write (e.g. a full disk)
-            raise ExportError(f"cannot write {target}: the PDF could not be written to the "
-                              "disk (is it full?); "
-                              + ("the previous file is unchanged" if target.exists()
-                                 else "no file was written"))
-    return len(pages)
+            drawn.unlink(missing_ok=True)
+    return layout
+
+
+def _draw(path: Path, options: PdfOptions, content: Any, maps: ReportMaps,
+          scenario: Scenario, result: PlanResult,
+          progress: Callable[[int, int], None] | None, cancel: Any, *,
+          shown: Path) -> SitePlanLayout:
+    """Lay the report out, put the contents in after the cover, and draw it with Qt.
+
+    ``path`` is a temporary file; messages name ``shown``, the file the user asked for.
+    """
+    writer = QPdfWriter(str(path))
+    writer.setResolution(RESOLUTION_DPI)
+    writer.setPageSize(QPageSize(PAPER_SIZES[options.paper]))
+    writer.setPageOrientation(QPageLayout.Orientation.Landscape if options.landscape
+                              else QPageLayout.Orientation.Portrait)
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+    writer.setTitle(f"{content.title}: {content.project_name} – {content.scenario_name}")
+    writer.setCreator("Estates Planner")
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise ExportError(f"cannot write {shown}: the PDF could not be started")
+    try:
+        doc = Document(painter, options, content)
+        toc_at = None
+        if options.layout == "provider":
+            layout_provider_pack(doc, maps, scenario, result, options.provider)
+        else:
+            layout_cover(doc, maps)
+            doc.bookmark("Cover", 0)
+            if options.layout == "summary":
+                layout_short_summary(doc, scenario, result, options.regions or None)
+            else:
+                toc_at = len(doc.pages)
+                layout_summary(doc, scenario.settings)
+                if options.include_sections:
+                    names = [g.name for g in content.regions]
+                    lines = {r.region: region_figures_line(r)
+                             for r in region_rows(scenario, result, names)}
+                    layout_sections(doc, maps, lines)
+                if options.include_appendix:
+                    layout_appendix(doc)
+        pages = doc.finish()
+        anchors = list(doc.anchors)
+        fill = [doc.fill_fraction(i) for i in range(len(pages))]
+        page_region = dict(doc.page_region)
+        if toc_at is not None:
+            toc = layout_toc(lambda: Document(painter, options, content), anchors, toc_at)
+            n = len(toc)
+            pages = pages[:toc_at] + toc + pages[toc_at:]
+            fill = fill[:toc_at] + [1.0] * n + fill[toc_at:]
+            anchors = [(lv, t, i + n if i >= toc_at else i) for lv, t, i in anchors]
+            anchors.insert(1, (0, "Contents", toc_at))
+            page_region = {i + n if i >= toc_at else i: r for i, r in page_region.items()}
+        for i, ops in enumerate(pages):
+            if cancel is not None and cancel.is_set():
+                raise CancelledError("PDF export cancelled; no file was written")
+            if i:
+                writer.newPage()
+            for op in ops:
+                op(painter)
+            draw_footer(doc, painter, i + 1, len(pages))
+            if progress is not None:
+                progress(i + 1, len(pages))
+    finally:
+        finished = painter.end()
+    if not finished:  # Qt's only sign of a failed write (e.g. a full disk)
+        raise ExportError(f"cannot write {shown}: the PDF could not be written to the disk "
+                          "(is it full?); " + ("the previous file is unchanged" if shown.exists()
+                                               else "no file was written"))
+    return SitePlanLayout(len(pages), tuple(fill), page_region, tuple(anchors))
 
 
 def gui_application() -> Any:
@@ -159,5 +249,5 @@ def _scenario_and_plan(project: Any, name: str) -> tuple[Scenario, PlanResult]:
     return scenario, result
 
 
-__all__ = ["PdfOptions", "ReportMaps", "cover_map_rect_mm", "gui_application",
-           "page_size_mm", "write_site_plan_pdf"]
+__all__ = ["LAYOUTS", "PdfOptions", "ReportMaps", "SitePlanLayout", "cover_map_rect_mm",
+           "gui_application", "page_size_mm", "write_site_plan", "write_site_plan_pdf"]

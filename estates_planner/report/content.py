@@ -21,6 +21,7 @@ from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed, Settings,
 from estates_planner.optimise.result import PlanResult
 from estates_planner.optimise.rules import RULE_TITLES
 from estates_planner.report.exports import allocation_rows
+from estates_planner.report.headline import Headline, compute_headline
 from estates_planner.report.kpis import Kpis, compute_kpis, format_value, kpi_rows
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
@@ -166,6 +167,8 @@ class ReportContent:
     summary_note: str = ""  # e.g. needs of the chosen regions placed at sites outside them
     whole_plan: bool = True  # False when the summary counts only part of the plan
     sites_chosen: bool = False  # the report covers chosen sites, not whole regions
+    travel_text: str = ""  # how journeys are measured, the one wording (travel_measure_text)
+    headline: Headline | None = None  # the summary's money, weights and score (same scope)
 
     @property
     def service_user_groups(self) -> list[tuple[str, list[PduJourneyLine]]]:
@@ -233,11 +236,19 @@ def _kpi_lines(kpis: Kpis) -> list[KpiLine]:
             for row in kpi_rows(kpis)]
 
 
+def travel_measure_text(travel_name: str | None) -> str:
+    """How journeys are measured, in the one wording every page of the PDF and the CLI use:
+    "Journeys measured along the road network (roads.gpkg)" or "... as straight lines"."""
+    if not travel_name or travel_name.startswith("straight line"):
+        return "Journeys measured as straight lines (British National Grid)"
+    return f"Journeys measured along the {travel_name}"
+
+
 def data_sources(metadata: Mapping[str, str] | None, scenario: Scenario,
                  travel_model=None) -> list[str]:
     """Where the figures come from, for the cover: the project's source notes, what the data
-    holds and how travel was measured (the scenario's model, and ``travel_model`` when the
-    service-user journeys use another one), then any notes (such as "illustrative")."""
+    holds and how journeys are measured (``travel_model``, else the scenario's own, in the
+    words of :func:`travel_measure_text`), then any notes (such as "illustrative")."""
     sources: list[str] = []
     notes: list[str] = []
     for key, value in sorted((metadata or {}).items()):
@@ -250,11 +261,8 @@ def data_sources(metadata: Mapping[str, str] | None, scenario: Scenario,
     ds = scenario.dataset
     sources.append(f"{len(ds.sites)} sites, {len(ds.needs)} service needs, "
                    f"{len(ds.providers)} providers in {len(ds.regions)} regions")
-    travel = getattr(scenario.travel, "name", None) or "straight line (British National Grid)"
-    sources.append(f"Travel distances: {travel}")
-    journeys = getattr(travel_model, "name", None)
-    if journeys and travel_model is not scenario.travel:
-        sources.append(f"Service-user journeys: {journeys}")
+    model = travel_model if travel_model is not None else scenario.travel
+    sources.append(travel_measure_text(getattr(model, "name", None)))
     return sources + notes
 
 
@@ -414,6 +422,8 @@ def build_report_content(
         summary_note=note,
         whole_plan=not limited,
         sites_chosen=site_filter is not None,
+        travel_text=travel_measure_text(travel_name),
+        headline=compute_headline(scenario, summary_result),
     )
 
 

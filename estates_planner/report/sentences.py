@@ -9,7 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from estates_planner.report.content import ReportContent, SiteSection, percent
+from estates_planner.report.content import (  # noqa: F401 (travel_measure_text: re-exported)
+    ReportContent,
+    SiteSection,
+    percent,
+    travel_measure_text,
+)
 
 # the site kinds' long labels (table headers) and the short ones a narrow column takes
 _SHORT_KINDS = {"Authority (probation office)": "Authority", "Provider-owned": "Provider",
@@ -56,8 +61,8 @@ def service_users_note(content: ReportContent) -> str:
     """What the service-users table counts and how its journeys are measured."""
     return ("Locations: distinct sites the people of each probation delivery unit (PDU) "
             "attend for the services they need (each counts towards the separate-locations "
-            "term). Journey: the mean from the PDU's service-user point to those sites, "
-            f"measured along: {content.service_user_travel}."
+            "term). Journey: the mean from the PDU's service-user point to those sites. "
+            f"{travel_measure_text(content.service_user_travel)}."
             + (" Locations count every site the PDU's people attend, also those outside the "
                "sites chosen for this report, so they can exceed the summary's separate "
                "locations." if content.sites_chosen else ""))
@@ -68,38 +73,9 @@ def sites_in_region(count: int) -> str:
     return f"{count} site{'s' if count != 1 else ''} used in this region"
 
 
-def occupants_title(count: int) -> str:
-    """The title of a site's occupant table: "Who is there (4 needs)"."""
-    return f"Who is there ({count} need{'s' if count != 1 else ''})"
-
-
 def capacity_line(label: str, used: int, available: int) -> str:
     """"Desk-days a week: 12 of 20 used (60%)"."""
     return f"{label}: {used} of {available} used ({percent(used, available)})"
-
-
-def weekly_totals_text(section: SiteSection) -> str:
-    """A site's weekly use in words, for sites whose needs have no fixed weekdays."""
-    wk = section.weekly
-    avg = wk.total_desk_days / 5
-    return (f"No fixed weekdays are recorded for the needs here. In total "
-            f"{wk.total_desk_days} desk-days a week are used of {5 * wk.desks_per_day} "
-            f"available: on average {avg:.1f} of {wk.desks_per_day} desks a day.")
-
-
-def partners_text(section: SiteSection, near_limit: int | None = None) -> str:
-    """The co-location partners at a site and nearby; with ``near_limit``, at most that many
-    nearby ones and how many more there are."""
-    same = [f"{q.provider} ({q.lot})" for q in section.partners if q.where == "same site"]
-    near = [f"{q.provider} ({q.lot}) at {q.where}" for q in section.partners
-            if q.where != "same site"]
-    more = ""
-    if near_limit is not None and len(near) > near_limit:
-        more = f"; and {len(near) - near_limit} more"
-        near = near[:near_limit]
-    return ("At this site: " + ("; ".join(same) if same else "none") + "\n"
-            + "Nearby, within the pairing radius: " + ("; ".join(near) if near else "none")
-            + more)
 
 
 def appendix_note(content: ReportContent) -> str:
@@ -113,3 +89,45 @@ def footer_left(content: ReportContent) -> str:
     """The footer's left part: project · scenario · date."""
     return (f"{content.project_name} · {content.scenario_name} · "
             f"{content.created.strftime('%-d %B %Y')}")
+
+
+def card_facts_line(section: SiteSection) -> str:
+    """A site card's facts as one paragraph: "Women-only: no · Capacity: 15 desks, ..."
+    (the kind is in the card's title bar)."""
+    return " · ".join(f"{label}: {value}" for label, value in section.facts
+                      if label != "Kind")
+
+
+def weekly_line(section: SiteSection) -> str:
+    """A site's weekly use in one line: desks by weekday when needs have fixed days, else the
+    week's totals."""
+    wk = section.weekly
+    if wk.by_day is None:
+        return (f"No fixed weekdays recorded: {wk.total_desk_days} of "
+                f"{5 * wk.desks_per_day} desk-days a week, on average "
+                f"{wk.total_desk_days / 5:.1f} of {wk.desks_per_day} desks a day.")
+    from estates_planner.report.content import WEEKDAYS
+
+    days = " · ".join(f"{d} {n}" for d, n in zip(WEEKDAYS, wk.by_day, strict=True))
+    spread = wk.unscheduled_desk_days / 5
+    extra = f", plus {spread:.1f} a day on a rota or any day" if spread else ""
+    return f"Desks in use by weekday (of {wk.desks_per_day}): {days}{extra}."
+
+
+def nearby_partners_text(section: SiteSection, limit: int | None = None) -> str:
+    """Providers at other used sites within the pairing radius (those at the site itself are
+    the card's occupants); with ``limit``, at most that many and how many more."""
+    near = [f"{q.provider} ({q.lot}) at {q.where}" for q in section.partners
+            if q.where != "same site"]
+    if not near:
+        return "Nearby partners within the pairing radius: none."
+    more = ""
+    if limit is not None and len(near) > limit:
+        more = f"; and {len(near) - limit} more"
+        near = near[:limit]
+    return "Nearby partners within the pairing radius: " + "; ".join(near) + more + "."
+
+
+def toc_sites_text(pages: list[tuple[int, list[str]]]) -> str:
+    """The sites of a region in the table of contents, by page: "p. 6: A, B · p. 7: C"."""
+    return " · ".join(f"p. {page}: " + ", ".join(names) for page, names in pages)

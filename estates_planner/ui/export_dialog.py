@@ -1,9 +1,9 @@
 """File → Export: the site plan PDF, the allocation CSV, the XLSX workbook or a GeoPackage.
 
-The dialog only gathers choices (format, paper, orientation, regions and sites, where to
-write) and calls the writers in :mod:`estates_planner.render.site_plan` and
-:mod:`estates_planner.report.exports`. Errors the user can cause (no plan yet, a folder that
-does not exist, a file open in Excel) are shown as messages; nothing is raised at them.
+The dialog only gathers choices (format, the PDF's layout and provider, paper, orientation,
+regions and sites, where to write) and calls :func:`estates_planner.usecases.export_plan`.
+Errors the user can cause (no plan yet, a folder that does not exist, a file open in Excel, a
+region pack with several regions ticked) are shown as messages; nothing is raised at them.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from estates_planner.errors import CancelledError, EstatesError, ExportError
 from estates_planner.project import Project
 from estates_planner.report.exports import safe_filename
 from estates_planner.ui.common import user_folder_for
+from estates_planner.usecases import PDF_LAYOUTS
 from estates_planner.usecases import export_plan as export_plan_files
 
 # format key -> (label, file suffix, file dialog filter)
@@ -73,7 +74,7 @@ def export_plan(project: Project, scenario_name: str, fmt: str,
                           f"{', '.join(FORMATS)}")
     if project.results.get(scenario_name) is None:
         raise ExportError(f"scenario '{scenario_name}' has no plan yet: solve it "
-                          "(Plan → Solve) before exporting")
+                          "(Scenario → Solve) before exporting")
     from estates_planner.render.site_plan import write_site_plan_pdf
 
     written = export_plan_files(project, scenario_name, {fmt: path}, pdf_options, progress,
@@ -112,6 +113,16 @@ class ExportDialog(QDialog):
         self.paper_box.addItems(["A4", "A3"])
         self.orientation_box = QComboBox()
         self.orientation_box.addItems(["Portrait", "Landscape"])
+        self.layout_box = QComboBox()
+        self.layout_box.setAccessibleName("PDF layout")
+        for key, label in PDF_LAYOUTS.items():
+            self.layout_box.addItem(label, key)
+        self.layout_box.setCurrentIndex(list(PDF_LAYOUTS).index("full"))
+        self.provider_box = QComboBox()
+        self.provider_box.setAccessibleName("Provider of the provider pack")
+        self.provider_box.addItems(list(project.dataset.providers))
+        self.provider_box.setEnabled(False)
+        self.layout_box.currentIndexChanged.connect(self._layout_changed)
 
         self.region_list = QListWidget()
         self.region_list.setToolTip("Regions the PDF covers: its summary figures, a section "
@@ -141,6 +152,8 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Scenario:", QLabel(scenario_name))
         form.addRow("Format:", self.format_box)
+        form.addRow("Layout:", self.layout_box)
+        form.addRow("Provider:", self.provider_box)
         form.addRow("Paper:", self.paper_box)
         form.addRow("Orientation:", self.orientation_box)
         form.addRow("Save to:", path_row)
@@ -176,7 +189,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         if project.results.get(scenario_name) is None:
             warning = QLabel(f"Scenario “{scenario_name}” has no plan yet. Solve it first "
-                             "(Plan → Solve); exports need a plan.")
+                             "(Scenario → Solve); exports need a plan.")
             warning.setWordWrap(True)
             layout.addWidget(warning)
             self.export_button.setEnabled(False)
@@ -209,10 +222,13 @@ class ExportDialog(QDialog):
         all_regions = len(regions) == self.region_list.count()
         sites = self.chosen_site_ids()
         all_sites = len(sites) == self.site_list.count()
+        layout = str(self.layout_box.currentData())
         return PdfOptions(paper=self.paper_box.currentText(),
                           landscape=self.orientation_box.currentText() == "Landscape",
-                          regions=() if all_regions else tuple(regions),
-                          site_ids=() if all_sites else tuple(sites))
+                          regions=() if all_regions and layout != "region" else tuple(regions),
+                          site_ids=() if all_sites else tuple(sites), layout=layout,
+                          provider=self.provider_box.currentText()
+                          if layout == "provider" else "")
 
     def output_path(self) -> Path:
         return Path(self.path_edit.text().strip()).expanduser()
@@ -289,12 +305,18 @@ class ExportDialog(QDialog):
     def _format_changed(self) -> None:
         fmt = self.fmt()
         is_pdf = fmt == "pdf"
-        for widget in (self.paper_box, self.orientation_box, self.scope_widget):
+        for widget in (self.paper_box, self.orientation_box, self.scope_widget,
+                       self.layout_box):
             widget.setEnabled(is_pdf)
+        self._layout_changed()
         text = self.path_edit.text().strip()
         if text:
             path = Path(text)
             self.path_edit.setText(str(path.with_suffix(FORMATS[fmt][1])))
+
+    def _layout_changed(self) -> None:
+        self.provider_box.setEnabled(self.fmt() == "pdf"
+                                     and self.layout_box.currentData() == "provider")
 
     def _check_all_regions(self, checked: bool) -> None:
         state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked

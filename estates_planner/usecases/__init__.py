@@ -15,7 +15,12 @@ values. ``cli/`` prints what they return and ``ui/`` shows it; neither holds a b
 """
 
 from estates_planner.usecases.comparing import compare
-from estates_planner.usecases.exporting import EXPORT_FORMATS, ExportedFile, export_plan
+from estates_planner.usecases.exporting import (
+    EXPORT_FORMATS,
+    PDF_LAYOUTS,
+    ExportedFile,
+    export_plan,
+)
 from estates_planner.usecases.importing import (
     TABLE_KINDS,
     Imported,
@@ -31,7 +36,7 @@ from estates_planner.usecases.solving import (
 )
 
 __all__ = [
-    "EXPORT_FORMATS", "TABLE_KINDS", "ExportedFile", "Imported", "Solved", "compare",
+    "EXPORT_FORMATS", "PDF_LAYOUTS", "TABLE_KINDS", "ExportedFile", "Imported", "Solved", "compare",
     "dataset_with_table", "export_plan", "import_files", "keep_plan",
     "read_boundary_layers", "solve_in_project", "warm_start_from",
 ]

@@ -21,6 +21,15 @@ EXPORT_FORMATS = ("csv", "xlsx", "gpkg", "pdf")
 
 PdfWriter = Callable[..., int]
 
+# the PDFs a plan can leave the app as (``PdfOptions.layout``), with how the app names them:
+# a short board paper, the whole plan with a card per site, one provider's pack, one region's
+PDF_LAYOUTS: dict[str, str] = {
+    "summary": "Summary (a few pages: figures, regions, needs not placed)",
+    "full": "Full site plan (a card per site used)",
+    "provider": "Provider pack (one provider's needs, sites and options)",
+    "region": "Region pack (one region's figures, sites and needs)",
+}
+
 
 @dataclass(frozen=True)
 class ExportedFile:

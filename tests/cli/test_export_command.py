@@ -52,7 +52,23 @@ def test_pdf_with_region_and_paper(project_file, tmp_path, capsys, qapp):
     assert "pages" in capsys.readouterr().out
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "Hope House" in text and "Who is there" in text
+    assert "Hope House" in text and "Desk-days a week" in text
+
+
+def test_pdf_layouts_from_the_command_line(project_file, tmp_path, capsys, qapp):
+    """--layout with its --provider: the pack is written and the command says so, with how
+    journeys are measured in the PDF's own words."""
+    pdf = tmp_path / "pack.pdf"
+    code = main(["export", str(project_file), "--pdf", str(pdf), "--layout", "provider",
+                 "--provider", "Bright Futures"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "provider layout" in out
+    assert "Journeys measured as straight lines (British National Grid)." in out
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Provider pack: Bright Futures" in text
+    assert "Journeys measured as straight lines (British National Grid)." in text
 
 
 def test_solves_first_when_there_is_no_plan(tmp_path, capsys):
@@ -74,6 +90,10 @@ def test_solves_first_when_there_is_no_plan(tmp_path, capsys):
     (["--csv", "nowhere/x.csv"], "does not exist"),
     (["--csv", "x.csv", "--scenario", "Nope"], "no scenario 'Nope'; it has: Baseline"),
     (["--csv", "x.csv", "--region", "Narnia"], "unknown region"),
+    (["--pdf", "x.pdf", "--layout", "provider"], "needs a provider: give --provider NAME"),
+    (["--pdf", "x.pdf", "--layout", "region"], "needs one region: give --region NAME"),
+    (["--pdf", "x.pdf", "--layout", "provider", "--provider", "Nobody"],
+     "no provider 'Nobody' in the project"),
 ])
 def test_user_errors_are_messages(project_file, tmp_path, capsys, args, message, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -151,3 +151,35 @@ def test_default_file_of_the_bundled_sample_is_in_the_documents_folder(
     dialog = ExportDialog(mine, "Baseline")
     qtbot.addWidget(dialog)
     assert Path(dialog.path_edit.text()).parent == tmp_path / "work"
+
+
+def test_layout_and_provider_become_options(make_dialog, tmp_path, warnings, qapp):
+    """The layout box and the provider box (enabled for the provider pack only) fill
+    PdfOptions; the pack is written with the chosen provider's needs."""
+    import subprocess
+
+    dialog = make_dialog()
+    assert dialog.pdf_options().layout == "full" and not dialog.provider_box.isEnabled()
+    dialog.layout_box.setCurrentIndex(dialog.layout_box.findData("provider"))
+    assert dialog.provider_box.isEnabled()
+    dialog.provider_box.setCurrentText("Bright Futures")
+    options = dialog.pdf_options()
+    assert (options.layout, options.provider) == ("provider", "Bright Futures")
+    dialog.path_edit.setText(str(tmp_path / "pack.pdf"))
+    assert dialog.run_export() is True and warnings == []
+    text = subprocess.run(["pdftotext", str(tmp_path / "pack.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert "Provider pack: Bright Futures" in text and "N1" in text and "N5" in text
+
+
+def test_region_pack_needs_one_region(make_dialog, tmp_path, warnings):
+    dialog = make_dialog()
+    dialog.layout_box.setCurrentIndex(dialog.layout_box.findData("region"))
+    dialog.path_edit.setText(str(tmp_path / "region.pdf"))
+    assert dialog.run_export() is False  # both regions are ticked
+    assert warnings and "needs one region" in warnings[0][1]
+    warnings.clear()
+    gm = dialog.region_list.findItems(pb.GM, Qt.MatchFlag.MatchExactly)[0]
+    gm.setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.pdf_options().regions == (pb.YORKS,)
+    assert dialog.run_export() is True and warnings == []

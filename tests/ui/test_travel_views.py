@@ -229,7 +229,8 @@ def test_pdf_summary_has_the_per_pdu_journey_table(qapp, tmp_path):
     write_site_plan_pdf(project, "Baseline", path, PdfOptions(created=date(2026, 11, 25)))
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"],
                           check=True, capture_output=True, text=True).stdout
-    text = text[text.index("Service users: separate"):text.index("Appendix: allocation")]
+    start = text.index("Service users: separate")
+    text = text[start:text.index("Appendix: allocation", start)]
     assert "Service users: separate locations and journeys per PDU" in text
     assert "road network (project network)" in " ".join(text.split())
     lines = [" ".join(line.split()) for line in text.splitlines()]

@@ -20,6 +20,7 @@ from estates_planner.errors import ExportError
 from estates_planner.model import Lot
 from estates_planner.render.fonts import app_font
 from estates_planner.report.content import ReportContent
+from estates_planner.usecases.exporting import PDF_LAYOUTS
 
 RESOLUTION_DPI = 300
 PAPER_SIZES = {"A4": QPageSize.PageSizeId.A4, "A3": QPageSize.PageSizeId.A3}
@@ -40,6 +41,10 @@ LOT_COLOURS = {Lot.ETE: QColor("#1f77b4"), Lot.ACCOMMODATION: QColor("#ff7f0e"),
 KIND_COLOURS = {kind: QColor(colour) for kind, colour in map_style.KIND_COLOURS.items()}
 
 
+# the layouts a PDF can take (summary, full, provider, region), named where the CLI reads them
+LAYOUTS = PDF_LAYOUTS
+
+
 @dataclass(frozen=True)
 class PdfOptions:
     """What to print and on what paper.
@@ -58,10 +63,20 @@ class PdfOptions:
     created: date | None = None
     include_sections: bool = True
     include_appendix: bool = True
+    # what the PDF is for (see LAYOUTS); "provider" needs ``provider``, "region" one region
+    layout: str = "full"
+    provider: str = ""
 
     def __post_init__(self) -> None:
         if self.paper.upper() not in PAPER_SIZES:
             raise ExportError(f"paper size must be A4 or A3, got {self.paper!r}")
+        if self.layout not in LAYOUTS:
+            raise ExportError(f"layout must be one of {', '.join(LAYOUTS)}, got "
+                              f"{self.layout!r}")
+        if self.layout == "provider" and not self.provider:
+            raise ExportError("the provider layout needs a provider: give --provider NAME")
+        if self.layout == "region" and len(tuple(self.regions)) != 1:
+            raise ExportError("the region layout needs one region: give --region NAME")
         object.__setattr__(self, "paper", self.paper.upper())
         object.__setattr__(self, "regions", tuple(self.regions))
         object.__setattr__(self, "site_ids", tuple(self.site_ids))
@@ -91,6 +106,12 @@ class Document:
         self.body = QRectF(m, m, self.page.width() - 2 * m,
                            self.page.height() - 2 * m - self.mm(FOOTER_MM))
         self.pages: list[list[Op]] = []
+        # how far down each page its content reaches (device units), for the blank-page check
+        self.filled: list[float] = []
+        # (level, title, page index) of each bookmark: 0 a part or region, 1 a site
+        self.anchors: list[tuple[int, str, int]] = []
+        # the region whose site cards a page holds (None for other pages)
+        self.page_region: dict[int, str] = {}
         self.y = self.body.top()
         # the column being filled: the whole body, or one of several (begin_columns)
         self.frame_x = self.body.left()
@@ -106,12 +127,24 @@ class Document:
         self.f_small = app_font(7.5)
         self.f_small_bold = app_font(7.5, bold=True)
         self.f_tiny = app_font(6.5)
+        self._bold: dict[float, QFont] = {}
         self._metrics: dict[int, QFontMetricsF] = {}
-        self.widths_cache: dict[tuple[int, int, int], list[float]] = {}
+        self.widths_cache: dict[tuple[int, int, int], tuple[object, list[float]]] = {}
         self._advances: dict[tuple[int, str], float] = {}
         self._heights: dict[tuple[int, str, int], float] = {}
 
     # units and text measurement
+    def bold_of(self, font: QFont) -> QFont:
+        """The bold face of ``font``, one object per size: the measuring caches key on the
+        font object's id, which a font made afresh and freed would hand on to another."""
+        if font is self.f_small:
+            return self.f_small_bold
+        size = font.pointSizeF()
+        bold = self._bold.get(size)
+        if bold is None:
+            bold = self._bold[size] = app_font(size, bold=True)
+        return bold
+
     def mm(self, value: float) -> float:
         return value * self.px_per_mm
 
@@ -154,7 +187,9 @@ class Document:
             self.y = self.col_top
             self.frame_x = self.body.left() + self.col * (self.frame_w + self.col_gap)
             return
+        self._note_fill()
         self.pages.append([])
+        self.filled.append(self.body.top())
         self.y = self.body.top()
         if self.col_n > 1:
             self.col, self.col_top, self.col_max_y = 0, self.y, self.y
@@ -192,7 +227,23 @@ class Document:
         if height > self.space() and self.y > top + 1:
             self.new_page()
 
+    def _note_fill(self) -> None:
+        if self.pages:
+            y = max(self.y, self.col_max_y) if self.col_n > 1 else self.y
+            self.filled[-1] = max(self.filled[-1], y)
+
+    def bookmark(self, title: str, level: int = 0) -> None:
+        """An outline entry (and table-of-contents line) for what starts at the cursor."""
+        if not self.pages:
+            self.new_page()
+        self.anchors.append((level, title, len(self.pages) - 1))
+
+    def fill_fraction(self, page: int) -> float:
+        """How much of page ``page``'s body its content reaches down to (0..1)."""
+        return (self.filled[page] - self.body.top()) / self.body.height()
+
     def finish(self) -> list[list[Op]]:
+        self._note_fill()
         return [p for p in self.pages]
 
     # simple blocks

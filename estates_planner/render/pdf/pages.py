@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter
 
+from estates_planner.model import Settings
 from estates_planner.render.pdf.document import (
     ACCENT,
     CELL_PAD_MM,
@@ -19,6 +20,7 @@ from estates_planner.render.pdf.document import (
     rule,
 )
 from estates_planner.render.pdf.maps import ReportMaps
+from estates_planner.render.pdf.packs import layout_headline
 from estates_planner.render.pdf.tables import Table, flow_table, grid_table, heading_with_table
 from estates_planner.report.content import percent
 from estates_planner.report.sentences import (
@@ -92,18 +94,18 @@ def layout_cover(doc: Document, maps: ReportMaps) -> None:
         doc.text(f"Site sections: {names}", doc.f_small, width=text_w, color=MUTED)
 
 
-def layout_summary(doc: Document) -> None:
+def layout_summary(doc: Document, settings: Settings) -> None:
+    """The full layout's summary: headline figures (money apart from weights and the
+    optimiser score), plan figures, placements, shares, rules and weights, changes, needs
+    not placed and the service users' journeys per PDU."""
     c = doc.content
     doc.new_page()
+    doc.bookmark("Summary", 0)
     _summary_title(doc, f"for: {c.summary_for}")
     doc.text(summary_about(c), doc.f_small, color=MUTED, gap_after_mm=3)
-    money_rows = [[k.label, k.text] for k in c.kpis if k.group.startswith("Objective")]
     other_rows = [[k.label, k.text] for k in c.kpis if not k.group.startswith("Objective")]
-    total_idx = next((i for i, r in enumerate(money_rows) if r[0].startswith("Total")), -1)
-    kpi_money = Table(["Objective term (annual)", "£"], money_rows, [3, 1.3],
-                       align_right=frozenset({1}), bold_rows=frozenset({total_idx}))
     kpi_other = Table(["Plan figure", "Value"], other_rows, [3, 1.3],
-                       align_right=frozenset({1}))
+                      align_right=frozenset({1}))
     placed = c.placed_by_lot_kind
     placed_tbl = Table([short_kind_label(h) for h in placed[0]], placed[1:],
                         [2.2] + [1] * (len(placed[0]) - 1),
@@ -121,9 +123,10 @@ def layout_summary(doc: Document) -> None:
     weights = Table(["Weight", "Value"], [list(w) for w in c.weights], [2.4, 2],
                      wrap=frozenset({0, 1}))
 
+    if c.headline is not None:
+        layout_headline(doc, c.headline, settings)
     wide = doc.body.width() > doc.mm(250)
     doc.begin_columns(3 if wide else 2)
-    flow_table(doc, kpi_money, title="Objective (annual £)")
     flow_table(doc, kpi_other, title="Plan figures")
     doc.column_break(1)
     flow_table(doc, placed_tbl, title="Needs placed by lot and site kind")
@@ -215,13 +218,18 @@ def _layout_service_users(doc: Document) -> None:
 def layout_appendix(doc: Document) -> None:
     c = doc.content
     doc.new_page()
+    doc.bookmark("Appendix: allocation of every need", 0)
     doc.heading("Appendix: allocation of every need", doc.f_h1, keep_with_mm=0)
     doc.text(appendix_note(c), doc.f_small, color=MUTED, gap_after_mm=2)
-    widths = [0.8, 2.0, 1.5, 1.4, 2.6, 0.9, 0.6, 0.6, 0.6, 0.8, 2.3]
-    right = frozenset({6, 7, 8, 9})
-    flow_table(doc, Table(c.appendix_header, c.appendix, widths, align_right=right,
-                            wrap=frozenset({1, 3, 4, 10})),
-                title="Allocation", font=doc.f_small)
+    # the site's kind is on its card; without it the rows fit one line each
+    drop = c.appendix_header.index("Kind")
+    header = [h for i, h in enumerate(c.appendix_header) if i != drop]
+    rows = [[v for i, v in enumerate(row) if i != drop] for row in c.appendix]
+    widths = [0.8, 2.0, 1.3, 1.6, 2.6, 0.5, 0.5, 0.5, 0.7, 1.6]
+    right = frozenset({5, 6, 7, 8})
+    flow_table(doc, Table(header, rows, widths, align_right=right,
+                          wrap=frozenset({3, 4, 9}), pad_mm=0.45),
+               title="Allocation", font=doc.f_tiny)
 
 
 def draw_footer(doc: Document, p: QPainter, page: int, total: int) -> None:
@@ -233,4 +241,7 @@ def draw_footer(doc: Document, p: QPainter, page: int, total: int) -> None:
     draw_text(p, QRectF(doc.body.left(), y + mm(1.2), doc.body.width() * 0.75, mm(4)),
                left, doc.f_tiny, MUTED, int(Qt.AlignmentFlag.AlignLeft))
     draw_text(p, QRectF(doc.body.left(), y + mm(1.2), doc.body.width(), mm(4)),
-               f"Page {page} of {total}", doc.f_tiny, MUTED, int(Qt.AlignmentFlag.AlignRight))
+              f"Page {page} of {total}", doc.f_tiny, MUTED, int(Qt.AlignmentFlag.AlignRight))
+    if c.travel_text:  # the one wording for how journeys are measured, on every page
+        draw_text(p, QRectF(doc.body.left(), y + mm(4.2), doc.body.width() * 0.75, mm(4)),
+                  c.travel_text + ".", doc.f_tiny, MUTED, int(Qt.AlignmentFlag.AlignLeft))

@@ -1,13 +1,23 @@
-"""The site sections: each region from a new page, each site used with its title bar,
-location map, facts, capacity bars, occupant table, weekly chart and partners."""
+"""Compact site cards: each region from a new page, then a card per site used, as tall as
+the site needs, several to a page.
+
+A card is a title bar (kind colour, name, kind · PDU · id), then a small location map on the
+left and, beside it, the site's facts in one paragraph, its desk- and room-day bars, its week,
+its nearby partners and the table of who is there. A small site takes about 50 mm, so four
+or five share an A4 page; a card too tall for what is left of a page starts there when it is
+a big one (its occupant table runs on overleaf with the header repeated), else on the next
+page, so no page of a region is left mostly blank.
+"""
 
 from __future__ import annotations
+
+import dataclasses
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
 
 from estates_planner.model import Lot
-from estates_planner.render.pdf.charts import capacity_bar, partners_block, weekly_chart
+from estates_planner.render.pdf.charts import capacity_bar
 from estates_planner.render.pdf.document import (
     HEADER_FILL,
     INK,
@@ -22,89 +32,114 @@ from estates_planner.render.pdf.document import (
 )
 from estates_planner.render.pdf.maps import ReportMaps
 from estates_planner.render.pdf.tables import Table, flow_table, table_height
-from estates_planner.report.content import SiteSection
+from estates_planner.report.content import SHORT_LOT, RegionGroup, SiteSection
 from estates_planner.report.sentences import (
-    occupants_title,
-    partners_text,
+    card_facts_line,
+    nearby_partners_text,
     sites_in_region,
-    weekly_totals_text,
+    weekly_line,
 )
 
+BAR_MM = 6.5  # the card's title bar
+MAP_MM = 34.0  # the location map's side (A4 portrait)
+GAP_MM = 3.0  # between cards
+BARS_MM = 4.6  # the two capacity bars, side by side, each with its label on its left
+# a card taller than this share of the page starts on the page it meets, its table running on
+SPLIT_SHARE = 0.35
+# nearby partners listed at most (then "and N more")
+NEAR_PARTNERS = 4
 
-def _occupant_table(section: SiteSection) -> Table:
+
+def occupant_table(section: SiteSection) -> Table:
+    """Who is at a site: provider (with its lot's colour), lot, need, PDU, desks, rooms,
+    days a week, weekdays and journey (the desk-days are in the card's bar above)."""
     rows = []
     fills = {}
     lots = {lot.label: lot for lot in Lot}
     for i, o in enumerate(section.occupants):
-        rows.append([o.provider, o.lot, o.need_id, o.pdu, str(o.desks), str(o.interview_rooms),
-                     str(o.days_per_week), o.days or "any", str(o.desk_days),
-                     "" if o.travel_km is None else f"{o.travel_km:.1f}"])
-        if o.lot in lots:
-            fills[i] = LOT_COLOURS[lots[o.lot]]
-    return Table(["Provider", "Lot", "Need", "PDU", "Desks", "Rooms", "Days/wk", "Weekdays",
-                   "Desk-days", "Travel km"], rows,
-                  [2.6, 1.7, 0.9, 1.4, 0.7, 0.7, 0.8, 1.4, 0.9, 0.9],
-                  align_right=frozenset({4, 5, 6, 8, 9}), wrap=frozenset({0}), fills=fills)
+        lot = lots.get(o.lot)
+        rows.append([o.provider, SHORT_LOT[lot] if lot else o.lot, o.need_id, o.pdu,
+                     str(o.desks), str(o.interview_rooms), str(o.days_per_week),
+                     o.days or "any", "" if o.travel_km is None else f"{o.travel_km:.1f}"])
+        if lot is not None:
+            fills[i] = LOT_COLOURS[lot]
+    return Table(["Provider", "Lot", "Need", "PDU", "Desks", "Rooms", "Days", "Weekdays",
+                  "Km"], rows, [2.6, 1.3, 0.9, 1.8, 0.6, 0.6, 0.7, 1.2, 0.8],
+                 align_right=frozenset({4, 5, 6, 8}), wrap=frozenset({0, 3}), fills=fills,
+                 pad_mm=0.6)
 
 
-def _facts_table(sec: SiteSection) -> Table:
-    return Table(["Fact", "Value"], [list(f) for f in sec.facts], [1.0, 2.8],
-                  show_header=False)
+class _Card:
+    """One card's measured parts (device units)."""
+
+    def __init__(self, doc: Document, sec: SiteSection):
+        mm = doc.mm
+        self.sec = sec
+        self.map_size = min(mm(MAP_MM), doc.frame_w * 0.3)
+        self.right_x_off = self.map_size + mm(4)
+        self.right_w = doc.frame_w - self.right_x_off
+        self.facts = card_facts_line(sec)
+        # the week and the nearby partners share a paragraph: most sites have no partner
+        # nearby, and a line of its own for "none" would cost every card a line
+        self.week = weekly_line(sec) + " " + nearby_partners_text(sec, NEAR_PARTNERS)
+        self.table = occupant_table(sec)
+        f = doc.f_small
+        self.text_h = (doc.text_h(f, self.facts, self.right_w) + mm(1.2) + mm(BARS_MM)
+                       + doc.text_h(f, self.week, self.right_w) + mm(1.5))
+        self.table_h = table_height(doc, self.table, self.right_w, False)
+        self.head_h = mm(BAR_MM) + mm(1.5)
+        self.height = self.head_h + max(self.map_size, self.text_h + self.table_h) + mm(GAP_MM)
+        # the least that must fit to start the card here: title, map and two table rows
+        first_rows = table_height(doc, dataclasses.replace(self.table,
+                                                           rows=self.table.rows[:2]),
+                                  self.right_w, False)
+        self.start_h = self.head_h + max(self.map_size, self.text_h + first_rows)
 
 
-def _section_top_h(doc: Document, sec: SiteSection) -> float:
-    """Title bar, then the taller of the location map and the facts with capacity bars."""
-    fw = doc.frame_w - _map_size(doc) - doc.mm(6)
-    facts = _facts_table(sec)
-    right = table_height(doc, facts, fw, False) + doc.mm(1 + 2 * 9.5)
-    return doc.mm(10) + max(_map_size(doc), right) + doc.mm(4)
+def layout_sections(doc: Document, maps: ReportMaps,
+                    region_lines: dict[str, str] | None = None) -> None:
+    """Each region from a new page with its heading (and ``region_lines[region]``, a line of
+    its figures), then its sites' cards."""
+    for group in doc.content.regions:
+        layout_region_cards(doc, maps, group, (region_lines or {}).get(group.name, ""))
 
 
-def _map_size(doc: Document) -> float:
-    return min(doc.mm(50), doc.frame_w * 0.34)
+def layout_region_cards(doc: Document, maps: ReportMaps, group: RegionGroup,
+                        figures: str = "") -> None:
+    doc.new_page()
+    doc.bookmark(group.name, 0)
+    doc.page_region[len(doc.pages) - 1] = group.name
+    doc.heading(group.name, doc.f_h1, keep_with_mm=0)
+    line = sites_in_region(len(group.sections)) + (f" · {figures}" if figures else "")
+    doc.text(line, doc.f_small, color=MUTED, gap_after_mm=3)
+    # wide paper (A4 or A3 landscape, A3 portrait): cards in two columns, not stretched
+    doc.begin_columns(2 if doc.body.width() > doc.mm(250) else 1, 10)
+    for section in group.sections:
+        card = _Card(doc, section)
+        room = doc.space()
+        big = card.height > SPLIT_SHARE * doc.body.height()
+        if card.height > room and not (big and card.start_h <= room):
+            doc.new_page()
+        start = len(doc.pages) - 1
+        _layout_card(doc, card, maps)
+        for page in range(start, len(doc.pages)):  # a long table may have run on
+            doc.page_region[page] = group.name
+    doc.end_columns()
 
 
-def _bottom_h(doc: Document, sec: SiteSection) -> float:
-    """Height of the weekly chart and partners row: a chart needs room, totals do not."""
-    if sec.weekly.by_day is not None:
-        return doc.mm(33)
-    half_w = (doc.frame_w - doc.mm(8)) / 2
-    text = partners_text(sec)
-    h = max(doc.text_h(doc.f_small, text, half_w), doc.text_h(doc.f_small, weekly_totals_text(sec),
-                                                               half_w))
-    return min(doc.mm(33), h + doc.mm(10))
-
-
-def layout_sections(doc: Document, maps: ReportMaps) -> None:
-    """Each region from a new page; its sites one after another, in two columns on wide
-    paper (A4 or A3 landscape, A3 portrait) so the maps and tables keep a readable size."""
-    c = doc.content
-    for group in c.regions:
-        doc.new_page()
-        doc.heading(f"{group.name}", doc.f_h1, keep_with_mm=0)
-        doc.text(sites_in_region(len(group.sections)), doc.f_small, color=MUTED,
-                 gap_after_mm=3)
-        doc.begin_columns(2 if doc.body.width() > doc.mm(250) else 1, 10)
-        for section in group.sections:
-            table = _occupant_table(section)
-            doc.ensure(_section_top_h(doc, section) + _bottom_h(doc, section)
-                       + table_height(doc, table, doc.frame_w, True))
-            _layout_site(doc, section, table, maps)
-        doc.end_columns()
-
-
-def _layout_site(doc: Document, sec: SiteSection, table: Table, maps: ReportMaps) -> None:
+def _layout_card(doc: Document, card: _Card, maps: ReportMaps) -> None:
     mm = doc.mm
+    sec = card.sec
     site = sec.site
-    x0 = doc.frame_x
-    w = doc.frame_w
-    bar_h = mm(8)
+    x0, w = doc.frame_x, doc.frame_w
+    bar_h = mm(BAR_MM)
     y = doc.y
+    doc.bookmark(site.name, 1)
     kind_colour = KIND_COLOURS[site.kind]
 
     # the name wins the room in the title bar; the PDU in the grey note is shortened first
-    name_w = min(doc.advance(doc.f_h2, site.name) + 1, w - mm(10) - mm(35))
-    name = doc.fm(doc.f_h2).elidedText(site.name, Qt.TextElideMode.ElideRight, name_w)
+    name_w = min(doc.advance(doc.f_h3, site.name) + 1, w - mm(10) - mm(35))
+    name = doc.fm(doc.f_h3).elidedText(site.name, Qt.TextElideMode.ElideRight, name_w)
     info_w = w - name_w - mm(10)
     fixed = f"{site.kind.label} ·  · {site.site_id}"
     pdu = doc.fm(doc.f_small).elidedText(site.pdu, Qt.TextElideMode.ElideRight,
@@ -115,49 +150,47 @@ def _layout_site(doc: Document, sec: SiteSection, table: Table, maps: ReportMaps
     def title_bar(p: QPainter, y: float = y) -> None:
         p.fillRect(QRectF(x0, y, w, bar_h), HEADER_FILL)
         p.fillRect(QRectF(x0, y, mm(1.5), bar_h), kind_colour)
-        draw_text(p, QRectF(x0 + mm(4), y + mm(1.2), name_w, bar_h), name, doc.f_h2,
-                   INK, LEFT_TOP)
-        draw_text(p, QRectF(x0 + w - info_w - mm(3), y + mm(2.2), info_w, bar_h),
-                   info, doc.f_small, MUTED, RIGHT_TOP)
+        draw_text(p, QRectF(x0 + mm(3.5), y + mm(1.3), name_w, bar_h), name, doc.f_h3,
+                  INK, LEFT_TOP)
+        draw_text(p, QRectF(x0 + w - info_w - mm(3), y + mm(1.6), info_w, bar_h),
+                  info, doc.f_small, MUTED, RIGHT_TOP)
     doc.add(title_bar)
-    doc.y += bar_h + mm(2)
+    doc.y += card.head_h
+    top = doc.y
+    where = (len(doc.pages), doc.col)
 
-    # location map on the left, facts and capacity bars on the right
-    size = _map_size(doc)
-    map_rect = QRectF(x0, doc.y, size, size)
+    size = card.map_size
+    map_rect = QRectF(x0, top, size, size)
     extent = maps.site_extent(site.site_id)
+    doc.add(lambda p: maps.draw_site(p, map_rect, site.site_id, extent))
 
-    def location_map(p: QPainter) -> None:
-        maps.draw_site(p, map_rect, site.site_id, extent)
-    doc.add(location_map)
+    fx, fw = x0 + card.right_x_off, card.right_w
+    ry = top
+    ry = _paragraph(doc, card.facts, fx, ry, fw) + mm(1.2)
+    half = (fw - mm(5)) / 2
+    bars = (("Desk-days a week", sec.desk_days_used, sec.desk_days_available),
+            ("Room-days a week", sec.room_days_used, sec.room_days_available))
+    for k, (label, used, avail) in enumerate(bars):
+        rect = QRectF(fx + k * (half + mm(5)), ry, half, mm(4))
+        doc.add(lambda p, r=rect, lb=label, u=used, a=avail:
+                capacity_bar(p, doc, r, lb, u, a, inline=True))
+    ry += mm(BARS_MM)
+    ry = _paragraph(doc, card.week, fx, ry, fw) + mm(1.5)
+    doc.y = ry
+    flow_table(doc, card.table, indent=card.right_x_off, width=fw, min_rows=1)
+    doc.y -= mm(2.5)  # flow_table's space after: the card's own gap follows
+    if (len(doc.pages), doc.col) == where:
+        doc.y = max(doc.y, top + size)
+    else:  # the table ran on into another column or page: the rule goes under it there
+        x0 = doc.frame_x
+    y_rule = doc.y + mm(GAP_MM) / 2
+    doc.add(lambda p, y=y_rule: rule(p, x0, y, x0 + w))
+    doc.y += mm(GAP_MM)
 
-    fx = x0 + size + mm(6)
-    fw = w - size - mm(6)
-    fy = doc.y
-    facts = _facts_table(sec)
-    flow_table(doc, facts, x=fx, width=fw, min_rows=len(sec.facts))
-    by = doc.y + mm(1)
-    bars = [("Desk-days a week", sec.desk_days_used, sec.desk_days_available),
-            ("Room-days a week", sec.room_days_used, sec.room_days_available)]
-    for label, used, avail in bars:
-        doc.add(lambda p, y=by, lb=label, u=used, a=avail: capacity_bar(
-            p, doc, QRectF(fx, y, fw, mm(8)), lb, u, a))
-        by += mm(9.5)
-    doc.y = max(fy + size, by) + mm(4)
 
-    flow_table(doc, table, title=occupants_title(len(sec.occupants)))
-
-    # weekly occupancy and partners side by side
-    bottom = _bottom_h(doc, sec)
-    doc.ensure(bottom)
-    x0 = doc.frame_x  # the table may have run on into the next column or page
-    yb = doc.y
-    half_w = (w - mm(8)) / 2
-    doc.add(lambda p, y=yb: weekly_chart(p, doc, QRectF(x0, y, half_w, bottom - mm(4)), sec))
-    px_x = x0 + half_w + mm(8)
-    doc.add(lambda p, y=yb: partners_block(p, doc, QRectF(px_x, y, half_w, bottom - mm(4)),
-                                            sec))
-    doc.y = yb + bottom
-    y_rule = doc.y - mm(2)
-    doc.add(lambda p, y=y_rule: rule(p, x0, y, x0 + w, MUTED))
-    doc.y += mm(3)
+def _paragraph(doc: Document, text: str, x: float, y: float, width: float) -> float:
+    """Small text wrapped at ``width`` from (x, y); returns where it ends."""
+    h = doc.text_h(doc.f_small, text, width)
+    rect = QRectF(x, y, width, h + 2)
+    doc.add(lambda p: draw_text(p, rect, text, doc.f_small, INK))
+    return y + h

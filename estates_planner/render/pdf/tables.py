@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
-from estates_planner.render.fonts import app_font
 from estates_planner.render.pdf.document import (
     ACCENT,
     CELL_PAD_MM,
@@ -45,6 +44,8 @@ class Table:
     # across the table, kept with the row after them and repeated, "(continued)", at the top
     # of a new page or column
     group_rows: frozenset[int] = frozenset()
+    # the space round each cell's text: long reference tables (the appendix) take less
+    pad_mm: float = CELL_PAD_MM
 
 
 def grouped_rows(groups: Sequence[tuple[str, Sequence[Sequence[str]]]],
@@ -64,8 +65,8 @@ def table_measures(doc: Document, table: Table, width: float, font: QFont
                     ) -> tuple[list[float], float, list[float]]:
     """(column widths, header height, height of each row) of ``table`` laid out ``width``
     wide: a group heading row gets a little air above it, wrapped cells their lines."""
-    bold = doc.f_small_bold if font is doc.f_small else app_font(font.pointSizeF(), bold=True)
-    pad = doc.mm(CELL_PAD_MM)
+    bold = doc.bold_of(font)
+    pad = doc.mm(table.pad_mm)
     col_w = _column_widths(doc, table, width, font, bold)
     base_h = doc.fm(font).height() + 2 * pad
     row_hs = []
@@ -104,19 +105,22 @@ def heading_with_table(doc: Document, text: str, table: Table) -> None:
 
 
 def flow_table(doc: Document, table: Table, *, x: float | None = None,
-                width: float | None = None, title: str = "",
-                font: QFont | None = None, min_rows: int = 2, balance: bool = False) -> None:
+               width: float | None = None, title: str = "",
+               font: QFont | None = None, min_rows: int = 2, balance: bool = False,
+               indent: float | None = None) -> None:
     """Draw ``table`` at the cursor, continuing on new pages with the header repeated.
 
-    Without ``x`` the table follows the current column (and moves with it when it runs on).
+    Without ``x`` the table follows the current column (and moves with it when it runs on);
+    ``indent`` sets it that far right of the column's left edge (a site card's table beside
+    its map), also in the column it runs on into.
     With ``balance``, a table laid out in columns that fits in what is left of the page is
     shared evenly between the columns instead of filling the first one.
     """
     fixed_x = x
     width = doc.frame_w if width is None else width
     font = font or doc.f_small
-    bold = doc.f_small_bold if font is doc.f_small else app_font(font.pointSizeF(), bold=True)
-    pad = doc.mm(CELL_PAD_MM)
+    bold = doc.bold_of(font)
+    pad = doc.mm(table.pad_mm)
     col_w, header_h, row_hs = table_measures(doc, table, width, font)
     groups = table.group_rows
     group_h = _group_row_h(doc, font)
@@ -148,6 +152,8 @@ def flow_table(doc: Document, table: Table, *, x: float | None = None,
                     if top + share <= bottom:
                         bottom = top + share
         x = doc.frame_x if fixed_x is None else fixed_x
+        if indent is not None:
+            x = doc.frame_x + indent
         if title:
             doc.text(title + (" (continued)" if continued else ""), doc.f_h3,
                      gap_after_mm=0.8, x=x, width=width)
@@ -225,7 +231,7 @@ def _group_breaks(row_hs: Sequence[float], groups: frozenset[int], columns: int,
 def _header_h(doc: Document, table: Table, col_w: Sequence[float], bold: QFont) -> float:
     if not table.show_header:
         return 0.0
-    pad = doc.mm(CELL_PAD_MM)
+    pad = doc.mm(table.pad_mm)
     return max(doc.text_h(bold, h, cw - 2 * pad)
                for h, cw in zip(table.header, col_w, strict=True)) + 2 * pad
 
@@ -237,9 +243,10 @@ def _column_widths(doc: Document, table: Table, width: float, font: QFont,
     (wrapping columns down to their longest word, others down to 12 mm, then elided)."""
     key = (id(table), round(width), id(font))
     cached = doc.widths_cache.get(key)
-    if cached is not None:
-        return cached
-    pad = doc.mm(CELL_PAD_MM)
+    # the table is kept with its widths: a table freed after use can leave its id to another
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    pad = doc.mm(table.pad_mm)
     fm = doc.fm(font)
     sample = [r for k, r in enumerate(table.rows[:600]) if k not in table.group_rows]
     natural: list[float] = []
@@ -289,7 +296,7 @@ def _column_widths(doc: Document, table: Table, width: float, font: QFont,
             need -= take
         if need > 1e-6:
             widths = [m * width / sum(minimum) for m in minimum]
-    doc.widths_cache[key] = widths
+    doc.widths_cache[key] = (table, widths)
     return widths
 
 
