@@ -140,7 +140,7 @@ def write_site_plan(project: Any, scenario_name: str, path: str | os.PathLike[st
             meta = getattr(project, "metadata", None) or {}
             add_outline(drawn, tmp, layout.anchors, title=doc_title,
                         author=str(meta.get("author") or content.project_name),
-                        subject=content.travel_text)
+                        subject=content.travel_text, shown=target)
         finally:
             drawn.unlink(missing_ok=True)
     return layout

@@ -17,9 +17,19 @@ Anchor = tuple[int, str, int]  # level (0 part or region, 1 site), title, page i
 
 
 def add_outline(source: Path, target: Path, anchors: Sequence[Anchor], *, title: str,
-                author: str, subject: str = "") -> None:
-    """Write ``source`` to ``target`` with an outline from ``anchors`` and the metadata."""
+                author: str, subject: str = "", shown: Path | None = None) -> None:
+    """Write ``source`` to ``target`` with an outline from ``anchors`` and the metadata.
+
+    Messages name ``shown`` (the file the user asked for) when given. Qt reports success
+    even when a full disk cut its file short, so a ``source`` that cannot be read back is
+    a failed write, said in one sentence.
+    """
     from pypdf import PdfWriter
+    from pypdf.errors import PyPdfError
+
+    from estates_planner.io.atomic import failure_reason
+
+    name = shown if shown is not None else target
 
     try:
         # an incremental update: Qt's bytes stay as they are, the outline is appended
@@ -35,5 +45,8 @@ def add_outline(source: Path, target: Path, anchors: Sequence[Anchor], *, title:
         writer.page_mode = "/UseOutlines"
         with open(target, "wb") as out:
             writer.write(out)
-    except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc}") from exc
+    except (OSError, PyPdfError) as exc:
+        previous = ("the previous file is unchanged" if shown is not None and shown.exists()
+                    else "no file was written")
+        raise ExportError(f"cannot write {name}: {failure_reason(exc, Path(target).parent)}; "
+                          f"{previous}") from exc
