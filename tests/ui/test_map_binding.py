@@ -77,8 +77,8 @@ def test_need_context_menu_unpins_every_selected_need(monkeypatch, make_window, 
 def test_layers_panel_lists_and_toggles_map_layers(make_window, project):
     window = make_window(project)
     names = [name for name, _visible in window.layers_panel.layers()]
-    assert names[:3] == ["Sites", "Needs", "Allocation lines"]
-    item = window.layers_panel.list.item(1)
+    assert names[:4] == ["Labels", "Sites", "Needs", "Allocation lines"]
+    item = window.layers_panel.list.item(2)
     item.setCheckState(Qt.CheckState.Unchecked)
     assert not window.map.view.is_layer_visible("Needs")
 

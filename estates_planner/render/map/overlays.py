@@ -41,6 +41,21 @@ def format_distance(metres: float) -> str:
     return f"{metres:g} m"
 
 
+def scale_bar_box(frame: MapFrame, unit: float = 1.0, font: QFont | None = None,
+                  device=None, anchor: QPointF | None = None) -> QRectF:
+    """The rectangle :func:`draw_scale_bar` covers, without drawing it."""
+    margin = 10 * unit
+    length_px = _nice_length(frame.rect.width() * 0.2 / frame.px_per_m) * frame.px_per_m
+    anchor = anchor or QPointF(frame.rect.left() + margin, frame.rect.bottom() - margin)
+    font = font or QFont()
+    metrics = QFontMetricsF(font, device) if device is not None else QFontMetricsF(font)
+    label = format_distance(_nice_length(frame.rect.width() * 0.2 / frame.px_per_m))
+    bar_h = 5 * unit
+    return QRectF(anchor.x() - 4 * unit, anchor.y() - bar_h - metrics.height() - 8 * unit,
+                  max(length_px, metrics.horizontalAdvance(label)) + 8 * unit + 2 * unit,
+                  bar_h + metrics.height() + 12 * unit)
+
+
 def draw_scale_bar(painter: QPainter, frame: MapFrame, anchor: QPointF | None = None,
                    unit: float = 1.0, font: QFont | None = None) -> QRectF:
     """A scale bar of a round length (1, 2 or 5 × 10ⁿ m) about a fifth of the map wide.
@@ -60,9 +75,7 @@ def draw_scale_bar(painter: QPainter, frame: MapFrame, anchor: QPointF | None = 
     metrics = QFontMetricsF(font, painter.device())
     label = format_distance(length_m)
     bar_h = 5 * unit
-    box = QRectF(anchor.x() - 4 * unit, anchor.y() - bar_h - metrics.height() - 8 * unit,
-                 max(length_px, metrics.horizontalAdvance(label)) + 8 * unit + 2 * unit,
-                 bar_h + metrics.height() + 12 * unit)
+    box = scale_bar_box(frame, unit, font, painter.device(), anchor)
     painter.fillRect(box, QColor(255, 255, 255, 210))
     bar = QRectF(anchor.x(), anchor.y() - bar_h - 2 * unit, length_px, bar_h)
     painter.setPen(QPen(QColor("#202020"), 1.0 * unit))
