@@ -17,7 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPaintEngine,
+    QPainter,
+    QPainterPath,
+    QPen,
+)
 
 from estates_planner.render.map.clusters import SiteLayout
 from estates_planner.render.map.content import LABELS
@@ -69,7 +77,8 @@ class _Boxes:
             self.cells[key].append(r)
 
     def hits(self, r: QRectF) -> bool:
-        return any(r.intersects(other) for key in self._keys(r) for other in self.cells.get(key, ()))
+        return any(r.intersects(other) for key in self._keys(r)
+                   for other in self.cells.get(key, ()))
 
 
 def label_fonts(base: QFont, unit: float = 1.0) -> dict[str, QFont]:
@@ -128,6 +137,8 @@ def place_labels(prepared: PreparedContent, frame: MapFrame, layout: SiteLayout,
 
     def try_place(text: str, role: str, x: float, y: float, radius: float,
                   site_id: str | None, must: bool = False, spots: str = "around") -> None:
+        if not rect.contains(QPointF(x, y)):
+            return  # named only where its place is in view
         m = metrics[role]
         if role in (SITE, USED_SITE, SELECTED):
             text = m.elidedText(text, Qt.TextElideMode.ElideRight, SITE_NAME_WIDTH_PX * unit)
@@ -212,9 +223,11 @@ def _only_hits(grid: _Boxes, box: QRectF, own: QRectF) -> bool:
 def _spots(x: float, y: float, w: float, h: float, r: float, gap: float, kind: str):
     """Top-left corners to try: right, left, above, below, then the four diagonals."""
     d = r + gap
-    if kind == "centre":
-        return [(x - w / 2, y - h / 2), (x - w / 2, y - h / 2 - h), (x - w / 2, y + h / 2),
-                (x - w / 2 + w / 3, y - h / 2), (x - w / 2 - w / 3, y - h / 2)]
+    if kind == "centre":  # an area's name: at its middle, else a little way round it
+        steps = ((0, 0), (0, -1), (0, 1), (-0.5, 0), (0.5, 0), (-0.5, -1), (0.5, -1),
+                 (-0.5, 1), (0.5, 1), (0, -2), (0, 2), (-1, 0), (1, 0), (-1, -1.5),
+                 (1, -1.5), (-1, 1.5), (1, 1.5))
+        return [(x - w / 2 + a * w, y - h / 2 + b * h) for a, b in steps]
     return [(x + d, y - h / 2), (x - d - w, y - h / 2), (x - w / 2, y - d - h),
             (x - w / 2, y + d), (x + d * 0.7, y - d * 0.7 - h), (x + d * 0.7, y + d * 0.7),
             (x - d * 0.7 - w, y - d * 0.7 - h), (x - d * 0.7 - w, y + d * 0.7)]
@@ -261,8 +274,10 @@ def _area_labels(prepared: PreparedContent, frame: MapFrame) -> dict[str, list]:
     areas (and the area is big enough on screen), else at the middle of the data."""
     out: dict[str, list] = {REGION: [], PDU: []}
     content = prepared.content
+    # the land outline's name ("England and Wales") says nothing the map does not show
     from_layers = [layer for layer in prepared.polygon_layers
-                   if layer.labels and content.is_visible(layer.name)]
+                   if layer.labels and content.is_visible(layer.name)
+                   and not layer.name.lower().endswith("outline")]
     if from_layers:
         for layer in from_layers:
             role = PDU if "pdu" in layer.name.lower() else REGION
@@ -292,10 +307,21 @@ def draw_labels(painter: QPainter, labels: list[PlacedLabel], font: QFont,
     device = painter.device()
     # fonts resolved for the device, so a 1200 dpi PDF gets the size its metrics measured
     fonts = {role: QFont(f, device) if device is not None else f for role, f in fonts.items()}
+    engine = painter.paintEngine()
+    raster = engine is not None and engine.type() == QPaintEngine.Type.Raster
     for label in labels:
+        colour = QColor(AREA_COLOUR if label.role in (REGION, PDU) else SITE_COLOUR)
+        if not raster:
+            # a PDF: real text on a soft white box; glyph outlines as paths cost 80 KB a map
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 190))
+            painter.drawRoundedRect(label.rect.adjusted(-unit, 0, unit, 0), 2 * unit, 2 * unit)
+            painter.setFont(fonts[label.role])
+            painter.setPen(colour)
+            painter.drawText(QPointF(label.x, label.y), label.text)
+            continue
         path = QPainterPath()
         path.addText(QPointF(label.x, label.y), fonts[label.role], label.text)
         painter.strokePath(path, halo)
-        colour = AREA_COLOUR if label.role in (REGION, PDU) else SITE_COLOUR
-        painter.fillPath(path, QColor(colour))
+        painter.fillPath(path, colour)
     painter.restore()

@@ -15,7 +15,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QThread
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintEngine, QPainter, QPen, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPaintEngine,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+)
 
 import estates_planner.render.map.style as style
 from estates_planner.render.map.clusters import SiteLayout, layout_sites
@@ -276,26 +285,38 @@ def _draw_spread_leaders(painter: QPainter, layout: SiteLayout, unit: float) -> 
 
 def draw_clusters(painter: QPainter, layout: SiteLayout, font: QFont | None,
                   unit: float) -> None:
-    """Each cluster as a dark disc with a white ring and its count in white."""
+    """Each cluster as a light disc with a dark ring and its count.
+
+    The count is drawn as a path, not text, so that a PDF's text (searched, copied, read
+    aloud) holds the report's words and not stray numbers from its maps.
+    """
     if not layout.clusters:
         return
     painter.save()
-    font = QFont(font or painter.font())
-    font.setBold(True)
+    device = painter.device()
+    base = QFont(font or painter.font())
+    base.setBold(True)
+    fonts = {}
+    for small in (False, True):
+        f = QFont(base)
+        if small and f.pointSizeF() > 0:
+            f.setPointSizeF(f.pointSizeF() * 0.85)
+        fonts[small] = QFont(f, device) if device is not None else f
+    metrics = {k: QFontMetricsF(f) for k, f in fonts.items()}
+    painter.setBrush(QColor(style.CLUSTER_FILL))
     for cluster in layout.clusters:
         centre = QPointF(cluster.x_px, cluster.y_px)
         r = cluster.radius_px
-        painter.setPen(QPen(QColor("#FFFFFF"), 1.5 * unit))
+        painter.setPen(QPen(QColor(style.CLUSTER_OUTLINE), 1.5 * unit))
         painter.setBrush(QColor(style.CLUSTER_FILL))
         painter.drawEllipse(centre, r, r)
         text = str(cluster.count)
-        size = font.pointSizeF() if font.pointSizeF() > 0 else 9.0
-        font.setPointSizeF(size * (0.85 if len(text) > 2 else 1.0))
-        painter.setFont(font)
-        painter.setPen(QColor("#FFFFFF"))
-        painter.drawText(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r),
-                         Qt.AlignmentFlag.AlignCenter, text)
-        font.setPointSizeF(size)
+        small = len(text) > 2
+        m = metrics[small]
+        path = QPainterPath()
+        path.addText(QPointF(centre.x() - m.horizontalAdvance(text) / 2,
+                             centre.y() + (m.ascent() - m.descent()) / 2), fonts[small], text)
+        painter.fillPath(path, QColor(style.CLUSTER_TEXT))
     painter.restore()
 
 

@@ -231,13 +231,13 @@ def _moved_drawer(painter: QPainter, centre: QPointF, unit: float) -> None:
 
 
 def _cluster_drawer(painter: QPainter, centre: QPointF, unit: float) -> None:
-    painter.setPen(QPen(QColor("#FFFFFF"), 1.5 * unit))
+    painter.setPen(QPen(QColor(style.CLUSTER_OUTLINE), 1.5 * unit))
     painter.setBrush(QColor(style.CLUSTER_FILL))
     painter.drawEllipse(centre, 9 * unit, 9 * unit)
     font = QFont(painter.font())
     font.setBold(True)
     painter.setFont(font)
-    painter.setPen(QColor("#FFFFFF"))
+    painter.setPen(QColor(style.CLUSTER_TEXT))
     painter.drawText(QRectF(centre.x() - 9 * unit, centre.y() - 9 * unit, 18 * unit, 18 * unit),
                      Qt.AlignmentFlag.AlignCenter, "3")
 
@@ -278,7 +278,7 @@ def draw_legend(painter: QPainter, rect: QRectF, prepared: PreparedContent, unit
     metrics = QFontMetricsF(font, painter.device())
     bold_metrics = QFontMetricsF(bold, painter.device())
     symbol_w = 26 * unit
-    row_h = max(metrics.height() + 3 * unit, 22 * unit)
+    row_h = max(metrics.height() + 3 * unit, 19 * unit)
     pad = 8 * unit
     text_w = max((bold_metrics if e.header else metrics).horizontalAdvance(e.label)
                  for e in entries)

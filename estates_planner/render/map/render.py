@@ -67,7 +67,7 @@ def render_map(painter: QPainter, target_rect: QRectF, content: MapContent,
     boxes = draw_overlays(painter, frame, prepared, options, unit, state)
     font = overlay_font(painter, options)
     labels = place_labels(prepared, frame, state.layout, font, painter.device(), unit,
-                          state.lod, boxes)
+                          state.lod, [*boxes, *options.keep_clear])
     draw_labels(painter, labels, font, unit)
     painter.restore()
     return frame

@@ -161,8 +161,8 @@ def test_zoom_to_selection(view):
 
 def test_layer_names_and_toggles_hide(view, mds, regions):
     view.set_content(MapContent(dataset=mds, layers={"regions": regions}))
-    assert view.layer_names() == ["Labels", "Sites", "Needs", "Allocation lines", "Boundaries: regions",
-                                  "Basemap"]
+    assert view.layer_names() == ["Labels", "Sites", "Needs", "Allocation lines",
+                                  "Boundaries: regions", "Basemap"]
     assert near(pixel(view, A1), style.KIND_COLOURS[mds.site("A1").kind], 15)
     view.set_layer_visible("Sites", False)
     assert not view.is_layer_visible("Sites")
