@@ -312,13 +312,21 @@ def draw_labels(painter: QPainter, labels: list[PlacedLabel], font: QFont,
     for label in labels:
         colour = QColor(AREA_COLOUR if label.role in (REGION, PDU) else SITE_COLOUR)
         if not raster:
-            # a PDF: real text on a soft white box; glyph outlines as paths cost 80 KB a map
+            # a PDF: a soft white box for a halo (a stroked outline of every glyph costs tens
+            # of KB a map); area names as text, as boundary layers' names always were; site
+            # names as outlines, so the report's text holds each site's name where the report
+            # writes it, not again from every map it appears on
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(255, 255, 255, 190))
             painter.drawRoundedRect(label.rect.adjusted(-unit, 0, unit, 0), 2 * unit, 2 * unit)
-            painter.setFont(fonts[label.role])
-            painter.setPen(colour)
-            painter.drawText(QPointF(label.x, label.y), label.text)
+            if label.role in (REGION, PDU):
+                painter.setFont(fonts[label.role])
+                painter.setPen(colour)
+                painter.drawText(QPointF(label.x, label.y), label.text)
+            else:
+                path = QPainterPath()
+                path.addText(QPointF(label.x, label.y), fonts[label.role], label.text)
+                painter.fillPath(path, colour)
             continue
         path = QPainterPath()
         path.addText(QPointF(label.x, label.y), fonts[label.role], label.text)

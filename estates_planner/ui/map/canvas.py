@@ -331,6 +331,10 @@ class MapView(QGraphicsView):
         self._fit_all = False
         self._view_changed(interactive=False)
 
+    def _refit_all(self) -> None:
+        if self._fit_all:
+            self.zoom_to_all()
+
     def zoom_to_selection(self) -> None:
         """Fit the selection, its lines' other ends and (one site alone) its neighbours."""
         selection_focus.zoom_to_selection(self)
@@ -497,6 +501,7 @@ class MapView(QGraphicsView):
         key = (self._version, self._legend_shown(), dpr, painter.font().key(),
                bool(layout.clusters), bool(layout.spread.any()))
         if key != self._overlay_key:
+            fitted_against = self.overlay_rects()
             self._overlay_key = key
             self._arrow_image = map_render.overlay_image(
                 lambda p, r: map_render.draw_north_arrow(p, r, 1.0, p.font()), dpr,
@@ -506,6 +511,9 @@ class MapView(QGraphicsView):
                                                     map_render.overlay_font(p, None, 0.9),
                                                     corner="top-left", state=self._state),
                 dpr, painter.font()) if self._legend_shown() else None
+            if self._fit_all and self.overlay_rects() != fitted_against:
+                # the fit used a guess of the legend's size: fit again to the real one
+                QTimer.singleShot(0, self._refit_all)
         painter.drawImage(QPointF(0, 0), self._arrow_image)
         if self._legend_image is not None and not self._legend_image.isNull():
             width = self._legend_image.width() / dpr
