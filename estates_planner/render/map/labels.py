@@ -140,8 +140,9 @@ def place_labels(prepared: PreparedContent, frame: MapFrame, layout: SiteLayout,
         if not rect.contains(QPointF(x, y)):
             return  # named only where its place is in view
         m = metrics[role]
-        if role in (SITE, USED_SITE, SELECTED):
-            text = m.elidedText(text, Qt.TextElideMode.ElideRight, SITE_NAME_WIDTH_PX * unit)
+        if role in (SITE, USED_SITE, SELECTED):  # the selection's name in full, or nearly
+            widest = SITE_NAME_WIDTH_PX * (2 if role == SELECTED else 1) * unit
+            text = m.elidedText(text, Qt.TextElideMode.ElideRight, widest)
         w, h = m.horizontalAdvance(text), m.height()
         own = symbols.get(site_id)
         for left, top in _spots(x, y, w, h, radius, GAP_PX * unit, spots):
@@ -313,20 +314,14 @@ def draw_labels(painter: QPainter, labels: list[PlacedLabel], font: QFont,
         colour = QColor(AREA_COLOUR if label.role in (REGION, PDU) else SITE_COLOUR)
         if not raster:
             # a PDF: a soft white box for a halo (a stroked outline of every glyph costs tens
-            # of KB a map); area names as text, as boundary layers' names always were; site
-            # names as outlines, so the report's text holds each site's name where the report
-            # writes it, not again from every map it appears on
+            # of KB a map), and the name as outlines, not text, so that the report's text
+            # holds each name where the report writes it, not again from every map
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(255, 255, 255, 190))
             painter.drawRoundedRect(label.rect.adjusted(-unit, 0, unit, 0), 2 * unit, 2 * unit)
-            if label.role in (REGION, PDU):
-                painter.setFont(fonts[label.role])
-                painter.setPen(colour)
-                painter.drawText(QPointF(label.x, label.y), label.text)
-            else:
-                path = QPainterPath()
-                path.addText(QPointF(label.x, label.y), fonts[label.role], label.text)
-                painter.fillPath(path, colour)
+            path = QPainterPath()
+            path.addText(QPointF(label.x, label.y), fonts[label.role], label.text)
+            painter.fillPath(path, colour)
             continue
         path = QPainterPath()
         path.addText(QPointF(label.x, label.y), fonts[label.role], label.text)
