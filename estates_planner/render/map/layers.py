@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import shiboken6
@@ -19,6 +20,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QPaintEngine,
     QPainter,
     QPainterPath,
@@ -303,21 +305,48 @@ def draw_clusters(painter: QPainter, layout: SiteLayout, font: QFont | None,
             f.setPointSizeF(f.pointSizeF() * 0.85)
         fonts[small] = QFont(f, device) if device is not None else f
     metrics = {k: QFontMetricsF(f) for k, f in fonts.items()}
-    painter.setBrush(QColor(style.CLUSTER_FILL))
+    raster = _is_raster(painter)
+    dpr = _dpr(painter)
     for cluster in layout.clusters:
-        centre = QPointF(cluster.x_px, cluster.y_px)
-        r = cluster.radius_px
-        painter.setPen(QPen(QColor(style.CLUSTER_OUTLINE), 1.5 * unit))
-        painter.setBrush(QColor(style.CLUSTER_FILL))
-        painter.drawEllipse(centre, r, r)
         text = str(cluster.count)
         small = len(text) > 2
-        m = metrics[small]
-        path = QPainterPath()
-        path.addText(QPointF(centre.x() - m.horizontalAdvance(text) / 2,
-                             centre.y() + (m.ascent() - m.descent()) / 2), fonts[small], text)
-        painter.fillPath(path, QColor(style.CLUSTER_TEXT))
+        r = cluster.radius_px
+        if raster:  # one cached image per count and size: counts as paths are slow
+            image = _cluster_image(text, round(r, 1), fonts[small].toString(), dpr, unit)
+            half = image.width() / dpr / 2
+            painter.drawImage(QPointF(cluster.x_px - half, cluster.y_px - half), image)
+            continue
+        _draw_cluster(painter, QPointF(cluster.x_px, cluster.y_px), r, text, fonts[small],
+                      metrics[small], unit)
     painter.restore()
+
+
+def _draw_cluster(painter: QPainter, centre: QPointF, r: float, text: str, font: QFont,
+                  metrics: QFontMetricsF, unit: float) -> None:
+    painter.setPen(QPen(QColor(style.CLUSTER_OUTLINE), 1.5 * unit))
+    painter.setBrush(QColor(style.CLUSTER_FILL))
+    painter.drawEllipse(centre, r, r)
+    path = QPainterPath()
+    path.addText(QPointF(centre.x() - metrics.horizontalAdvance(text) / 2,
+                         centre.y() + (metrics.ascent() - metrics.descent()) / 2), font, text)
+    painter.fillPath(path, QColor(style.CLUSTER_TEXT))
+
+
+@lru_cache(maxsize=1024)
+def _cluster_image(text: str, radius: float, font_text: str, dpr: float, unit: float) -> QImage:
+    font = QFont()
+    font.fromString(font_text)
+    side = 2 * radius + 4 * unit
+    image = QImage(math.ceil(side * dpr), math.ceil(side * dpr),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(dpr)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    _draw_cluster(painter, QPointF(image.width() / dpr / 2, image.height() / dpr / 2), radius,
+                  text, font, QFontMetricsF(font), unit)
+    painter.end()
+    return image
 
 
 def _draw_site_halos(painter: QPainter, content: MapContent, prepared: PreparedContent,
