@@ -37,9 +37,9 @@ from estates_planner.render.map import (
     style,
 )
 from estates_planner.render.map.clusters import MOST_SPREAD, Cluster, hit_layout
-from estates_planner.render.map.labels import draw_labels, place_labels
 from estates_planner.ui.map import selection_focus
 from estates_planner.ui.map.basemap import TileLayer
+from estates_planner.ui.map.canvas_overlays import CanvasOverlays
 from estates_planner.ui.map.legend_button import LegendButton
 
 NEED_MIME = "application/x-estates-need-id"
@@ -49,11 +49,6 @@ ZOOM_STEP = 1.25
 SCENE_RECT = QRectF(-1_000_000, -1_000_000, 3_500_000, 3_500_000)  # BNG with a wide margin
 IDLE_REDRAW_MS = 120
 SLOW_FRAME_MS = 20.0  # full redraws slower than this are deferred while the user interacts
-
-
-# the legend's size before it is first drawn (it is then measured)
-LEGEND_WIDTH_GUESS_PX = 170.0
-LEGEND_HEIGHT_GUESS_PX = 300.0
 
 
 class MapView(QGraphicsView):
@@ -139,15 +134,10 @@ class MapView(QGraphicsView):
         self._band = QRubberBand(QRubberBand.Shape.Rectangle, self.viewport())
         self._tiles: TileLayer | None = None
         self.legend_visible = True
-        self._overlay_key: tuple | None = None
-        self._arrow_image = QImage()
-        self._legend_image: QImage | None = None
         self.legend_button = LegendButton(self.viewport())
         self.legend_button.toggled.connect(self.set_legend_expanded)
         self.legend_button.place()
-        self.placed_labels: list = []  # the labels of the last paint (tests read them)
-        self._labels_key: tuple | None = None
-        self._labels_image: QImage | None = None
+        self._overlays = CanvasOverlays(self)
         self.setTransform(QTransform.fromScale(1 / 500, -1 / 500))
 
     # ------------------------------------------------------------------ content
@@ -203,7 +193,7 @@ class MapView(QGraphicsView):
         """Show the legend and its button, or neither (View menu)."""
         self.legend_visible = bool(visible)
         self.legend_button.setVisible(self.legend_visible)
-        self._overlay_key = None
+        self._overlays.invalidate()
         self.viewport().update()
 
     @property
@@ -215,12 +205,9 @@ class MapView(QGraphicsView):
         if self.legend_button.isChecked() != bool(expanded):
             self.legend_button.setChecked(bool(expanded))  # comes back here through toggled
             return
-        self._overlay_key = None
+        self._overlays.invalidate()
         self.viewport().update()
         self.legendExpandedChanged.emit(bool(expanded))
-
-    def _legend_shown(self) -> bool:
-        return self.legend_visible and self.legend_button.isChecked()
 
     # ------------------------------------------------------------------ basemap
     def set_basemap(self, url_template: str | None, attribution: str = "") -> None:
@@ -284,6 +271,7 @@ class MapView(QGraphicsView):
         scale = min(w / max(xmax - xmin, 1e-6), h / max(ymax - ymin, 1e-6))
         self._set_scale(scale)
         self.centerOn(QPointF((xmin + xmax) / 2, (ymin + ymax) / 2))
+        self._fit_all = False
         self._view_changed(interactive=False)
 
     def zoom_to_all(self) -> None:
@@ -298,31 +286,13 @@ class MapView(QGraphicsView):
         return 0.0 if legend is None else legend.width() + 6.0
 
     def overlay_rects(self) -> dict[str, QRectF]:
-        """Viewport rectangles of the north arrow, scale bar and legend (what data must clear).
+        """Viewport rectangles of the north arrow, scale bar and legend (what data must clear)."""
+        return self._overlays.rects()
 
-        The scale bar's is its widest (a fifth of the view), whatever length it shows now.
-        """
-        rect = QRectF(self.viewport().rect())
-        arrow = self._arrow_image
-        rects = {"north arrow": QRectF(0, 0, 48, 70) if arrow.isNull() else
-                 QRectF(0, 0, arrow.width() / arrow.devicePixelRatio(),
-                        arrow.height() / arrow.devicePixelRatio())}
-        bar = map_render.scale_bar_box(self.frame(), 1.0, self.font())
-        bar.setWidth(max(bar.width(), rect.width() * 0.2 + 10))
-        rects["scale bar"] = bar
-        if self.legend_visible:
-            button = QRectF(self.legend_button.geometry())
-            legend = button
-            if self.legend_button.isChecked():
-                image = self._legend_image
-                if image is not None and not image.isNull():
-                    w = image.width() / image.devicePixelRatio()
-                    h = image.height() / image.devicePixelRatio()
-                else:
-                    w, h = LEGEND_WIDTH_GUESS_PX, LEGEND_HEIGHT_GUESS_PX
-                legend = legend.united(QRectF(rect.right() - w, button.bottom() - 4, w, h))
-            rects["legend"] = legend
-        return rects
+    @property
+    def placed_labels(self) -> list:
+        """The labels of the last paint (tests and benchmarks read them)."""
+        return self._overlays.placed_labels
 
     def apply_fit(self, px_per_m: float, centre_x_m: float, centre_y_m: float) -> None:
         """Show the map at ``px_per_m`` centred on (``centre_x_m``, ``centre_y_m``)."""
@@ -458,68 +428,9 @@ class MapView(QGraphicsView):
             boxes.append(map_render.draw_attribution(painter, frame.rect,
                                                      self._tiles.attribution, 1.0,
                                                      painter.font()))
-        self._draw_fixed_overlays(painter, frame)
-        self._draw_labels(painter, frame, boxes)
+        self._overlays.draw_fixed(painter, frame)
+        self._overlays.draw_labels(painter, frame, boxes)
         painter.restore()
-
-    def _draw_labels(self, painter: QPainter, frame: map_render.MapFrame, boxes) -> None:
-        """Labels of the static picture, placed clear of each other and of the overlays.
-
-        Kept as an image until the picture, the selection or the overlays change; not drawn
-        while a moved picture stands in for a redraw (they would float off their symbols).
-        """
-        if self._cache_frame is None or self._cache_frame.extent != frame.extent:
-            return
-        content = self._content
-        overlays = self.overlay_rects()
-        key = (self._cache_key, content.selected_site_ids, content.layer_visibility.get(
-            map_render.LABELS), tuple((r.x(), r.y(), r.width(), r.height())
-                                      for r in overlays.values()), painter.font().key())
-        dpr = self.viewport().devicePixelRatioF()
-        if key != self._labels_key:
-            self._labels_key = key
-            obstacles = [*boxes, *overlays.values()]
-            self.placed_labels = place_labels(self._prepared, frame, self._state.layout,
-                                              painter.font(), self.viewport(), 1.0,
-                                              self._state.lod, obstacles)
-            size = QSize(math.ceil(frame.rect.width() * dpr),
-                         math.ceil(frame.rect.height() * dpr))
-            image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-            image.setDevicePixelRatio(dpr)
-            image.fill(Qt.GlobalColor.transparent)
-            label_painter = QPainter(image)
-            draw_labels(label_painter, self.placed_labels, painter.font(), 1.0)
-            label_painter.end()
-            self._labels_image = image
-        if self._labels_image is not None:
-            painter.drawImage(QPointF(0, 0), self._labels_image)
-
-    def _draw_fixed_overlays(self, painter: QPainter, frame: map_render.MapFrame) -> None:
-        """North arrow and legend, from images redrawn only when the content changes."""
-        dpr = self.viewport().devicePixelRatioF()
-        layout = self._state.layout
-        key = (self._version, self._legend_shown(), dpr, painter.font().key(),
-               bool(layout.clusters), bool(layout.spread.any()))
-        if key != self._overlay_key:
-            fitted_against = self.overlay_rects()
-            self._overlay_key = key
-            self._arrow_image = map_render.overlay_image(
-                lambda p, r: map_render.draw_north_arrow(p, r, 1.0, p.font()), dpr,
-                painter.font())
-            self._legend_image = map_render.overlay_image(
-                lambda p, r: map_render.draw_legend(p, r, self._prepared, 1.0,
-                                                    map_render.overlay_font(p, None, 0.9),
-                                                    corner="top-left", state=self._state),
-                dpr, painter.font()) if self._legend_shown() else None
-            if self._fit_all and self.overlay_rects() != fitted_against:
-                # the fit used a guess of the legend's size: fit again to the real one
-                QTimer.singleShot(0, self._refit_all)
-        painter.drawImage(QPointF(0, 0), self._arrow_image)
-        if self._legend_image is not None and not self._legend_image.isNull():
-            width = self._legend_image.width() / dpr
-            # under the legend's button, which folds it away
-            top = self.legend_button.geometry().bottom() - 4
-            painter.drawImage(QPointF(frame.rect.right() - width, top), self._legend_image)
 
     def grab_image(self) -> QImage:
         """The map as shown (static layers, selection and overlays) as a QImage."""
