@@ -170,8 +170,10 @@ def legend_entries(prepared: PreparedContent, state=None) -> list[LegendEntry]:
             entries.append(LegendEntry("Sites spread round their place", _spread_drawer))
         if solved:
             entries.append(LegendEntry("Utilisation (fill)", None, header=True))
-            for _upper, colour, label in style.UTILISATION_CLASSES:
-                entries.append(LegendEntry(label, _swatch_drawer(colour, "#1A1A1A")))
+            shown = {st.fill_class for st in prepared.styles if st.fill_class is not None}
+            for i, (_upper, colour, label) in enumerate(style.UTILISATION_CLASSES):
+                if i in shown:  # only the classes some site is drawn in
+                    entries.append(LegendEntry(label, _swatch_drawer(colour, "#1A1A1A")))
     if len(prepared.need_ids) and content.is_visible(NEEDS):
         entries.append(LegendEntry("Needs", None, header=True))
         entries.append(LegendEntry("Service users' location",

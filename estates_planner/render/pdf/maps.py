@@ -110,7 +110,7 @@ class ReportMaps:
         unit = device_unit(p)
         font = app_font(6.5)
         site_px = frame.to_px(np.array([self.dataset.site(site_id).xy]))[0]
-        bar = _clear_corner(frame, unit, font, p.device(), site_px)
+        bar = scale_bar_corner(frame, unit, font, p.device(), site_px)
         lines = prepared.line_need, prepared.line_xy
         inside = _inside(frame, prepared.line_xy[:, 0, :]) & _inside(frame,
                                                                    prepared.line_xy[:, 1, :])
@@ -158,7 +158,8 @@ def _inside(frame: MapFrame, xy: np.ndarray) -> np.ndarray:
     return (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
 
 
-def _clear_corner(frame: MapFrame, unit: float, font, device, site_px) -> tuple[QPointF, QRectF]:
+def scale_bar_corner(frame: MapFrame, unit: float, font, device,
+                     site_px) -> tuple[QPointF, QRectF]:
     """The scale bar's anchor and box in the first corner (bottom left, bottom right, top
     right) where it keeps clear of the site's symbol; the north arrow has the top left."""
     rect = frame.rect
@@ -177,31 +178,38 @@ def _clear_corner(frame: MapFrame, unit: float, font, device, site_px) -> tuple[
     return anchors[0], first
 
 
-def _edge_arrows(p: QPainter, frame: MapFrame, site_px, beyond, unit: float) -> None:
-    """An arrowhead just inside the edge, on the way from the site to each service users'
-    point beyond the frame, pointing at it."""
-    if not beyond:
-        return
-    rect = frame.rect.adjusted(EDGE_INSET_PX * unit, EDGE_INSET_PX * unit,
-                               -EDGE_INSET_PX * unit, -EDGE_INSET_PX * unit)
+def edge_arrow_tips(frame: MapFrame, site_px, beyond, inset_px: float) \
+        -> list[tuple[QPointF, float, float]]:
+    """Where the arrow for each service users' point beyond the frame goes: the point just
+    inside the edge (``inset_px``) on the way from the site to it, and the unit direction."""
+    rect = frame.rect.adjusted(inset_px, inset_px, -inset_px, -inset_px)
     sx, sy = float(site_px[0]), float(site_px[1])
-    p.save()
-    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    p.setPen(QPen(QColor("#FFFFFF"), 1.0 * unit))
-    p.setBrush(QColor(ARROW_COLOUR))
-    for x, y in frame.to_px(np.array(beyond, dtype=float)).tolist():
+    tips = []
+    for x, y in frame.to_px(np.array(beyond, dtype=float).reshape(-1, 2)).tolist():
         dx, dy = x - sx, y - sy
         length = float(np.hypot(dx, dy))
         if length <= 0:
             continue
         ux, uy = dx / length, dy / length
         # how far along the ray from the site the inset rectangle's edge is
-        reach = min(((rect.right() - sx) / ux) if ux > 0 else ((rect.left() - sx) / ux)
-                    if ux < 0 else np.inf,
-                    ((rect.bottom() - sy) / uy) if uy > 0 else ((rect.top() - sy) / uy)
-                    if uy < 0 else np.inf)
-        tip = QPointF(sx + ux * reach, sy + uy * reach)
-        size = 7.0 * unit
+        along_x = ((rect.right() if ux > 0 else rect.left()) - sx) / ux if ux else np.inf
+        along_y = ((rect.bottom() if uy > 0 else rect.top()) - sy) / uy if uy else np.inf
+        reach = min(along_x, along_y)
+        tips.append((QPointF(sx + ux * reach, sy + uy * reach), ux, uy))
+    return tips
+
+
+def _edge_arrows(p: QPainter, frame: MapFrame, site_px, beyond, unit: float) -> None:
+    """An arrowhead just inside the edge, on the way from the site to each service users'
+    point beyond the frame, pointing at it."""
+    if not beyond:
+        return
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setPen(QPen(QColor("#FFFFFF"), 1.0 * unit))
+    p.setBrush(QColor(ARROW_COLOUR))
+    size = 7.0 * unit
+    for tip, ux, uy in edge_arrow_tips(frame, site_px, beyond, EDGE_INSET_PX * unit):
         back = QPointF(tip.x() - ux * size, tip.y() - uy * size)
         p.drawPolygon(QPolygonF([tip, QPointF(back.x() - uy * size * 0.55,
                                               back.y() + ux * size * 0.55),
