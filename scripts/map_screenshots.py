@@ -3,7 +3,8 @@
     python scripts/map_screenshots.py [--out docs/screenshots]
 
 The bundled sample, planned greedily (fast and deterministic), in the main window: the
-national view (``map-national.png``), a city view of Manchester (``map-manchester.png``), and
+national view (``map-national.png``), a city view of Manchester with the legend folded
+(``map-manchester.png``), and
 the provider view with one provider's options highlighted (``map-provider-view.png``); each
 with labels. The map alone is grabbed for the first two, the window for the third.
 """
@@ -70,10 +71,12 @@ def main(argv: list[str] | None = None) -> int:
 
     x, y = MANCHESTER_BNG
     half = CITY_SPAN_M / 2
+    view.set_legend_expanded(False)  # folded to its button: the city's east stays in view
     view.set_extent((x - half, y - half, x + half, y + half))
     wait(300)
     view.grab().save(str(args.out / "map-manchester.png"))
     print("wrote map-manchester.png")
+    view.set_legend_expanded(True)
 
     result = ws.result()
     busiest = max(result.site_usage.values(), key=lambda u: len(u.need_ids))
@@ -92,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     # far as the options need
     view.set_extent((need.easting - 1000, need.northing - 1000, need.easting + 1000,
                      need.northing + 1000))
-    view.reveal(sites, [need_id])
+    view.reveal(sites, [need_id], site_needs=False)
     wait(400)
     window.grab().save(str(args.out / "map-provider-view.png"))
     print("wrote map-provider-view.png")

@@ -120,8 +120,8 @@ class MapViewBinding(MapBinding):
         self._highlighted_sites = frozenset(site_ids)
         self._highlight_label = label
         self.view.set_content(self.content())
-        if site_ids or need_ids:
-            self.view.reveal(site_ids, need_ids)
+        if site_ids or need_ids:  # the picked-out sites and needs, not every site's users
+            self.view.reveal(site_ids, need_ids, site_needs=False)
 
     def highlight_provider_options(self, site_ids: list[str], need_ids: list[str]) -> None:
         """The provider view's options: their own legend entry, not "Moved between plans"."""

@@ -96,13 +96,14 @@ def points_clear(points_m: np.ndarray, reach_px: np.ndarray, frame, obstacles) -
     return _clear(px[:, 0], px[:, 1], reach_px, reach_px > 0, frame.rect, boxes)
 
 
-def focus_points(prepared: PreparedContent, site_ids, need_ids,
-                 neighbours: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def focus_points(prepared: PreparedContent, site_ids, need_ids, neighbours: int = 0,
+                 site_needs: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """The points a selection needs in view, and which of them are sites.
 
     A need brings its service users' point and its plan's site; a site brings the service
-    users' points of its needs. ``neighbours`` nearest other sites are added when the
-    selection is one site alone (Zoom to selection then shows the site among others).
+    users' points of its needs (unless ``site_needs`` is False: sites picked out as options
+    bring only themselves). ``neighbours`` nearest other sites are added when the selection
+    is one site alone (Zoom to selection then shows the site among others).
     """
     site_rows = [prepared.site_index[s] for s in site_ids if s in prepared.site_index]
     need_rows = [prepared.need_index[n] for n in need_ids if n in prepared.need_index]
@@ -111,7 +112,7 @@ def focus_points(prepared: PreparedContent, site_ids, need_ids,
     for row in need_rows:
         if prepared.need_site[row] >= 0:
             sites.add(int(prepared.need_site[row]))
-    if site_rows and len(prepared.need_site):
+    if site_needs and site_rows and len(prepared.need_site):
         needs.update(np.flatnonzero(np.isin(prepared.need_site, site_rows)).tolist())
     if neighbours and len(site_rows) == 1 and not need_rows and len(prepared.site_xy) > 1:
         here = prepared.site_xy[site_rows[0]]

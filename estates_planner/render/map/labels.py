@@ -3,8 +3,8 @@
 What is named depends on the scale: region and PDU names across the country (from the
 project's boundary layers, or where it has none, at the middle of each region's and PDU's
 sites and needs), PDU names across a region, site names across a city. Labels are placed
-greedily in priority order (the selection first, then region names, used sites, larger sites,
-then PDU names), each trying eight spots round its symbol; a label that fits nowhere is not
+greedily in priority order (the selection first, then the sites the provider view or a
+comparison highlights, region names, used sites, larger sites, then PDU names), each trying eight spots round its symbol; a label that fits nowhere is not
 drawn. Placing works in device pixels for one frame, so the same code labels the app's canvas
 and the PDF's maps.
 """
@@ -183,17 +183,29 @@ def place_labels(prepared: PreparedContent, frame: MapFrame, layout: SiteLayout,
         reach = max(float(prepared.site_reach[row]) * lod,
                     float(prepared.site_radius[row]) * lod + 5 + 2.5) * unit
         try_place(_site_name(prepared, row), SELECTED, x, y, reach, site_id, must=True)
-    # 2 region names across the country
+    # 2 the provider view's options or the comparison's sites, below the national scale
+    if m_per_px <= REGION_NAMES_ABOVE_M_PER_PX:
+        for site_id in sorted(content.highlighted_site_ids - content.selected_site_ids):
+            row = prepared.site_index.get(site_id)
+            if row is None or row not in slot:
+                continue  # in a cluster: named once spread
+            x, y = _drawn(row, slot, layout, site_px)
+            if rect.contains(QPointF(x, y)):
+                # clear of the highlight disc (radius r + 5) drawn round it
+                reach = max(float(prepared.site_reach[row]),
+                            float(prepared.site_radius[row]) + 6) * lod * unit
+                try_place(_site_name(prepared, row), SITE, x, y, reach, site_id)
+    # 3 region names across the country
     area_labels = _area_labels(prepared, frame)
     national = m_per_px > REGION_NAMES_ABOVE_M_PER_PX
     if national:
         for text, x, y, _drawn_area in area_labels[REGION]:
             try_place(text, REGION, x, y, 0.0, None, spots="centre")
-    # 3 used, then larger sites, in a city
+    # 4 used, then larger sites, in a city
     if m_per_px <= SITE_NAMES_BELOW_M_PER_PX and len(rows_drawn):
         for row in _site_priority(prepared, rows_drawn)[:MOST_SITE_CANDIDATES]:
             site_id = prepared.site_ids[row]
-            if site_id in content.selected_site_ids:
+            if site_id in content.selected_site_ids or site_id in content.highlighted_site_ids:
                 continue
             x, y = layout.xy_px[slot[row]]
             if not rect.contains(QPointF(x, y)):
@@ -202,7 +214,7 @@ def place_labels(prepared: PreparedContent, frame: MapFrame, layout: SiteLayout,
             try_place(_site_name(prepared, row), role, float(x), float(y),
                       float(prepared.site_reach[row]) * lod * unit, site_id)
     # 4 PDU names across a region or the country
-    # 4 PDU names across a region or the country; a boundary layer's names where its
+    # 5 PDU names across a region or the country; a boundary layer's names where its
     # areas are big enough on screen
     for text, x, y, drawn_area in area_labels[PDU]:
         if drawn_area or m_per_px > PDU_NAMES_ABOVE_M_PER_PX:
@@ -231,9 +243,10 @@ def _spots(x: float, y: float, w: float, h: float, r: float, gap: float, kind: s
     """Top-left corners to try: right, left, above, below, then the four diagonals."""
     d = r + gap
     if kind == "centre":  # an area's name: at its middle, else a little way round it
+        # (never a whole label's width away: a region's name would land in the next one)
         steps = ((0, 0), (0, -1), (0, 1), (-0.5, 0), (0.5, 0), (-0.5, -1), (0.5, -1),
-                 (-0.5, 1), (0.5, 1), (0, -2), (0, 2), (-1, 0), (1, 0), (-1, -1.5),
-                 (1, -1.5), (-1, 1.5), (1, 1.5))
+                 (-0.5, 1), (0.5, 1), (0, -2), (0, 2), (-0.5, -2), (0.5, -2), (-0.5, 2),
+                 (0.5, 2), (0, -3), (0, 3))
         return [(x - w / 2 + a * w, y - h / 2 + b * h) for a, b in steps]
     return [(x + d, y - h / 2), (x - d - w, y - h / 2), (x - w / 2, y - d - h),
             (x - w / 2, y + d), (x + d * 0.7, y - d * 0.7 - h), (x + d * 0.7, y + d * 0.7),

@@ -309,9 +309,10 @@ class MapView(QGraphicsView):
         """Fit the selection, its lines' other ends and (one site alone) its neighbours."""
         selection_focus.zoom_to_selection(self)
 
-    def reveal(self, site_ids, need_ids) -> bool:
-        """Pan, and zoom out if needed, so these items and their lines' ends are in view."""
-        moved = selection_focus.reveal(self, site_ids, need_ids)
+    def reveal(self, site_ids, need_ids, site_needs: bool = True) -> bool:
+        """Pan, and zoom out if needed, so these items and their lines' ends are in view
+        (a site's service users too, unless ``site_needs`` is False)."""
+        moved = selection_focus.reveal(self, site_ids, need_ids, site_needs)
         if moved:
             self._fit_all = False
         return moved

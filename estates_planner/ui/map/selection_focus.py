@@ -76,12 +76,13 @@ def zoom_to_selection(view) -> bool:
     return True
 
 
-def reveal(view, site_ids, need_ids) -> bool:
+def reveal(view, site_ids, need_ids, site_needs: bool = True) -> bool:
     """Pan (and zoom out if needed, never in) so the items and their lines' ends are in view.
 
+    ``site_needs=False`` leaves out the service users of the sites (a provider's options).
     Returns True when the map moved.
     """
-    xy, is_site = focus_points(view.prepared(), site_ids, need_ids)
+    xy, is_site = focus_points(view.prepared(), site_ids, need_ids, site_needs=site_needs)
     if not len(xy):
         return False
     reach = _reach(view, is_site)
