@@ -4,9 +4,9 @@ What is named depends on the scale: region and PDU names across the country (fro
 project's boundary layers, or where it has none, at the middle of each region's and PDU's
 sites and needs), PDU names across a region, site names across a city. Labels are placed
 greedily in priority order (the selection first, then the sites the provider view or a
-comparison highlights, region names, used sites, larger sites, then PDU names), each trying eight spots round its symbol; a label that fits nowhere is not
-drawn. Placing works in device pixels for one frame, so the same code labels the app's canvas
-and the PDF's maps.
+comparison highlights, region names, used sites, larger sites, then PDU names), each trying
+eight spots round its symbol; a label that fits nowhere is not drawn. Placing works in device
+pixels for one frame, so the same code labels the app's canvas and the PDF's maps.
 """
 
 from __future__ import annotations
