@@ -15,9 +15,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 from estates_planner.render.map.frame import MapFrame
 from estates_planner.render.map.prepared import PreparedContent
@@ -176,6 +173,11 @@ def _groups(xy_m: np.ndarray, reach_m: float) -> np.ndarray:
                                np.bincount(cell, xy_m[:, 1], n_cells)]) / counts[:, None]
     if n_cells == 1:
         return cell
+    # imported here: scipy takes a second to import, which the app's start need not wait for
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
     pairs = cKDTree(centres).query_pairs(reach_m, output_type="ndarray")
     if not len(pairs):
         return cell
