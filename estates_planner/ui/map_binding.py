@@ -51,7 +51,13 @@ class MapBinding(QObject):
     def set_layer_visible(self, name: str, visible: bool) -> None:
         self.visible[name] = visible
 
-    def highlight(self, site_ids: list[str], need_ids: list[str]) -> None:
+    def highlight(self, site_ids: list[str], need_ids: list[str], label: str = "") -> None:
+        pass
+
+    def highlight_provider_options(self, site_ids: list[str], need_ids: list[str]) -> None:
+        self.highlight(site_ids, need_ids)
+
+    def set_legend_shown(self, shown: bool) -> None:
         pass
 
     def zoom_to_all(self) -> None:

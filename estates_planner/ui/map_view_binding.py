@@ -6,10 +6,13 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel
 
 from estates_planner.render.map import BASEMAP, MapContent
+from estates_planner.render.map.base_layer import BaseLayer
+from estates_planner.render.map.content import MOVED_HIGHLIGHT
 from estates_planner.ui.map import MapView
 from estates_planner.ui.map_binding import MapBinding
 from estates_planner.ui.state import WorkspaceState
 
+PROVIDER_HIGHLIGHT = "Provider view: options"
 STALE_TEXT = ("Plan out of date: the scenario was edited after it was solved. "
               "Press F5 to solve again.")
 
@@ -25,6 +28,10 @@ class MapViewBinding(MapBinding):
         self.view = view
         self._highlighted: frozenset[str] = frozenset()
         self._highlighted_sites: frozenset[str] = frozenset()
+        self._highlight_label = MOVED_HIGHLIGHT
+        self._from_map = False  # the map's own clicks select without moving the map
+        # the offline coastline, read once for this map (about 15 ms)
+        self.base_layer = BaseLayer.load()
         self.stale_banner = QLabel(STALE_TEXT, view)
         self.stale_banner.setObjectName("staleBanner")
         self.stale_banner.setAccessibleName("Plan out of date")
@@ -56,7 +63,8 @@ class MapViewBinding(MapBinding):
             highlighted_site_ids=self._highlighted_sites,
             selected_site_ids=frozenset(self.state.selected_site_ids),
             selected_need_ids=frozenset(self.state.selected_need_ids),
-            catchment=self._catchment)
+            catchment=self._catchment, base_layer=self.base_layer,
+            highlight_label=self._highlight_label)
 
     def refresh(self, *_args) -> None:
         self.view.set_content(self.content())
@@ -84,10 +92,17 @@ class MapViewBinding(MapBinding):
         return False
 
     def _map_selection_changed(self, site_ids: list[str], need_ids: list[str]) -> None:
-        self.state.set_selection(site_ids, need_ids)
+        self._from_map = True
+        try:
+            self.state.set_selection(site_ids, need_ids)
+        finally:
+            self._from_map = False
 
     def _state_selection_changed(self, site_ids: list[str], need_ids: list[str]) -> None:
+        """Show the selection; one made elsewhere (table, inspector, Find) moves the map."""
         self.view.select(site_ids, need_ids)
+        if not self._from_map:
+            self.view.reveal(site_ids, need_ids)
 
     # ---------------------------------------------------------------- main window API
     def layers(self) -> list[tuple[str, str, bool]]:
@@ -97,11 +112,23 @@ class MapViewBinding(MapBinding):
     def set_layer_visible(self, name: str, visible: bool) -> None:
         self.view.set_layer_visible(name, visible)
 
-    def highlight(self, site_ids: list[str], need_ids: list[str]) -> None:
-        """Pick out needs and sites, e.g. moved needs with their old and new sites."""
+    def highlight(self, site_ids: list[str], need_ids: list[str],
+                  label: str = MOVED_HIGHLIGHT) -> None:
+        """Pick out needs and sites (moved needs with their old and new sites, by default),
+        named ``label`` in the legend, and bring them into view."""
         self._highlighted = frozenset(need_ids)
         self._highlighted_sites = frozenset(site_ids)
+        self._highlight_label = label
         self.view.set_content(self.content())
+        if site_ids or need_ids:  # the picked-out sites and needs, not every site's users
+            self.view.reveal(site_ids, need_ids, site_needs=False)
+
+    def highlight_provider_options(self, site_ids: list[str], need_ids: list[str]) -> None:
+        """The provider view's options: their own legend entry, not "Moved between plans"."""
+        self.highlight(site_ids, need_ids, PROVIDER_HIGHLIGHT)
+
+    def set_legend_shown(self, shown: bool) -> None:
+        self.view.set_legend_visible(shown)
 
     def zoom_to_all(self) -> None:
         self.view.zoom_to_all()

@@ -77,8 +77,8 @@ def test_need_context_menu_unpins_every_selected_need(monkeypatch, make_window, 
 def test_layers_panel_lists_and_toggles_map_layers(make_window, project):
     window = make_window(project)
     names = [name for name, _visible in window.layers_panel.layers()]
-    assert names[:3] == ["Sites", "Needs", "Allocation lines"]
-    item = window.layers_panel.list.item(1)
+    assert names[:4] == ["Labels", "Sites", "Needs", "Allocation lines"]
+    item = window.layers_panel.list.item(2)
     item.setCheckState(Qt.CheckState.Unchecked)
     assert not window.map.view.is_layer_visible("Needs")
 
@@ -147,7 +147,7 @@ def test_compare_highlights_the_old_and_new_sites_of_moved_needs(qtbot, make_win
 
 
 def test_highlighted_site_gets_a_highlight_disc_under_it():
-    """P1 (5 desks, 11 px across) at pixel (300, 300) of a 400 px map at 20 m a pixel."""
+    """P1 (5 desks, 10 px across) at pixel (300, 300) of a 400 px map at 20 m a pixel."""
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QColor, QImage, QPainter
 
@@ -167,9 +167,11 @@ def test_highlighted_site_gets_a_highlight_disc_under_it():
         painter.end()
         return image.pixelColor(x, y)
 
-    plain = MapContent(dataset=Dataset((site,), ()))
-    lit = MapContent(dataset=Dataset((site,), ()), highlighted_site_ids=frozenset({"P1"}))
-    # the disc reaches 5.5 + 5 = 10.5 px from the centre; 8 px out is on it, 14 px is not
+    hidden = {"Labels": False}  # the site's name would sit where the disc is looked at
+    plain = MapContent(dataset=Dataset((site,), ()), layer_visibility=hidden)
+    lit = MapContent(dataset=Dataset((site,), ()), highlighted_site_ids=frozenset({"P1"}),
+                     layer_visibility=hidden)
+    # the disc reaches 5 + 5 = 10 px from the centre; 8 px out is on it, 14 px is not
     assert pixel(lit, 308, 300) == QColor(style.HIGHLIGHT_COLOUR)
     assert pixel(plain, 308, 300) != QColor(style.HIGHLIGHT_COLOUR)
     assert pixel(lit, 314, 300) == pixel(plain, 314, 300)

@@ -20,6 +20,9 @@ NEEDS = "Needs"
 LINES = "Allocation lines"
 CATCHMENT = "Catchment"
 BASEMAP = "Basemap"
+LABELS = "Labels"
+COASTLINE = "Coastline"
+MOVED_HIGHLIGHT = "Moved between plans"
 BOUNDARY_PREFIX = "Boundaries: "
 
 
@@ -52,6 +55,14 @@ class MapContent:
         A shapely geometry in BNG metres (e.g. a travel-time catchment), or None.
     layer_visibility
         Layer name -> shown; a layer not listed is shown (the basemap only once it is set).
+    base_layer
+        The offline coastline (:class:`~estates_planner.render.map.base_layer.BaseLayer`)
+        drawn under everything, or None; read once by the owner of the content.
+    highlight_label
+        What the highlighted needs and sites are, as the legend names them: the comparison's
+        moves, or the provider view's options.
+    spread_site_ids
+        Sites the user clicked open from a cluster: drawn spread round their place.
     """
 
     dataset: Dataset | None = None
@@ -64,13 +75,18 @@ class MapContent:
     selected_need_ids: frozenset[str] = frozenset()
     catchment: Any = None
     layer_visibility: dict[str, bool] = field(default_factory=dict)
+    base_layer: Any = None
+    highlight_label: str = MOVED_HIGHLIGHT
+    spread_site_ids: frozenset[str] = frozenset()
 
     def layer_names(self) -> list[str]:
         """Layer names, top of the drawing order first."""
-        names = [SITES, NEEDS, LINES]
+        names = [LABELS, SITES, NEEDS, LINES]
         if self.catchment is not None:
             names.append(CATCHMENT)
         names += [boundary_layer_name(n) for n in self.layers]
+        if self.base_layer is not None:
+            names.append(COASTLINE)
         names.append(BASEMAP)
         return names
 

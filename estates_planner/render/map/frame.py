@@ -90,6 +90,9 @@ class RenderOptions:
         Font of the overlays; None uses the painter's font.
     vector_symbols
         Draw symbols as vectors (None: only on devices that are not raster images).
+    keep_clear
+        Rectangles (device coordinates) no label may cover, e.g. an overlay the caller
+        draws itself after the map.
     """
 
     background: str | QColor | None = style.BACKGROUND
@@ -102,6 +105,7 @@ class RenderOptions:
     unit: float | None = None
     font: QFont | None = None
     vector_symbols: bool | None = None
+    keep_clear: tuple[QRectF, ...] = ()  # device rectangles labels stay off (own overlays)
 
 
 def device_unit(painter: QPainter) -> float:

@@ -18,13 +18,15 @@ NEED_REACH_PX = 5.0  # a need point is picked within this many pixels
 
 
 def item_at(prepared: PreparedContent, x_m: float, y_m: float, m_per_px: float,
-            lod: float = 1.0) -> tuple[str, str] | None:
+            lod: float = 1.0, sites: bool = True) -> tuple[str, str] | None:
     """("site", id) or ("need", id) at BNG point (``x_m``, ``y_m``); sites win ties.
 
     ``m_per_px`` is the map's scale and ``lod`` the symbol scale the drawing used.
+    ``sites=False`` looks for needs only (the canvas hit-tests sites where its last drawing
+    put them, see :func:`estates_planner.render.map.clusters.hit_layout`).
     """
     content = prepared.content
-    if len(prepared.site_ids) and content.is_visible(SITES):
+    if sites and len(prepared.site_ids) and content.is_visible(SITES):
         radius_px = prepared.site_radius * lod + SITE_SLACK_PX
         reach = float(radius_px.max()) * m_per_px
         rows = prepared.site_tree.query(shapely.box(x_m - reach, y_m - reach, x_m + reach,

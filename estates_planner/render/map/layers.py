@@ -11,16 +11,35 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QThread
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintEngine, QPainter, QPen, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPaintEngine,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+)
 
 import estates_planner.render.map.style as style
-from estates_planner.render.map.content import CATCHMENT, LINES, NEEDS, SITES, MapContent
+from estates_planner.render.map.clusters import SiteLayout, layout_sites
+from estates_planner.render.map.content import (
+    CATCHMENT,
+    COASTLINE,
+    LINES,
+    NEEDS,
+    SITES,
+    MapContent,
+)
 from estates_planner.render.map.frame import MapFrame, RenderOptions, device_unit
-from estates_planner.render.map.prepared import PolygonLayer, PreparedContent
+from estates_planner.render.map.prepared import PreparedContent
 
 
 def _is_raster(painter: QPainter) -> bool:
@@ -112,6 +131,7 @@ class DrawState:
     lod: float = 1.0
     unit: float = 1.0
     visible_sites: int = 0
+    layout: SiteLayout = field(default_factory=SiteLayout)
     extra: dict = field(default_factory=dict)
 
 
@@ -134,6 +154,10 @@ def draw_static(painter: QPainter, frame: MapFrame, prepared: PreparedContent,
     painter.setClipRect(rect)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
+    # the offline coastline under everything the project brings
+    if content.base_layer is not None and content.is_visible(COASTLINE):
+        content.base_layer.draw(painter, frame, unit, clip=vector)
+
     # polygon layers, light with thin outlines
     for layer in prepared.polygon_layers:
         if not content.is_visible(layer.name):
@@ -153,7 +177,6 @@ def draw_static(painter: QPainter, frame: MapFrame, prepared: PreparedContent,
         for path in layer.line_paths:
             painter.drawPath(path)
         painter.restore()
-        _draw_polygon_labels(painter, frame, layer, unit, options)
 
     if prepared.catchment_path is not None and content.is_visible(CATCHMENT):
         painter.save()
@@ -202,20 +225,23 @@ def draw_static(painter: QPainter, frame: MapFrame, prepared: PreparedContent,
 
     state = DrawState(unit=unit)
     if len(site_px) and content.is_visible(SITES):
-        sorted_px = site_px[prepared.draw_order]
-        on = _visible(sorted_px, rect, 30 * unit)
-        state.visible_sites = int(on.sum())
+        layout = layout_sites(prepared, frame, unit)
+        state.layout = layout
+        state.visible_sites = len(layout.order) + len(layout.clusters)
         lod = 1.0 if vector else level_of_detail(state.visible_sites, rect, unit)
         state.lod = lod
-        if lod < 1.0:
-            on &= _topmost_in_cells(sorted_px, on, 5.0 * unit)
-        _draw_site_halos(painter, content, prepared, site_px, rect, lod, unit)
+        _draw_site_halos(painter, content, prepared, site_px, rect, lod, unit, layout)
+        _draw_spread_leaders(painter, layout, unit)
+        sorted_px = np.empty((len(prepared.draw_order), 2))
+        sorted_px[layout.order] = layout.xy_px
+        on = np.zeros(len(prepared.draw_order), dtype=bool)
+        on[layout.order] = True
         if not vector and gui:
             # every site in one call, each fragment cut from the style's cell of an atlas
             pixmap, cells = prepared.atlas(dpr, lod)
-            rows = np.flatnonzero(on)
+            rows = layout.order
             fragments = np.zeros((len(rows), 10))
-            fragments[:, 0:2] = sorted_px[rows]
+            fragments[:, 0:2] = layout.xy_px
             fragments[:, 2:6] = cells[prepared.sorted_style[rows]]
             fragments[:, 6:8] = 1.0 / dpr
             fragments[:, 9] = 1.0
@@ -224,57 +250,121 @@ def draw_static(painter: QPainter, frame: MapFrame, prepared: PreparedContent,
                                                  QPainter.PixmapFragment)
                 painter.drawPixmapFragments(pointer, len(rows), pixmap)
                 del pointer
-            painter.restore()
-            return state
-        bounds = prepared.style_bounds
-        for index, site_style in enumerate(prepared.styles):
-            start, end = int(bounds[index]), int(bounds[index + 1])
-            points = sorted_px[start:end][on[start:end]]
-            if not len(points):
-                continue
-            if vector:
-                for x, y in points.tolist():
-                    style.draw_site_symbol(painter, QPointF(x, y), site_style, unit)
-            else:
-                key = ("site", site_style.kind.value, site_style.women_only,
-                       site_style.size_class, site_style.fill_class, site_style.closed, dpr, lod)
-                _blit(painter, points, key,
-                      lambda st=site_style: style.site_symbol_image(st, dpr, lod), dpr, gui)
+        else:
+            bounds = prepared.style_bounds
+            for index, site_style in enumerate(prepared.styles):
+                start, end = int(bounds[index]), int(bounds[index + 1])
+                points = sorted_px[start:end][on[start:end]]
+                if not len(points):
+                    continue
+                if vector:
+                    for x, y in points.tolist():
+                        style.draw_site_symbol(painter, QPointF(x, y), site_style, unit)
+                else:
+                    key = ("site", site_style.kind.value, site_style.women_only,
+                           site_style.size_class, site_style.fill_class, site_style.closed,
+                           dpr, lod)
+                    _blit(painter, points, key,
+                          lambda st=site_style: style.site_symbol_image(st, dpr, lod), dpr,
+                          gui)
+        draw_clusters(painter, layout, options.font, unit)
     painter.restore()
     return state
 
 
+def _draw_spread_leaders(painter: QPainter, layout: SiteLayout, unit: float) -> None:
+    """Thin lines from each spread symbol back to where its site is, and a dot there."""
+    if not layout.spread.any():
+        return
+    segments = np.stack([layout.anchor_px[layout.spread], layout.xy_px[layout.spread]], axis=1)
+    painter.setPen(QPen(QColor(style.SPREAD_LEADER), 1.0 * unit))
+    draw_lines(painter, segments)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(style.SPREAD_LEADER))
+    for x, y in np.unique(np.round(layout.anchor_px[layout.spread], 1), axis=0).tolist():
+        painter.drawEllipse(QPointF(x, y), 2.0 * unit, 2.0 * unit)
+
+
+def draw_clusters(painter: QPainter, layout: SiteLayout, font: QFont | None,
+                  unit: float) -> None:
+    """Each cluster as a light disc with a dark ring and its count.
+
+    The count is drawn as a path, not text, so that a PDF's text (searched, copied, read
+    aloud) holds the report's words and not stray numbers from its maps.
+    """
+    if not layout.clusters:
+        return
+    painter.save()
+    device = painter.device()
+    base = QFont(font or painter.font())
+    base.setBold(True)
+    fonts = {}
+    for small in (False, True):
+        f = QFont(base)
+        if small and f.pointSizeF() > 0:
+            f.setPointSizeF(f.pointSizeF() * 0.85)
+        fonts[small] = QFont(f, device) if device is not None else f
+    metrics = {k: QFontMetricsF(f) for k, f in fonts.items()}
+    raster = _is_raster(painter)
+    dpr = _dpr(painter)
+    for cluster in layout.clusters:
+        text = str(cluster.count)
+        small = len(text) > 2
+        r = cluster.radius_px
+        if raster:  # one cached image per count and size: counts as paths are slow
+            image = _cluster_image(text, round(r, 1), fonts[small].toString(), dpr, unit)
+            half = image.width() / dpr / 2
+            painter.drawImage(QPointF(cluster.x_px - half, cluster.y_px - half), image)
+            continue
+        _draw_cluster(painter, QPointF(cluster.x_px, cluster.y_px), r, text, fonts[small],
+                      metrics[small], unit)
+    painter.restore()
+
+
+def _draw_cluster(painter: QPainter, centre: QPointF, r: float, text: str, font: QFont,
+                  metrics: QFontMetricsF, unit: float) -> None:
+    painter.setPen(QPen(QColor(style.CLUSTER_OUTLINE), 1.5 * unit))
+    painter.setBrush(QColor(style.CLUSTER_FILL))
+    painter.drawEllipse(centre, r, r)
+    path = QPainterPath()
+    path.addText(QPointF(centre.x() - metrics.horizontalAdvance(text) / 2,
+                         centre.y() + (metrics.ascent() - metrics.descent()) / 2), font, text)
+    painter.fillPath(path, QColor(style.CLUSTER_TEXT))
+
+
+@lru_cache(maxsize=1024)
+def _cluster_image(text: str, radius: float, font_text: str, dpr: float, unit: float) -> QImage:
+    font = QFont()
+    font.fromString(font_text)
+    side = 2 * radius + 4 * unit
+    image = QImage(math.ceil(side * dpr), math.ceil(side * dpr),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(dpr)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    _draw_cluster(painter, QPointF(image.width() / dpr / 2, image.height() / dpr / 2), radius,
+                  text, font, QFontMetricsF(font), unit)
+    painter.end()
+    return image
+
+
 def _draw_site_halos(painter: QPainter, content: MapContent, prepared: PreparedContent,
-                     site_px: np.ndarray, rect: QRectF, lod: float, unit: float) -> None:
+                     site_px: np.ndarray, rect: QRectF, lod: float, unit: float,
+                     layout: SiteLayout) -> None:
     """A highlight disc under each of ``content.highlighted_site_ids`` (e.g. the old and new
     sites of needs that move between two compared plans), as moved needs get one."""
     rows = [prepared.site_index[s] for s in content.highlighted_site_ids
             if s in prepared.site_index]
     if not rows:
         return
-    px = site_px[rows]
+    px = layout.drawn_px(prepared, rows, site_px[rows])
     radii = prepared.site_radius[rows] * lod
     on = _visible(px, rect, 30 * unit)
     painter.setPen(QPen(QColor(style.SYMBOL_OUTLINE), 1.0 * unit))
     painter.setBrush(QColor(style.HIGHLIGHT_COLOUR))
     for (x, y), r in zip(px[on].tolist(), radii[on].tolist(), strict=True):
         painter.drawEllipse(QPointF(x, y), (r + 5) * unit, (r + 5) * unit)
-
-
-def _topmost_in_cells(points: np.ndarray, mask: np.ndarray, cell: float) -> np.ndarray:
-    """Keep, per ``cell``-pixel square, only the point drawn last (the one on top).
-
-    Level of detail for crowded views: the symbols dropped lie under the kept one.
-    """
-    keep = np.zeros(len(points), dtype=bool)
-    rows = np.flatnonzero(mask)
-    if not len(rows):
-        return keep
-    cells = np.floor(points[rows] / cell).astype(np.int64)
-    keys = cells[:, 0] * 1_000_003 + cells[:, 1]
-    _, first_from_end = np.unique(keys[::-1], return_index=True)
-    keep[rows[len(rows) - 1 - first_from_end]] = True
-    return keep
 
 
 def _dedupe(points: np.ndarray) -> np.ndarray:
@@ -284,24 +374,6 @@ def _dedupe(points: np.ndarray) -> np.ndarray:
     cells = np.round(points).astype(np.int64)
     _, first = np.unique(cells[:, 0] * 1_000_003 + cells[:, 1], return_index=True)
     return points[np.sort(first)]
-
-
-def _draw_polygon_labels(painter: QPainter, frame: MapFrame, layer: PolygonLayer, unit: float,
-                         options: RenderOptions) -> None:
-    if not layer.labels:
-        return
-    font = QFont(options.font or painter.font())
-    font.setPointSizeF(max(font.pointSizeF() * 0.85, 6.0))
-    font.setItalic(True)
-    painter.setFont(font)
-    metrics = QFontMetricsF(font, painter.device())
-    painter.setPen(QColor(style.POLYGON_LABEL))
-    for text, x, y, size_m in layer.labels:
-        width = metrics.horizontalAdvance(text)
-        if size_m * frame.px_per_m < width * 1.2:
-            continue  # the area is too small on screen for its name
-        p = frame.point_to_px(x, y)
-        painter.drawText(QPointF(p.x() - width / 2, p.y() + metrics.ascent() / 2), text)
 
 
 def draw_highlights(painter: QPainter, frame: MapFrame, prepared: PreparedContent,
@@ -336,9 +408,13 @@ def draw_highlights(painter: QPainter, frame: MapFrame, prepared: PreparedConten
             draw_lines(painter, px)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     if site_rows and content.is_visible(SITES):
-        px = frame.to_px(prepared.site_xy[site_rows])
+        px = state.layout.drawn_px(prepared, site_rows,
+                                   frame.to_px(prepared.site_xy[site_rows]))
         radii = prepared.site_radius[site_rows] * lod
-        for (x, y), r in zip(px.tolist(), radii.tolist(), strict=True):
+        for row, (x, y), r in zip(site_rows, px.tolist(), radii.tolist(), strict=True):
+            # drawn again on top: a selected site inside a cluster shows itself
+            site_style = prepared.styles[int(prepared.site_style[row])]
+            style.draw_site_symbol(painter, QPointF(x, y), site_style, unit * lod)
             _ring(painter, QPointF(x, y), (r + 5) * unit, unit)
     if need_rows and content.is_visible(NEEDS):
         px = frame.to_px(prepared.need_xy[need_rows])

@@ -41,6 +41,21 @@ def format_distance(metres: float) -> str:
     return f"{metres:g} m"
 
 
+def scale_bar_box(frame: MapFrame, unit: float = 1.0, font: QFont | None = None,
+                  device=None, anchor: QPointF | None = None) -> QRectF:
+    """The rectangle :func:`draw_scale_bar` covers, without drawing it."""
+    margin = 10 * unit
+    length_px = _nice_length(frame.rect.width() * 0.2 / frame.px_per_m) * frame.px_per_m
+    anchor = anchor or QPointF(frame.rect.left() + margin, frame.rect.bottom() - margin)
+    font = font or QFont()
+    metrics = QFontMetricsF(font, device) if device is not None else QFontMetricsF(font)
+    label = format_distance(_nice_length(frame.rect.width() * 0.2 / frame.px_per_m))
+    bar_h = 5 * unit
+    return QRectF(anchor.x() - 4 * unit, anchor.y() - bar_h - metrics.height() - 8 * unit,
+                  max(length_px, metrics.horizontalAdvance(label)) + 8 * unit + 2 * unit,
+                  bar_h + metrics.height() + 12 * unit)
+
+
 def draw_scale_bar(painter: QPainter, frame: MapFrame, anchor: QPointF | None = None,
                    unit: float = 1.0, font: QFont | None = None) -> QRectF:
     """A scale bar of a round length (1, 2 or 5 × 10ⁿ m) about a fifth of the map wide.
@@ -60,9 +75,7 @@ def draw_scale_bar(painter: QPainter, frame: MapFrame, anchor: QPointF | None = 
     metrics = QFontMetricsF(font, painter.device())
     label = format_distance(length_m)
     bar_h = 5 * unit
-    box = QRectF(anchor.x() - 4 * unit, anchor.y() - bar_h - metrics.height() - 8 * unit,
-                 max(length_px, metrics.horizontalAdvance(label)) + 8 * unit + 2 * unit,
-                 bar_h + metrics.height() + 12 * unit)
+    box = scale_bar_box(frame, unit, font, painter.device(), anchor)
     painter.fillRect(box, QColor(255, 255, 255, 210))
     bar = QRectF(anchor.x(), anchor.y() - bar_h - 2 * unit, length_px, bar_h)
     painter.setPen(QPen(QColor("#202020"), 1.0 * unit))
@@ -119,8 +132,12 @@ class LegendEntry:
     header: bool = False
 
 
-def legend_entries(prepared: PreparedContent) -> list[LegendEntry]:
-    """What the legend lists: only what the map currently shows."""
+def legend_entries(prepared: PreparedContent, state=None) -> list[LegendEntry]:
+    """What the legend lists: only what the map currently shows.
+
+    ``state`` (the :class:`~estates_planner.render.map.layers.DrawState` of the drawing) adds
+    cluster and spread-ring entries when the drawing has them.
+    """
     content = prepared.content
     solved = content.result is not None
     entries: list[LegendEntry] = []
@@ -130,14 +147,14 @@ def legend_entries(prepared: PreparedContent) -> list[LegendEntry]:
         kinds = sorted({st.kind for st in prepared.styles}, key=lambda k: list(style.KIND_SHAPES)
                        .index(k))
         for kind in kinds:
-            st = SiteStyle(kind, False, 2, 0 if solved else None)
+            st = SiteStyle(kind, False, 1, 0 if solved else None)
             entries.append(LegendEntry(style.KIND_LEGEND[kind], _site_drawer(st)))
         if any(st.women_only for st in prepared.styles):
             st = SiteStyle(kinds[0] if kinds else style.SiteKind.AUTHORITY, True, 0,
                            0 if solved else None)
             entries.append(LegendEntry("Women-only (diamond)", _site_drawer(st)))
         if any(st.closed for st in prepared.styles):
-            st = SiteStyle(kinds[0], False, 2, None, closed=True)
+            st = SiteStyle(kinds[0], False, 1, None, closed=True)
             entries.append(LegendEntry("Closed in this scenario", _site_drawer(st)))
         # every size present (at most five): the smallest and largest alone read as a gap
         classes = sorted({st.size_class for st in prepared.styles})
@@ -146,10 +163,17 @@ def legend_entries(prepared: PreparedContent) -> list[LegendEntry]:
                 st = SiteStyle(style.SiteKind.PROVIDER, False, cls, None)
                 entries.append(LegendEntry(style.SIZE_CLASSES[cls][2],
                                            _site_drawer(st, outline_only=True)))
+        layout = getattr(state, "layout", None)
+        if layout is not None and layout.clusters:
+            entries.append(LegendEntry("Several sites (how many)", _cluster_drawer))
+        if layout is not None and layout.spread.any():
+            entries.append(LegendEntry("Sites spread round their place", _spread_drawer))
         if solved:
             entries.append(LegendEntry("Utilisation (fill)", None, header=True))
-            for _upper, colour, label in style.UTILISATION_CLASSES:
-                entries.append(LegendEntry(label, _swatch_drawer(colour, "#1A1A1A")))
+            shown = {st.fill_class for st in prepared.styles if st.fill_class is not None}
+            for i, (_upper, colour, label) in enumerate(style.UTILISATION_CLASSES):
+                if i in shown:  # only the classes some site is drawn in
+                    entries.append(LegendEntry(label, _swatch_drawer(colour, "#1A1A1A")))
     if len(prepared.need_ids) and content.is_visible(NEEDS):
         entries.append(LegendEntry("Needs", None, header=True))
         entries.append(LegendEntry("Service users' location",
@@ -157,8 +181,11 @@ def legend_entries(prepared: PreparedContent) -> list[LegendEntry]:
         if prepared.has_unplaced():
             entries.append(LegendEntry("Not placed",
                                        lambda p, c, u: style.draw_need_symbol(p, c, True, u)))
-        if prepared.need_highlighted.any():
-            entries.append(LegendEntry("Moved between plans", _moved_drawer))
+    highlighted_sites = any(s in prepared.site_index for s in content.highlighted_site_ids)
+    if (prepared.need_highlighted.any() and content.is_visible(NEEDS)) or \
+            (highlighted_sites and content.is_visible(SITES)):
+        # the comparison's moves or the provider view's options: named by who asked
+        entries.append(LegendEntry(content.highlight_label, _moved_drawer))
     if len(prepared.line_need) and content.is_visible(LINES):
         entries.append(LegendEntry("Need to its site", _line_drawer))
     layers = [layer for layer in prepared.polygon_layers if content.is_visible(layer.name)]
@@ -205,6 +232,31 @@ def _moved_drawer(painter: QPainter, centre: QPointF, unit: float) -> None:
     style.draw_need_symbol(painter, centre, False, unit)
 
 
+def _cluster_drawer(painter: QPainter, centre: QPointF, unit: float) -> None:
+    painter.setPen(QPen(QColor(style.CLUSTER_OUTLINE), 1.5 * unit))
+    painter.setBrush(QColor(style.CLUSTER_FILL))
+    painter.drawEllipse(centre, 9 * unit, 9 * unit)
+    font = QFont(painter.font())
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor(style.CLUSTER_TEXT))
+    painter.drawText(QRectF(centre.x() - 9 * unit, centre.y() - 9 * unit, 18 * unit, 18 * unit),
+                     Qt.AlignmentFlag.AlignCenter, "3")
+
+
+def _spread_drawer(painter: QPainter, centre: QPointF, unit: float) -> None:
+    painter.setPen(QPen(QColor(style.SPREAD_LEADER), 1.0 * unit))
+    painter.setBrush(QColor(style.SPREAD_LEADER))
+    painter.drawEllipse(centre, 1.8 * unit, 1.8 * unit)
+    for dx, dy in ((-8, -5), (8, -5), (0, 8)):
+        tip = QPointF(centre.x() + dx * unit, centre.y() + dy * unit)
+        painter.drawLine(centre, tip)
+    for dx, dy in ((-8, -5), (8, -5), (0, 8)):
+        painter.setBrush(QColor("#FFFFFF"))
+        painter.drawEllipse(QPointF(centre.x() + dx * unit, centre.y() + dy * unit),
+                            3 * unit, 3 * unit)
+
+
 def _line_drawer(painter: QPainter, centre: QPointF, unit: float) -> None:
     painter.setPen(QPen(QColor(60, 60, 60, 200), 1.2 * unit))
     painter.drawLine(QLineF(centre.x() - 10 * unit, centre.y() + 4 * unit,
@@ -212,12 +264,12 @@ def _line_drawer(painter: QPainter, centre: QPointF, unit: float) -> None:
 
 
 def draw_legend(painter: QPainter, rect: QRectF, prepared: PreparedContent, unit: float = 1.0,
-                font: QFont | None = None, corner: str = "top-right") -> QRectF:
+                font: QFont | None = None, corner: str = "top-right", state=None) -> QRectF:
     """The legend box in a corner of ``rect`` (``"top-right"`` or ``"top-left"``).
 
     Lists only what is shown. Returns the rectangle it covers (empty if nothing to show).
     """
-    entries = legend_entries(prepared)
+    entries = legend_entries(prepared, state)
     if not entries:
         return QRectF()
     painter.save()
@@ -228,7 +280,7 @@ def draw_legend(painter: QPainter, rect: QRectF, prepared: PreparedContent, unit
     metrics = QFontMetricsF(font, painter.device())
     bold_metrics = QFontMetricsF(bold, painter.device())
     symbol_w = 26 * unit
-    row_h = max(metrics.height() + 3 * unit, 22 * unit)
+    row_h = max(metrics.height() + 3 * unit, 19 * unit)
     pad = 8 * unit
     text_w = max((bold_metrics if e.header else metrics).horizontalAdvance(e.label)
                  for e in entries)
@@ -290,17 +342,23 @@ def draw_attribution(painter: QPainter, rect: QRectF, text: str, unit: float = 1
 
 
 def draw_overlays(painter: QPainter, frame: MapFrame, prepared: PreparedContent,
-                  options: RenderOptions, unit: float) -> None:
-    """Scale bar, north arrow, legend and attribution, as the options ask."""
+                  options: RenderOptions, unit: float, state=None) -> list[QRectF]:
+    """Scale bar, north arrow, legend and attribution, as the options ask.
+
+    Returns the rectangles they cover (labels are then placed clear of them).
+    """
     font = overlay_font(painter, options)
+    boxes: list[QRectF] = []
     if options.north_arrow:
-        draw_north_arrow(painter, frame.rect, unit, font)
+        boxes.append(draw_north_arrow(painter, frame.rect, unit, font))
     if options.scale_bar:
-        draw_scale_bar(painter, frame, None, unit, font)
+        boxes.append(draw_scale_bar(painter, frame, None, unit, font))
     if options.legend:
-        draw_legend(painter, frame.rect, prepared, unit, overlay_font(painter, options, 0.9))
+        boxes.append(draw_legend(painter, frame.rect, prepared, unit,
+                                 overlay_font(painter, options, 0.9), state=state))
     if options.attribution:
-        draw_attribution(painter, frame.rect, options.attribution, unit, font)
+        boxes.append(draw_attribution(painter, frame.rect, options.attribution, unit, font))
+    return [b for b in boxes if not b.isEmpty()]
 
 
 def overlay_image(draw, dpr: float, font) -> QImage:

@@ -122,6 +122,9 @@ class PreparedContent:
         self.styles, self.site_style = _site_styles(content, sites)
         self.site_radius = np.array([st.diameter / 2 for st in self.styles],
                                     dtype=float)[self.site_style].reshape(-1)
+        # half the width drawn, women-only diamond included (labels keep clear of it)
+        self.site_reach = np.array([st.extent for st in self.styles],
+                                   dtype=float)[self.site_style].reshape(-1)
         # sites in drawing order (by style), and where each style's run starts and ends
         self.draw_order = np.argsort(self.site_style, kind="stable")
         self.style_bounds = np.searchsorted(self.site_style[self.draw_order],
@@ -201,6 +204,29 @@ class PreparedContent:
     @cached_property
     def need_tree(self) -> shapely.STRtree:
         return shapely.STRtree(shapely.points(self.need_xy))
+
+    @cached_property
+    def area_names(self) -> dict[str, list[tuple[str, float, float, int]]]:
+        """Region and PDU names, each at the median of its sites and needs (BNG metres), with
+        how many sites and needs it has; most first (placed first when labels compete).
+
+        The place names a project brings even without a boundary file.
+        """
+        dataset = self.content.dataset
+        out: dict[str, list[tuple[str, float, float, int]]] = {"region": [], "pdu": []}
+        if dataset is None:
+            return out
+        for level in out:
+            points: dict[str, list[tuple[float, float]]] = {}
+            for item in (*dataset.sites, *dataset.needs):
+                name = getattr(item, level, "")
+                if name:
+                    points.setdefault(str(name), []).append((item.easting, item.northing))
+            for name, xy in points.items():
+                x, y = np.median(np.array(xy), axis=0).tolist()
+                out[level].append((name, x, y, len(xy)))
+            out[level].sort(key=lambda item: (-item[3], item[0]))
+        return out
 
     def data_extent(self) -> Extent | None:
         """The box around sites, needs, polygon layers and the catchment; None if empty."""

@@ -14,8 +14,9 @@ from PySide6.QtGui import QBrush, QColor, QPainter
 
 from estates_planner.render.map.content import MapContent
 from estates_planner.render.map.frame import MapFrame, RenderOptions, device_unit
+from estates_planner.render.map.labels import draw_labels, place_labels
 from estates_planner.render.map.layers import draw_highlights, draw_static
-from estates_planner.render.map.overlays import draw_overlays
+from estates_planner.render.map.overlays import draw_overlays, overlay_font
 from estates_planner.render.map.prepared import PreparedContent
 from estates_planner.report.extents import Extent, padded_extent
 
@@ -63,6 +64,10 @@ def render_map(painter: QPainter, target_rect: QRectF, content: MapContent,
                                                                    "unit": unit}))
     if options.highlights:
         draw_highlights(painter, frame, prepared, state, unit)
-    draw_overlays(painter, frame, prepared, options, unit)
+    boxes = draw_overlays(painter, frame, prepared, options, unit, state)
+    font = overlay_font(painter, options)
+    labels = place_labels(prepared, frame, state.layout, font, painter.device(), unit,
+                          state.lod, [*boxes, *options.keep_clear])
+    draw_labels(painter, labels, font, unit)
     painter.restore()
     return frame

@@ -68,6 +68,10 @@ BACKGROUND = "#FAFAF7"
 POLYGON_FILLS = ("#EEF0EA", "#E9EEF3", "#F3EEE6", "#EEE9F1", "#E7F1EE", "#F2F0E2")
 POLYGON_OUTLINE = "#8C8C8C"
 POLYGON_LABEL = "#6B6B6B"
+CLUSTER_FILL = "#DCE3EA"  # neutral: a cluster holds sites of any kind and use
+CLUSTER_OUTLINE = "#2F3B47"
+CLUSTER_TEXT = "#1A1A1A"
+SPREAD_LEADER = "#5A5A5A"
 CATCHMENT_FILL = QColor(86, 180, 233, 60)
 CATCHMENT_OUTLINE = OKABE_ITO["blue"]
 
@@ -80,13 +84,13 @@ UTILISATION_CLASSES: tuple[tuple[float, str, str], ...] = (
     (math.inf, "#2B2B2B", "over 90%"),
 )
 
-# symbol diameters (logical px) by desks: (at least this many desks, diameter, legend label)
+# symbol diameters (logical px) by desks: (at least this many desks, diameter, legend label).
+# Three classes whose symbol areas differ by 2.1x from one class to the next (10, 14.5 and
+# 21 px across): with five classes 1.5x apart, users could not tell them apart on the map.
 SIZE_CLASSES: tuple[tuple[int, float, str], ...] = (
-    (0, 11.0, "under 10 desks"),
-    (10, 13.5, "10–29 desks"),
-    (30, 16.0, "30–59 desks"),
-    (60, 19.0, "60–99 desks"),
-    (100, 23.0, "100 desks or more"),
+    (0, 10.0, "under 10 desks"),
+    (10, 14.5, "10–29 desks"),
+    (30, 21.0, "30 or more desks"),
 )
 NEED_DIAMETER = 5.0
 UNPLACED_DIAMETER = 7.0

@@ -6,18 +6,23 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter, QPen
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 
 from estates_planner.model import Scenario
 from estates_planner.optimise.result import PlanResult
 from estates_planner.render.fonts import app_font
 from estates_planner.render.map import (
+    BaseLayer,
     MapContent,
     MapFrame,
     PreparedContent,
     RenderOptions,
+    device_unit,
+    draw_scale_bar,
     render_map,
+    scale_bar_box,
 )
 from estates_planner.render.pdf.document import RESOLUTION_DPI, RULE
 from estates_planner.report.extents import (
@@ -29,7 +34,11 @@ from estates_planner.report.extents import (
 )
 
 ATTRIBUTION = ("Boundaries and figures are illustrative, not official. Sites and needs: "
-               "project data. Grid: British National Grid (EPSG:27700).")
+               "project data. Coastline: GSHHG (LGPL). Grid: British National Grid "
+               "(EPSG:27700).")
+ARROW_COLOUR = "#3C3C3C"
+EDGE_INSET_PX = 9.0  # logical px between an edge arrow's tip and the map's edge
+SCALE_BAR_CLEAR_PX = 24.0  # the scale bar keeps this far from the highlighted site
 
 
 # share of the cover map's data width added to the east for the legend
@@ -55,7 +64,10 @@ class ReportMaps:
         # the land outline underneath, so its fill does not hide the region boundaries
         self.layers = dict(sorted(((k, v) for k, v in self.layers.items() if v is not None),
                                   key=lambda kv: kv[0] != "outline"))
-        self.content = MapContent(self.dataset, result, scenario, dict(self.layers))
+        # the offline coastline, read once for the whole report (and clipped per map)
+        self.base_layer = BaseLayer.load()
+        self.content = MapContent(self.dataset, result, scenario, dict(self.layers),
+                                  base_layer=self.base_layer)
         self._prepared: PreparedContent | None = None
         self.needs_of_site: dict[str, list[tuple[float, float]]] = {}
         for a in result.allocations:
@@ -88,12 +100,31 @@ class ReportMaps:
         self._render(p, rect, (x0, y0, x1 + COVER_LEGEND_ROOM * (x1 - x0), y1), options)
 
     def draw_site(self, p: QPainter, rect: QRectF, site_id: str, extent: Extent) -> None:
+        """A location map: the site ringed, its service users' points, and an arrow at the
+        edge for each of them beyond the frame (no line cut off by the edge); the scale bar
+        in a corner clear of the site."""
         # one prepared content for every location map: the site is picked out as a selection
         self.content.selected_site_ids = frozenset({site_id})
+        prepared = self.prepared
+        frame = MapFrame.fit(extent, QRectF(rect))
+        unit = device_unit(p)
+        font = app_font(6.5)
+        site_px = frame.to_px(np.array([self.dataset.site(site_id).xy]))[0]
+        bar = scale_bar_corner(frame, unit, font, p.device(), site_px)
+        lines = prepared.line_need, prepared.line_xy
+        inside = _inside(frame, prepared.line_xy[:, 0, :]) & _inside(frame,
+                                                                   prepared.line_xy[:, 1, :])
+        prepared.line_need, prepared.line_xy = lines[0][inside], lines[1][inside]
         try:
-            self._render(p, rect, extent, RenderOptions(legend=False, font=app_font(6.5)))
+            self._render(p, rect, extent, RenderOptions(legend=False, scale_bar=False,
+                                                        font=font, keep_clear=(bar[1],)))
         finally:
             self.content.selected_site_ids = frozenset()
+            prepared.line_need, prepared.line_xy = lines
+        draw_scale_bar(p, frame, bar[0], unit, font)
+        beyond = [xy for xy in self.needs_of_site.get(site_id, [])
+                  if not _inside(frame, np.array([xy]))[0]]
+        _edge_arrows(p, frame, site_px, beyond, unit)
 
     def _render(self, p: QPainter, rect: QRectF, extent: Extent,
                 options: RenderOptions) -> None:
@@ -117,6 +148,74 @@ class ReportMaps:
         finally:
             prepared.polygon_layers = layers
         _frame(p, rect)
+
+
+def _inside(frame: MapFrame, xy: np.ndarray) -> np.ndarray:
+    """Which BNG points of (n, 2) ``xy`` lie inside the frame's extent."""
+    x0, y0, x1, y1 = frame.extent
+    if not len(xy):
+        return np.zeros(0, dtype=bool)
+    return (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+
+
+def scale_bar_corner(frame: MapFrame, unit: float, font, device,
+                     site_px) -> tuple[QPointF, QRectF]:
+    """The scale bar's anchor and box in the first corner (bottom left, bottom right, top
+    right) where it keeps clear of the site's symbol; the north arrow has the top left."""
+    rect = frame.rect
+    margin = 10 * unit
+    first = scale_bar_box(frame, unit, font, device)
+    w, h = first.width(), first.height()
+    clear = SCALE_BAR_CLEAR_PX * unit
+    site = QRectF(site_px[0] - clear, site_px[1] - clear, 2 * clear, 2 * clear)
+    anchors = [QPointF(rect.left() + margin, rect.bottom() - margin),
+               QPointF(rect.right() - margin - w + 4 * unit, rect.bottom() - margin),
+               QPointF(rect.right() - margin - w + 4 * unit, rect.top() + margin + h)]
+    for anchor in anchors:
+        box = scale_bar_box(frame, unit, font, device, anchor)
+        if not box.intersects(site):
+            return anchor, box
+    return anchors[0], first
+
+
+def edge_arrow_tips(frame: MapFrame, site_px, beyond, inset_px: float) \
+        -> list[tuple[QPointF, float, float]]:
+    """Where the arrow for each service users' point beyond the frame goes: the point just
+    inside the edge (``inset_px``) on the way from the site to it, and the unit direction."""
+    rect = frame.rect.adjusted(inset_px, inset_px, -inset_px, -inset_px)
+    sx, sy = float(site_px[0]), float(site_px[1])
+    tips = []
+    for x, y in frame.to_px(np.array(beyond, dtype=float).reshape(-1, 2)).tolist():
+        dx, dy = x - sx, y - sy
+        length = float(np.hypot(dx, dy))
+        if length <= 0:
+            continue
+        ux, uy = dx / length, dy / length
+        # how far along the ray from the site the inset rectangle's edge is
+        along_x = ((rect.right() if ux > 0 else rect.left()) - sx) / ux if ux else np.inf
+        along_y = ((rect.bottom() if uy > 0 else rect.top()) - sy) / uy if uy else np.inf
+        reach = min(along_x, along_y)
+        tips.append((QPointF(sx + ux * reach, sy + uy * reach), ux, uy))
+    return tips
+
+
+def _edge_arrows(p: QPainter, frame: MapFrame, site_px, beyond, unit: float) -> None:
+    """An arrowhead just inside the edge, on the way from the site to each service users'
+    point beyond the frame, pointing at it."""
+    if not beyond:
+        return
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setPen(QPen(QColor("#FFFFFF"), 1.0 * unit))
+    p.setBrush(QColor(ARROW_COLOUR))
+    size = 7.0 * unit
+    for tip, ux, uy in edge_arrow_tips(frame, site_px, beyond, EDGE_INSET_PX * unit):
+        back = QPointF(tip.x() - ux * size, tip.y() - uy * size)
+        p.drawPolygon(QPolygonF([tip, QPointF(back.x() - uy * size * 0.55,
+                                              back.y() + ux * size * 0.55),
+                                 QPointF(back.x() + uy * size * 0.55,
+                                         back.y() - ux * size * 0.55)]))
+    p.restore()
 
 
 def _frame(p: QPainter, rect: QRectF) -> None:

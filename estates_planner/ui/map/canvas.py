@@ -30,12 +30,17 @@ from PySide6.QtWidgets import (
 import estates_planner.render.map as map_render
 from estates_planner.render.map import (
     BASEMAP,
+    SITES,
     MapContent,
     need_tooltip,
     site_tooltip,
     style,
 )
+from estates_planner.render.map.clusters import MOST_SPREAD, Cluster, hit_layout
+from estates_planner.ui.map import selection_focus
 from estates_planner.ui.map.basemap import TileLayer
+from estates_planner.ui.map.canvas_overlays import CanvasOverlays
+from estates_planner.ui.map.legend_button import LegendButton
 
 NEED_MIME = "application/x-estates-need-id"
 MIN_PX_PER_M = 1 / 2000.0  # 2 km a pixel: all of Great Britain in a small window
@@ -44,10 +49,6 @@ ZOOM_STEP = 1.25
 SCENE_RECT = QRectF(-1_000_000, -1_000_000, 3_500_000, 3_500_000)  # BNG with a wide margin
 IDLE_REDRAW_MS = 120
 SLOW_FRAME_MS = 20.0  # full redraws slower than this are deferred while the user interacts
-
-
-# the legend's width before it is first drawn (it is then measured)
-LEGEND_WIDTH_GUESS_PX = 170.0
 
 
 class MapView(QGraphicsView):
@@ -75,6 +76,10 @@ class MapView(QGraphicsView):
     needDroppedOnSite = Signal(str, str)
     extentChanged = Signal()
     statusMessage = Signal(str)
+    legendExpandedChanged = Signal(bool)
+
+    MIN_PX_PER_M = MIN_PX_PER_M
+    MAX_PX_PER_M = MAX_PX_PER_M
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,7 +125,7 @@ class MapView(QGraphicsView):
         self._idle.setSingleShot(True)
         self._idle.setInterval(IDLE_REDRAW_MS)
         self._idle.timeout.connect(self._on_idle)
-        self._fit_extent: map_render.Extent | None = None  # keep fitting it until the user moves
+        self._fit_all = False  # refit everything on resize until the user moves the map
         self._fitted_once = False
         self._press: QPointF | None = None
         self._press_mods = Qt.KeyboardModifier.NoModifier
@@ -129,9 +134,10 @@ class MapView(QGraphicsView):
         self._band = QRubberBand(QRubberBand.Shape.Rectangle, self.viewport())
         self._tiles: TileLayer | None = None
         self.legend_visible = True
-        self._overlay_key: tuple | None = None
-        self._arrow_image = QImage()
-        self._legend_image: QImage | None = None
+        self.legend_button = LegendButton(self.viewport())
+        self.legend_button.toggled.connect(self.set_legend_expanded)
+        self.legend_button.place()
+        self._overlays = CanvasOverlays(self)
         self.setTransform(QTransform.fromScale(1 / 500, -1 / 500))
 
     # ------------------------------------------------------------------ content
@@ -184,9 +190,24 @@ class MapView(QGraphicsView):
         return self._content.is_visible(name)
 
     def set_legend_visible(self, visible: bool) -> None:
+        """Show the legend and its button, or neither (View menu)."""
         self.legend_visible = bool(visible)
-        self._overlay_key = None
+        self.legend_button.setVisible(self.legend_visible)
+        self._overlays.invalidate()
         self.viewport().update()
+
+    @property
+    def legend_expanded(self) -> bool:
+        return self.legend_button.isChecked()
+
+    def set_legend_expanded(self, expanded: bool) -> None:
+        """Unfold the legend under its button, or fold it to the button alone."""
+        if self.legend_button.isChecked() != bool(expanded):
+            self.legend_button.setChecked(bool(expanded))  # comes back here through toggled
+            return
+        self._overlays.invalidate()
+        self.viewport().update()
+        self.legendExpandedChanged.emit(bool(expanded))
 
     # ------------------------------------------------------------------ basemap
     def set_basemap(self, url_template: str | None, attribution: str = "") -> None:
@@ -250,54 +271,51 @@ class MapView(QGraphicsView):
         scale = min(w / max(xmax - xmin, 1e-6), h / max(ymax - ymin, 1e-6))
         self._set_scale(scale)
         self.centerOn(QPointF((xmin + xmax) / 2, (ymin + ymax) / 2))
+        self._fit_all = False
         self._view_changed(interactive=False)
 
     def zoom_to_all(self) -> None:
-        """Fit all sites, needs and layers (with a margin); refits when resized until moved."""
-        extent = map_render.padded_extent(self._prepared.data_extent())
-        self._fit_beside_legend(extent)
-        self._fit_extent = extent
+        """Fit all sites, needs and layers clear of the overlays; refits when resized until
+        the user moves the map."""
+        selection_focus.zoom_to_all(self)
+        self._fit_all = True
 
     def legend_width_px(self) -> float:
         """Width the legend overlay takes at the top right (0 when hidden)."""
-        if not self.legend_visible:
-            return 0.0
-        image = self._legend_image
-        if image is not None and not image.isNull():
-            return image.width() / max(image.devicePixelRatio(), 1.0)
-        return LEGEND_WIDTH_GUESS_PX
+        legend = self.overlay_rects().get("legend")
+        return 0.0 if legend is None else legend.width() + 6.0
 
-    def _fit_beside_legend(self, extent: map_render.Extent) -> None:
-        """Show ``extent`` in the part of the view the legend leaves free, where there is room.
+    def overlay_rects(self) -> dict[str, QRectF]:
+        """Viewport rectangles of the north arrow, scale bar and legend (what data must clear)."""
+        return self._overlays.rects()
 
-        The legend is drawn over the map's top-right corner; fitting the whole width would put
-        the east of the data (East Anglia, Kent) under it.
-        """
-        size = self.viewport().size()
-        w, h = max(size.width(), 1), max(size.height(), 1)
-        free = w - self.legend_width_px()
-        if free < 0.5 * w:  # a narrow view: better some overlap than a tiny map
-            self.set_extent(extent)
-            return
-        xmin, ymin, xmax, ymax = extent
-        dx, dy = max(xmax - xmin, 1e-6), max(ymax - ymin, 1e-6)
-        scale = min(free / dx, h / dy)
-        left = xmin - (free / scale - dx) / 2
-        cy = (ymin + ymax) / 2
-        self.set_extent((left, cy - h / scale / 2, left + w / scale, cy + h / scale / 2))
+    @property
+    def placed_labels(self) -> list:
+        """The labels of the last paint (tests and benchmarks read them)."""
+        return self._overlays.placed_labels
+
+    def apply_fit(self, px_per_m: float, centre_x_m: float, centre_y_m: float) -> None:
+        """Show the map at ``px_per_m`` centred on (``centre_x_m``, ``centre_y_m``)."""
+        self._set_scale(px_per_m)
+        self.centerOn(QPointF(centre_x_m, centre_y_m))
+        self._fit_all = False
+        self._view_changed(interactive=False)
+
+    def _refit_all(self) -> None:
+        if self._fit_all:
+            self.zoom_to_all()
 
     def zoom_to_selection(self) -> None:
-        """Fit the selected sites and needs (and their plan's lines); nothing if none."""
-        content = self._content
-        points = [self._prepared.site_xy[self._prepared.site_index[s]]
-                  for s in content.selected_site_ids if s in self._prepared.site_index]
-        points += [self._prepared.need_xy[self._prepared.need_index[n]]
-                   for n in content.selected_need_ids if n in self._prepared.need_index]
-        if not points:
-            return
-        extent = map_render.extent_of([tuple(p) for p in points])
-        self.set_extent(map_render.padded_extent(extent, 0.15, minimum_m=1500.0))
-        self._fit_extent = None
+        """Fit the selection, its lines' other ends and (one site alone) its neighbours."""
+        selection_focus.zoom_to_selection(self)
+
+    def reveal(self, site_ids, need_ids, site_needs: bool = True) -> bool:
+        """Pan, and zoom out if needed, so these items and their lines' ends are in view
+        (a site's service users too, unless ``site_needs`` is False)."""
+        moved = selection_focus.reveal(self, site_ids, need_ids, site_needs)
+        if moved:
+            self._fit_all = False
+        return moved
 
     def zoom_in(self) -> None:
         self.zoom_by(ZOOM_STEP)
@@ -314,7 +332,7 @@ class MapView(QGraphicsView):
         # centre the view so that the map point that was under the anchor is there again
         offset = self._to_scene(anchor) - self._to_scene(middle)
         self.centerOn(before - offset)
-        self._fit_extent = None
+        self._fit_all = False
         self._view_changed(interactive=True)
 
     def pan_by(self, dx_px: float, dy_px: float) -> None:
@@ -322,7 +340,7 @@ class MapView(QGraphicsView):
         h, v = self.horizontalScrollBar(), self.verticalScrollBar()
         h.setValue(h.value() - round(dx_px))
         v.setValue(v.value() - round(dy_px))
-        self._fit_extent = None
+        self._fit_all = False
         self._view_changed(interactive=True)
 
     def _to_scene(self, p: QPointF) -> QPointF:
@@ -341,10 +359,9 @@ class MapView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self._fit_extent is not None:
-            extent = self._fit_extent
-            self._fit_beside_legend(extent)
-            self._fit_extent = extent
+        self.legend_button.place()
+        if self._fit_all:
+            self.zoom_to_all()
         else:
             self._view_changed(interactive=False)
 
@@ -407,31 +424,14 @@ class MapView(QGraphicsView):
         painter.save()
         painter.resetTransform()
         map_render.draw_highlights(painter, frame, self._prepared, self._state, 1.0)
-        map_render.draw_scale_bar(painter, frame, None, 1.0, painter.font())
+        boxes = [map_render.draw_scale_bar(painter, frame, None, 1.0, painter.font())]
         if self.is_layer_visible(BASEMAP):
-            map_render.draw_attribution(painter, frame.rect, self._tiles.attribution, 1.0,
-                                    painter.font())
-        self._draw_fixed_overlays(painter, frame)
+            boxes.append(map_render.draw_attribution(painter, frame.rect,
+                                                     self._tiles.attribution, 1.0,
+                                                     painter.font()))
+        self._overlays.draw_fixed(painter, frame)
+        self._overlays.draw_labels(painter, frame, boxes)
         painter.restore()
-
-    def _draw_fixed_overlays(self, painter: QPainter, frame: map_render.MapFrame) -> None:
-        """North arrow and legend, from images redrawn only when the content changes."""
-        dpr = self.viewport().devicePixelRatioF()
-        key = (self._version, self.legend_visible, dpr, painter.font().key())
-        if key != self._overlay_key:
-            self._overlay_key = key
-            self._arrow_image = map_render.overlay_image(
-                lambda p, r: map_render.draw_north_arrow(p, r, 1.0, p.font()), dpr,
-                painter.font())
-            self._legend_image = map_render.overlay_image(
-                lambda p, r: map_render.draw_legend(p, r, self._prepared, 1.0,
-                                                    map_render.overlay_font(p, None, 0.9),
-                                                    corner="top-left"),
-                dpr, painter.font()) if self.legend_visible else None
-        painter.drawImage(QPointF(0, 0), self._arrow_image)
-        if self._legend_image is not None and not self._legend_image.isNull():
-            width = self._legend_image.width() / dpr
-            painter.drawImage(QPointF(frame.rect.right() - width, 0), self._legend_image)
 
     def grab_image(self) -> QImage:
         """The map as shown (static layers, selection and overlays) as a QImage."""
@@ -439,10 +439,35 @@ class MapView(QGraphicsView):
 
     # ------------------------------------------------------------------ hit testing
     def item_at(self, pos: QPointF) -> tuple[str, str] | None:
-        """("site", id) or ("need", id) under viewport position ``pos``; sites win ties."""
+        """("site", id) or ("need", id) under viewport position ``pos``; sites win ties.
+
+        Sites are hit where they are drawn (spread round their place, or as a cluster);
+        a cluster gives ("cluster", Cluster).
+        """
         frame = self.frame()
         x, y = frame.px_to_map(pos.x(), pos.y())
+        drawn = self._cache_frame
+        if drawn is not None and self._cache_key is not None \
+                and self._cache_key[-1] == self._version:
+            if self._content.is_visible(SITES):
+                p = drawn.point_to_px(x, y)
+                hit = hit_layout(self._state.layout, self._prepared, p.x(), p.y(),
+                                 self._state.lod)
+                if hit is not None:
+                    return hit
+            return map_render.item_at(self._prepared, x, y, frame.m_per_px, self._state.lod,
+                                      sites=False)
         return map_render.item_at(self._prepared, x, y, frame.m_per_px, self._state.lod)
+
+    def open_cluster(self, cluster: Cluster) -> None:
+        """Spread a small cluster's sites round their place; zoom into a large one."""
+        if cluster.count <= MOST_SPREAD:
+            ids = frozenset(self._prepared.site_ids[int(r)] for r in cluster.rows)
+            self._content = dataclasses.replace(self._content, spread_site_ids=ids)
+            self._prepared.content = self._content
+            self._invalidate()
+        else:
+            self.zoom_by(3.0, QPointF(cluster.x_px, cluster.y_px))
 
     def items_in_rect(self, rect: QRectF) -> tuple[list[str], list[str]]:
         """Site and need ids whose points lie inside viewport rectangle ``rect``."""
@@ -457,6 +482,11 @@ class MapView(QGraphicsView):
         if hit is None or self._content.dataset is None:
             return ""
         kind, item_id = hit
+        if kind == "cluster":
+            names = sorted(self._content.dataset.sites[int(r)].name for r in item_id.rows)
+            more = f"\n… and {len(names) - 8} more" if len(names) > 8 else ""
+            return (f"{item_id.count} sites here (click to spread them out):\n"
+                    + "\n".join(names[:8]) + more)
         if kind == "site":
             return site_tooltip(self._content, item_id)
         return need_tooltip(self._content, item_id)
@@ -527,6 +557,10 @@ class MapView(QGraphicsView):
             self._set_selection(sites | set(s), needs | set(n), emit=True)
         elif mode is None and event.button() == Qt.MouseButton.LeftButton:
             hit = self.item_at(pos)
+            if hit is not None and hit[0] == "cluster":
+                self.open_cluster(hit[1])
+                event.accept()
+                return
             if hit is not None:
                 target = sites if hit[0] == "site" else needs
                 if toggling and hit[1] in target:
@@ -540,8 +574,9 @@ class MapView(QGraphicsView):
         event.accept()
 
     def mouseDoubleClickEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.item_at(event.position()) \
-                is None:
+        left = event.button() == Qt.MouseButton.LeftButton
+        hit = self.item_at(event.position()) if left else None
+        if left and (hit is None or hit[0] == "cluster"):
             self.zoom_by(2.0, event.position())
             event.accept()
             return
@@ -581,7 +616,7 @@ class MapView(QGraphicsView):
 
     def contextMenuEvent(self, event) -> None:
         hit = self.item_at(QPointF(event.pos()))
-        if hit is None:
+        if hit is None or hit[0] == "cluster":
             event.ignore()
             return
         kind, item_id = hit

@@ -175,7 +175,9 @@ def test_empty_content_draws_background_only():
 
 def test_size_and_utilisation_classes():
     assert [style.size_class(d) for d in (0, 9, 10, 29, 30, 99, 100, 500)] == \
-        [0, 0, 1, 1, 2, 3, 4, 4]
+        [0, 0, 1, 1, 2, 2, 2, 2]
+    areas = [d ** 2 for _least, d, _label in style.SIZE_CLASSES]
+    assert all(big >= 2 * small for small, big in zip(areas, areas[1:], strict=False))
     assert style.utilisation_class(0.0, used=False) == 0
     assert [style.utilisation_class(u, True) for u in (0.1, 0.5, 0.6, 0.8, 0.95, 1.2)] == \
         [1, 1, 2, 3, 4, 4]
@@ -188,18 +190,13 @@ def test_prepared_styles_are_grouped_in_drawing_order(mds, mscenario, mresult):
                      strict=True))
     assert by_id["A1"] == style.SiteStyle(SiteKind.AUTHORITY, False, 2, 4, False)
     assert by_id["P1"] == style.SiteStyle(SiteKind.PROVIDER, False, 0, 1, False)
-    assert by_id["M1"] == style.SiteStyle(SiteKind.MARKET, True, 4, 0, False)
+    assert by_id["M1"] == style.SiteStyle(SiteKind.MARKET, True, 2, 0, False)
     assert by_id["C1"] == style.SiteStyle(SiteKind.AUTHORITY, False, 1, 0, True)
     # closed first, then bigger before smaller, so small symbols end up on top
     drawn = [prepared.site_ids[i] for i in prepared.draw_order]
-    assert drawn == ["C1", "M1", "A1", "P1"]
+    assert drawn == ["C1", "A1", "M1", "P1"]  # A1 and M1 one size: the women-only on top
     assert prepared.style_bounds.tolist() == [0, 1, 2, 3, 4]
 
-
-def test_topmost_in_cells_keeps_the_last_drawn():
-    points = np.array([[1.0, 1.0], [2.0, 2.0], [9.0, 9.0], [3.0, 1.0]])
-    keep = layers._topmost_in_cells(points, np.ones(4, dtype=bool), 5.0)
-    assert keep.tolist() == [False, False, True, True]
 
 
 def test_level_of_detail_shrinks_symbols_only_when_crowded():
@@ -232,7 +229,7 @@ def test_legend_lists_what_is_shown(mds, mscenario, mresult, regions):
 def test_legend_lists_every_site_size_present(mds):
     import dataclasses
 
-    sizes = {3: "under 10 desks", 12: "10–29 desks", 45: "30–59 desks"}
+    sizes = {3: "under 10 desks", 12: "10–29 desks", 45: "30 or more desks"}
     sites = tuple(dataclasses.replace(s, desks=d) for s, d in zip(mds.sites, sizes, strict=False))
     ds = dataclasses.replace(mds, sites=sites)
     labels = [e.label for e in map_render.legend_entries(map_render.PreparedContent(MapContent(

@@ -34,8 +34,10 @@ def test_sample_project_on_the_map(map_view, sample_project):
     pos = map_view.frame().point_to_px(site.easting, site.northing)
     map_view.grab_image()
     hit = map_view.item_at(pos)
-    assert hit is not None and hit[0] == "site"
-    assert "desks" in map_view.tooltip_at(pos)
+    # across the country a town's sites are one cluster symbol, which the click finds
+    assert hit is not None and hit[0] in ("site", "cluster")
+    text = map_view.tooltip_at(pos)
+    assert "desks" in text if hit[0] == "site" else site.name in text
 
 
 def test_sample_csv_files_render(sample_dir):
