@@ -61,6 +61,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "as JSON")
     p.add_argument("--no-save", action="store_true",
                    help="do not save the plan in the project file")
+    p.add_argument("--years", type=int, metavar="N",
+                   help="plan N contract years together (default: the settings' "
+                   "contract_years, 1): needs ramp up, leases start and end, moves between "
+                   "years cost the move penalty (see docs/optimiser.md)")
+    p.add_argument("--ramp", type=Path, metavar="ramp.csv",
+                   help="year shares of the needs for --years (default: the project's ramp "
+                   "table, else every share 1; see docs/data-format.md)")
     p.set_defaults(func=run_solve)
 
 
@@ -85,6 +92,11 @@ def run_solve(args: argparse.Namespace) -> int:
     limit = args.time_limit if args.time_limit is not None else scenario.settings.time_limit_s
     if limit is None or not math.isfinite(limit) or limit <= 0:
         raise ScenarioError(f"--time-limit must be a number of seconds above 0, got {limit}")
+    years = args.years if args.years is not None else scenario.settings.contract_years
+    if years != 1 or args.ramp is not None:
+        from estates_planner.cli.solve_contract import run_contract_solve
+
+        return run_contract_solve(args, project, scenario, warm_start, limit, years)
     bar = ProgressPrinter(sys.stderr, limit)
     cancel = threading.Event()
     try:
