@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from estates_planner.optimise.candidates import fits_alone
 from estates_planner.optimise.evaluate import UNPLACED
 from estates_planner.optimise.greedy import greedy_plan
 from estates_planner.optimise.multiyear.pricing import ContractData
@@ -75,16 +76,14 @@ def final_year_kept(data: ContractData, time_limit_s: float, *, cancel: Cancel |
     out: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(data.years)
     out[last] = data.site_of(last, final)
     for k in range(last):
-        allowed = data.arrays[k].allowed
+        allowed = data.arrays[k].allowed & fits_alone(data.scenarios[k])
         pins = {}
         for need_id, i in data.need_index[k].items():
             site_id = final.get(need_id)
             if site_id is not None and allowed[i, site_index[site_id]]:
                 pins[need_id] = site_id
-        free = len(data.need_index[k]) - len(pins)
-        if free == 0:
-            out[k] = data.site_of(k, pins)
-            continue
+        # solved even when every need is pinned: a kept site may be too small for a year
+        # with more volume than the last, and the solver then leaves the need unplaced
         year_sc = year_scenario(sc, ramp, data.years[k], fit_out=FIT_OUT_FULL,
                                 fit_out_paid=committed, baseline=final, pins=pins)
         share = (deadline - time.perf_counter()) / (last - k)

@@ -22,7 +22,11 @@ from estates_planner.optimise.multiyear.compare import (
     year_by_year,
 )
 from estates_planner.optimise.multiyear.joint import JointOutcome, JointPartModel, year_candidates
-from estates_planner.optimise.multiyear.pricing import ContractData, price_site_ofs
+from estates_planner.optimise.multiyear.pricing import (
+    ContractData,
+    plan_breaches,
+    price_site_ofs,
+)
 from estates_planner.optimise.multiyear.result import MultiYearResult, YearPlan
 from estates_planner.optimise.multiyear.years import contract_years
 from estates_planner.optimise.progress import (
@@ -174,8 +178,8 @@ class MultiYearModel:
                                 seconds=time.perf_counter() - start, messages=notes)
         fallback = price_site_ofs(data, hint, status=status, bound=bound,
                                   seconds=result.seconds, messages=notes)
-        if fallback.objective < result.objective:  # a part cut short before its first plan
-            result = fallback
+        if fallback.objective < result.objective and not plan_breaches(data, hint):
+            result = fallback  # a part cut short before its first plan
         result = MultiYearResult(**{**_fields(result), "comparison": priced})
         emit("done", result.objective, result.bound)
         return result

@@ -106,21 +106,27 @@ def moves_between(data: ContractData, site_ofs: Sequence[np.ndarray]) -> list[Mo
     return moves
 
 
+def plan_breaches(data: ContractData, site_ofs: Sequence[np.ndarray]) -> list[str]:
+    """Every rule the plan breaks in any year (capacity, R3-R8 of the year, keeping sites)."""
+    out = []
+    for year, arrays, site_of in zip(data.years, data.arrays, site_ofs, strict=True):
+        out.extend(f"{year.label}: {b}" for b in breaches(arrays, site_of))
+    if data.scenario.settings.keep_sites_across_years:
+        out.extend(_keep_breaches(data, site_ofs))
+    return out
+
+
 def price_site_ofs(data: ContractData, site_ofs: Sequence[np.ndarray], *, status: str,
                    bound: float, seconds: float, messages: Sequence[str] = (),
                    check_rules: bool = False) -> MultiYearResult:
     """The :class:`MultiYearResult` of a plan given as a site index per row of each year."""
     years = []
     used: set[int] = set()
-    notes = list(messages)
+    notes = list(messages) + (plan_breaches(data, site_ofs) if check_rules else [])
     for year, arrays, site_of in zip(data.years, data.arrays, site_ofs, strict=True):
-        found = breaches(arrays, site_of) if check_rules else []
-        notes.extend(f"{year.label}: {b}" for b in found)
         result = plan_result(arrays, site_of, status=status, bound=math.nan, seconds=seconds)
         years.append(YearPlan(year, result))
         used.update(int(j) for j in site_of.tolist() if j != UNPLACED)
-    if check_rules and data.scenario.settings.keep_sites_across_years:
-        notes.extend(_keep_breaches(data, site_ofs))
     fit_sites = sorted(j for j in used if data.fit_out[j] > 0)
     fit_out = float(sum(data.fit_out[j] for j in fit_sites))
     moves = moves_between(data, site_ofs)
