@@ -46,6 +46,13 @@ STAMP = datetime(2026, 11, 25, tzinfo=UTC)
 ILLUSTRATIVE = "Illustrative sample, not official data"
 TITLE = "England and Wales sample (illustrative)"
 CLOSED_OFFICE_SCENARIO = "Close one office"
+# The four-year contract demo (issue 15, with data/ramp.csv): in these regions the first
+# provider-owned office's lease ends with contract year 2, so moves are worth weighing.
+# Applied by with_lease_ends(), not written to sites.csv: the project file does not keep
+# available_until yet, so the sample project would no longer match the CSV files.
+LEASE_END = date(2029, 3, 31)
+LEASE_END_REGIONS = ("North East", "Yorkshire and the Humber", "West Midlands", "Wales",
+                     "South West", "London")
 # an office the baseline's optimal plan uses (four needs), so the what-if shows needs moving
 # and what that costs; closing an office the plan leaves empty would change nothing
 CLOSED_OFFICE_NAME = "Middlesbrough Probation Office"
@@ -661,6 +668,26 @@ def _fix_stamps(path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- main
+
+
+def with_lease_ends(dataset):  # noqa: ANN001, ANN201 (Dataset -> Dataset)
+    """The sample with the contract demo's lease ends: the first provider-owned, not
+    women-only, office of each region in :data:`LEASE_END_REGIONS` is available until
+    :data:`LEASE_END` (the last day of contract year 2 from go-live). A single-year plan
+    ignores lease ends, so its optimum is the sample's own."""
+    import dataclasses
+
+    from estates_planner.model import Dataset, SiteKind
+
+    ending = set()
+    for region in LEASE_END_REGIONS:
+        first = next((s for s in dataset.sites if s.region == region
+                      and s.kind is SiteKind.PROVIDER and not s.women_only), None)
+        if first is not None:
+            ending.add(first.site_id)
+    sites = tuple(dataclasses.replace(s, available_until=LEASE_END) if s.site_id in ending
+                  else s for s in dataset.sites)
+    return Dataset(sites=sites, needs=dataset.needs, demand=dataset.demand)
 
 
 def generate_sample(out_dir: str | Path) -> dict[str, Path]:

@@ -9,6 +9,7 @@ MultiYearModel`. Costs are integers in pence.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -45,6 +46,27 @@ def year_candidates(arrays: ScenarioArrays) -> list[np.ndarray]:
         ok &= arrays.costs.linear <= st.unplaced_penalty + loss[:, None] \
             + _EPS * st.unplaced_penalty
     return [np.flatnonzero(row) for row in ok]
+
+
+def searchless_bound(data: ContractData, rows: Sequence[np.ndarray],
+                     candidates: Sequence[list[np.ndarray]]) -> float:
+    """A lower bound on a part's objective that needs no search (GBP): each need in each
+    year at its cheapest option (or unplaced), every wellbeing need paired; fit-out,
+    locations and moves at 0."""
+    st = data.scenario.settings
+    total = 0.0
+    for k, r in enumerate(rows):
+        lin = data.arrays[k].costs.linear
+        needs = data.scenarios[k].dataset.needs
+        for i in np.asarray(r).tolist():
+            cand = candidates[k][i]
+            best = float(lin[i, cand].min()) if len(cand) else math.inf
+            if not st.strict:
+                best = min(best, st.unplaced_penalty)
+            if needs[i].lot is Lot.WELLBEING:
+                best -= max(st.pairing_bonus, 0.0)
+            total += best
+    return total
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 import types
 from collections.abc import Mapping
@@ -20,8 +21,14 @@ from estates_planner.optimise.multiyear.compare import (
     final_year_kept,
     kept_sites_only,
     year_by_year,
+    years_alone,
 )
-from estates_planner.optimise.multiyear.joint import JointOutcome, JointPartModel, year_candidates
+from estates_planner.optimise.multiyear.joint import (
+    JointOutcome,
+    JointPartModel,
+    searchless_bound,
+    year_candidates,
+)
 from estates_planner.optimise.multiyear.pricing import (
     ContractData,
     plan_breaches,
@@ -38,8 +45,9 @@ from estates_planner.optimise.progress import (
 
 # shares of the time limit: the two comparison plans (also the joint model's start), then
 # the joint model over all years
-_YEAR_BY_YEAR_SHARE = 0.3
-_FINAL_YEAR_SHARE = 0.15
+_YEAR_BY_YEAR_SHARE = 0.25
+_FINAL_YEAR_SHARE = 0.12
+_YEARS_ALONE_SHARE = 0.2  # each year alone: a third start, and the sum of years' bounds
 
 
 class MultiYearModel:
@@ -163,17 +171,22 @@ class MultiYearModel:
         yby = year_by_year(data, _YEAR_BY_YEAR_SHARE * limit, cancel=cancel, workers=workers)
         fyk = final_year_kept(data, _FINAL_YEAR_SHARE * limit, cancel=cancel,
                               warm_start=warm_start, workers=workers)
+        alone, years_bound = years_alone(data, _YEARS_ALONE_SHARE * limit, cancel=cancel,
+                                         warm_starts=yby, workers=workers)
         priced = {name: price_site_ofs(data, plan, status="evaluated", bound=math.nan,
                                        seconds=0.0)
                   for name, plan in (("year_by_year", yby), ("final_year_kept", fyk))}
-        starts = [yby, fyk]
+        starts = [yby, fyk, alone]
         if self.scenario.settings.keep_sites_across_years:
             starts = [kept_sites_only(data, p) for p in starts]
+        starts = [p for p in starts if not plan_breaches(data, p)] or starts
         hint = min(starts, key=lambda p: price_site_ofs(
             data, p, status="evaluated", bound=math.nan, seconds=0.0).objective)
-        emit("building", min(p.objective for p in priced.values()))
+        emit("building", min(p.objective for p in priced.values()), years_bound)
         site_ofs, bound, status, notes = self._solve_parts(hint, deadline, cancel, workers,
                                                            emit)
+        if math.isfinite(years_bound) and not bound >= years_bound:  # NaN-safe
+            bound = years_bound
         result = price_site_ofs(data, site_ofs, status=status, bound=bound,
                                 seconds=time.perf_counter() - start, messages=notes)
         fallback = price_site_ofs(data, hint, status=status, bound=bound,
@@ -222,18 +235,25 @@ class MultiYearModel:
                 if base not in in_parts:
                     bound += st.unplaced_penalty
         pool = max(1, min(workers or os.cpu_count() or 1, len(parts) or 1))
-        total = sum(sum(len(r) for r in rows) * max(len(p.sites), 1)
-                    for rows, p in zip(rows_of, parts, strict=True)) or 1
         outcomes: list[JointOutcome | None] = [None] * len(parts)
-        budget = max(deadline - time.perf_counter(), 0.0)
+        sizes = [sum(len(r) for r in rows) * max(len(p.sites), 1)
+                 for rows, p in zip(rows_of, parts, strict=True)]
+        waiting = [sum(sizes)]  # the size of the parts not started yet
+        lock = threading.Lock()
         with StopWatcher(cancel, deadline) as watcher:
             def run(index: int) -> None:
                 if watcher.should_stop:
                     return
-                rows = rows_of[index]
-                size = sum(len(r) for r in rows) * max(len(parts[index].sites), 1)
-                share = min(budget * pool * size / total, deadline - time.perf_counter())
-                model = JointPartModel(data, rows, self.candidates, site_ofs)
+                with lock:
+                    # this part's share of the time left, the pool's threads working on
+                    # the waiting parts side by side (building the model comes out of it)
+                    left = deadline - time.perf_counter()
+                    share = left * min(pool, len(parts)) * sizes[index] / max(waiting[0], 1)
+                    waiting[0] -= sizes[index]
+                began = time.perf_counter()
+                model = JointPartModel(data, rows_of[index], self.candidates, site_ofs)
+                share -= time.perf_counter() - began
+                share = min(share, deadline - time.perf_counter())
                 outcomes[index] = model.solve(time_limit_s=max(share, 0.05),
                                               register=watcher.register,
                                               unregister=watcher.unregister)
@@ -257,14 +277,13 @@ class MultiYearModel:
             if outcome is None or outcome.objective is None:
                 all_optimal = False
                 unsolved += 1
-                bound += outcome.bound if outcome is not None else 0.0
+                bound += outcome.bound if outcome is not None \
+                    else searchless_bound(data, rows, self.candidates)
                 continue
             for k, r in enumerate(rows):
                 site_ofs[k][r] = outcome.site_of[k]
             bound += outcome.bound
             all_optimal &= outcome.status == "optimal"
-        if any(o is None for o in outcomes):
-            bound = math.nan  # a part never searched proves nothing
         notes = [f"{len(parts)} independent parts over {len(data.years)} contract years."]
         if unsolved:
             notes.append(f"{unsolved} of {len(parts)} parts found no plan in time; they keep "
