@@ -51,7 +51,7 @@ CLOSED_OFFICE_SCENARIO = "Close one office"
 # Applied by with_lease_ends(), not written to sites.csv: the project file does not keep
 # available_until yet, so the sample project would no longer match the CSV files.
 LEASE_END = date(2029, 3, 31)
-LEASE_END_REGIONS = ("North East", "Yorkshire and the Humber", "West Midlands", "Wales",
+LEASE_END_REGIONS = ("North East", "East Midlands", "West Midlands", "Wales",
                      "South West", "London")
 # an office the baseline's optimal plan uses (four needs), so the what-if shows needs moving
 # and what that costs; closing an office the plan leaves empty would change nothing

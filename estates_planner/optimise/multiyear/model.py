@@ -45,9 +45,9 @@ from estates_planner.optimise.progress import (
 
 # shares of the time limit: the two comparison plans (also the joint model's start), then
 # the joint model over all years
-_YEAR_BY_YEAR_SHARE = 0.25
-_FINAL_YEAR_SHARE = 0.12
-_YEARS_ALONE_SHARE = 0.2  # each year alone: a third start, and the sum of years' bounds
+_YEAR_BY_YEAR_SHARE = 0.2
+_FINAL_YEAR_SHARE = 0.1
+_YEARS_ALONE_SHARE = 0.15  # each year alone: a third start, and the sum of years' bounds
 
 
 class MultiYearModel:
