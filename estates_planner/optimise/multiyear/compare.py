@@ -53,19 +53,25 @@ def _solve_year_result(scenario, limit_s: float, cancel: Cancel | None,  # noqa:
 def years_alone(data: ContractData, time_limit_s: float, *, cancel: Cancel | None = None,
                 warm_starts: list[np.ndarray] | None = None, workers: int | None = None,
                 ) -> tuple[list[np.ndarray], float]:
-    """Each year planned on its own without fit-out or moves between years (the contract
-    plan's year scenarios), and the sum of their proven bounds.
+    """Each year planned on its own without moves between years, the last year paying the
+    whole fit-out of the sites it uses and the others none; and the sum of their bounds.
 
     Every contract plan restricted to year k is a plan of year k's scenario with the same
-    year terms, and the horizon's own terms (fit-out once, moves) are never negative, so the
-    sum of the years' bounds is a lower bound on the contract plan's objective (NaN when a
-    year proves nothing). The plans are a third starting point.
+    year terms; the sites it uses in the last year cost at most the fit-out it pays once;
+    moves are never negative. So the sum of the years' proven bounds is a lower bound on the
+    contract plan's objective (NaN when a year proves nothing). The plans are a third
+    starting point.
     """
     deadline = time.perf_counter() + time_limit_s
     sites = data.scenario.dataset.sites
+    last = len(data.years) - 1
+    scenarios = list(data.scenarios)
+    if last > 0:
+        scenarios[last] = year_scenario(data.scenario, data.ramp, data.years[last],
+                                        fit_out=FIT_OUT_FULL)
     out, total = [], 0.0
-    for k, year_sc in enumerate(data.scenarios):
-        share = (deadline - time.perf_counter()) / (len(data.scenarios) - k)
+    for k, year_sc in enumerate(scenarios):
+        share = (deadline - time.perf_counter()) / (len(scenarios) - k)
         warm = None
         if warm_starts is not None:
             needs = year_sc.dataset.needs
