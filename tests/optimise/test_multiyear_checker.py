@@ -44,9 +44,10 @@ def contracts(draw):  # noqa: ANN001, ANN201
                   x=draw(st.sampled_from([0.0, 2000.0]))) for k in range(2)]
     shares = {}
     rows = []
-    for k, n in enumerate(needs):
+    for n in needs:
         for year in range(1, YEARS + 1):
-            share = draw(st.sampled_from([Fraction(1), Fraction(1), Fraction(1, 2), Fraction(0)]))
+            share = draw(st.sampled_from([Fraction(1), Fraction(1), Fraction(1, 2),
+                                          Fraction(0)]))
             if share != 1:
                 shares[(n.need_id, year)] = share
                 rows.append(RampRow(n.lot, "", n.need_id, year, share))

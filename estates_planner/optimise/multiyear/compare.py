@@ -12,7 +12,6 @@ also the contract plan's starting points.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Mapping
 
@@ -32,55 +31,15 @@ def _solve_year(scenario, limit_s: float, cancel: Cancel | None,  # noqa: ANN001
                 warm_start: Mapping[str, str | None] | None, workers: int | None,
                 ) -> dict[str, str | None]:
     """The single-year solver's plan, or the greedy fill once cancelled."""
-    return _solve_year_result(scenario, limit_s, cancel, warm_start, workers)[0]
-
-
-def _solve_year_result(scenario, limit_s: float, cancel: Cancel | None,  # noqa: ANN001
-                       warm_start: Mapping[str, str | None] | None, workers: int | None,
-                       ) -> tuple[dict[str, str | None], float]:
-    """(plan, proven lower bound or NaN) of one single-year solve."""
     from estates_planner.optimise.solver import solve_scenario
 
     if cancel is not None and cancel.is_set():
-        return greedy_plan(scenario).assignment, math.nan
+        return greedy_plan(scenario).assignment
     result = solve_scenario(scenario, time_limit_s=max(limit_s, _MIN_SOLVE_S), cancel=cancel,
                             warm_start=warm_start, workers=workers)
     if result.status == "cancelled" and not any(a.site_id for a in result.allocations):
-        return greedy_plan(scenario).assignment, math.nan  # abandoned before any plan
-    return result.assignment, result.bound
-
-
-def years_alone(data: ContractData, time_limit_s: float, *, cancel: Cancel | None = None,
-                warm_starts: list[np.ndarray] | None = None, workers: int | None = None,
-                ) -> tuple[list[np.ndarray], float]:
-    """Each year planned on its own without moves between years, the last year paying the
-    whole fit-out of the sites it uses and the others none; and the sum of their bounds.
-
-    Every contract plan restricted to year k is a plan of year k's scenario with the same
-    year terms; the sites it uses in the last year cost at most the fit-out it pays once;
-    moves are never negative. So the sum of the years' proven bounds is a lower bound on the
-    contract plan's objective (NaN when a year proves nothing). The plans are a third
-    starting point.
-    """
-    deadline = time.perf_counter() + time_limit_s
-    sites = data.scenario.dataset.sites
-    last = len(data.years) - 1
-    scenarios = list(data.scenarios)
-    if last > 0:
-        scenarios[last] = year_scenario(data.scenario, data.ramp, data.years[last],
-                                        fit_out=FIT_OUT_FULL)
-    out, total = [], 0.0
-    for k, year_sc in enumerate(scenarios):
-        share = (deadline - time.perf_counter()) / (len(scenarios) - k)
-        warm = None
-        if warm_starts is not None:
-            needs = year_sc.dataset.needs
-            warm = {needs[i].need_id: (None if j == UNPLACED else sites[j].site_id)
-                    for i, j in enumerate(warm_starts[k].tolist())}
-        plan, bound = _solve_year_result(year_sc, share, cancel, warm, workers)
-        out.append(data.site_of(k, plan))
-        total += bound
-    return out, total
+        return greedy_plan(scenario).assignment  # abandoned before any plan was made
+    return result.assignment
 
 
 def year_by_year(data: ContractData, time_limit_s: float, *, cancel: Cancel | None = None,

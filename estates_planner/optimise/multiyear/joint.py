@@ -20,9 +20,9 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
 from estates_planner.model import Lot
+from estates_planner.optimise.candidates import fits_alone
 from estates_planner.optimise.cpsat_part import PENCE, conflict_cliques, pence
 from estates_planner.optimise.decompose import pairing_loss_bound
-from estates_planner.optimise.candidates import fits_alone
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
 from estates_planner.optimise.multiyear.pricing import ContractData
 

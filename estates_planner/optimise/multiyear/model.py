@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import math
-import os
-import threading
 import time
 import types
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -16,38 +13,30 @@ from estates_planner.errors import InfeasibleError
 from estates_planner.io.ramp import Ramp
 from estates_planner.model import Scenario
 from estates_planner.optimise.decompose import Component, find_components
-from estates_planner.optimise.evaluate import UNPLACED
 from estates_planner.optimise.multiyear.compare import (
     final_year_kept,
     kept_sites_only,
     year_by_year,
-    years_alone,
 )
-from estates_planner.optimise.multiyear.joint import (
-    JointOutcome,
-    JointPartModel,
-    searchless_bound,
-    year_candidates,
-)
+from estates_planner.optimise.multiyear.joint import year_candidates
 from estates_planner.optimise.multiyear.pricing import (
     ContractData,
     plan_breaches,
     price_site_ofs,
 )
 from estates_planner.optimise.multiyear.result import MultiYearResult, YearPlan
-from estates_planner.optimise.multiyear.years import contract_years
-from estates_planner.optimise.progress import (
-    Cancel,
-    ProgressCallback,
-    ProgressEvent,
-    StopWatcher,
+from estates_planner.optimise.multiyear.search import (
+    ContractSearch,
+    part_rows,
+    unreachable_penalty,
 )
+from estates_planner.optimise.multiyear.years import contract_years
+from estates_planner.optimise.progress import Cancel, ProgressCallback, ProgressEvent
 
 # shares of the time limit: the two comparison plans (also the joint model's start), then
 # the joint model over all years
 _YEAR_BY_YEAR_SHARE = 0.2
 _FINAL_YEAR_SHARE = 0.1
-_YEARS_ALONE_SHARE = 0.15  # each year alone: a third start, and the sum of years' bounds
 
 
 class MultiYearModel:
@@ -171,22 +160,28 @@ class MultiYearModel:
         yby = year_by_year(data, _YEAR_BY_YEAR_SHARE * limit, cancel=cancel, workers=workers)
         fyk = final_year_kept(data, _FINAL_YEAR_SHARE * limit, cancel=cancel,
                               warm_start=warm_start, workers=workers)
-        alone, years_bound = years_alone(data, _YEARS_ALONE_SHARE * limit, cancel=cancel,
-                                         warm_starts=yby, workers=workers)
         priced = {name: price_site_ofs(data, plan, status="evaluated", bound=math.nan,
                                        seconds=0.0)
                   for name, plan in (("year_by_year", yby), ("final_year_kept", fyk))}
-        starts = [yby, fyk, alone]
+        starts = [yby, fyk]
         if self.scenario.settings.keep_sites_across_years:
             starts = [kept_sites_only(data, p) for p in starts]
         starts = [p for p in starts if not plan_breaches(data, p)] or starts
         hint = min(starts, key=lambda p: price_site_ofs(
             data, p, status="evaluated", bound=math.nan, seconds=0.0).objective)
-        emit("building", min(p.objective for p in priced.values()), years_bound)
-        site_ofs, bound, status, notes = self._solve_parts(hint, deadline, cancel, workers,
-                                                           emit)
-        if math.isfinite(years_bound) and not bound >= years_bound:  # NaN-safe
-            bound = years_bound
+        emit("building", min(p.objective for p in priced.values()))
+        fixed = unreachable_penalty(data, self.parts)
+
+        def on_round(objective: float, bound: float) -> None:
+            emit("solving", objective + fixed, bound + fixed)
+
+        search = ContractSearch(data, self.candidates, self.parts,
+                                part_rows(data, self.parts), hint, deadline=deadline,
+                                cancel=cancel, workers=workers, on_round=on_round)
+        site_ofs, bound, proven, cancelled = search.run()
+        bound += fixed
+        status = "optimal" if proven else "cancelled" if cancelled else "feasible"
+        notes = [f"{len(self.parts)} independent parts over {len(data.years)} contract years."]
         result = price_site_ofs(data, site_ofs, status=status, bound=bound,
                                 seconds=time.perf_counter() - start, messages=notes)
         fallback = price_site_ofs(data, hint, status=status, bound=bound,
@@ -211,85 +206,6 @@ class MultiYearModel:
             raise InfeasibleError("No contract plan can place every need in every year "
                                   "(strict mode):\n" + "\n".join(f"- {c}" for c in conflicts),
                                   conflicts=conflicts)
-
-    def _solve_parts(self, hint: list[np.ndarray], deadline: float, cancel: Cancel | None,
-                     workers: int | None, emit) -> tuple[list[np.ndarray], float, str, list[str]]:  # noqa: ANN001
-        data = self.data
-        assert data is not None
-        st = self.scenario.settings
-        site_ofs = [h.copy() for h in hint]
-        parts = self.parts
-        rows_of = []
-        for part in parts:
-            members = {self.scenario.dataset.needs[int(i)].need_id for i in part.needs}
-            rows_of.append([np.array(sorted(data.need_index[k][nid] for nid in members
-                                            if nid in data.need_index[k]), dtype=np.int64)
-                            for k in range(len(data.years))])
-        in_parts = set()
-        for part in parts:
-            in_parts.update(int(i) for i in part.needs)
-        # needs with no site in any year: unplaced whenever active, in every plan
-        bound = 0.0
-        for k in range(len(data.years)):
-            for i, base in enumerate(data.base_rows[k].tolist()):
-                if base not in in_parts:
-                    bound += st.unplaced_penalty
-        pool = max(1, min(workers or os.cpu_count() or 1, len(parts) or 1))
-        outcomes: list[JointOutcome | None] = [None] * len(parts)
-        sizes = [sum(len(r) for r in rows) * max(len(p.sites), 1)
-                 for rows, p in zip(rows_of, parts, strict=True)]
-        waiting = [sum(sizes)]  # the size of the parts not started yet
-        lock = threading.Lock()
-        with StopWatcher(cancel, deadline) as watcher:
-            def run(index: int) -> None:
-                if watcher.should_stop:
-                    return
-                with lock:
-                    # this part's share of the time left, the pool's threads working on
-                    # the waiting parts side by side (building the model comes out of it)
-                    left = deadline - time.perf_counter()
-                    share = left * min(pool, len(parts)) * sizes[index] / max(waiting[0], 1)
-                    waiting[0] -= sizes[index]
-                began = time.perf_counter()
-                model = JointPartModel(data, rows_of[index], self.candidates, site_ofs)
-                share -= time.perf_counter() - began
-                share = min(share, deadline - time.perf_counter())
-                outcomes[index] = model.solve(time_limit_s=max(share, 0.05),
-                                              register=watcher.register,
-                                              unregister=watcher.unregister)
-
-            emit("solving")
-            if pool == 1:
-                for index in range(len(parts)):
-                    run(index)
-            else:
-                with ThreadPoolExecutor(max_workers=pool,
-                                        thread_name_prefix="contract-part") as ex:
-                    list(ex.map(run, range(len(parts))))
-            cancelled = watcher.cancelled
-        if any(o is not None and o.status == "infeasible" for o in outcomes):
-            raise InfeasibleError("No contract plan places every need in every year (strict "
-                                  "mode): the parts' capacities or keeping sites forbid it.",
-                                  conflicts=[])
-        all_optimal = True
-        unsolved = 0
-        for rows, outcome in zip(rows_of, outcomes, strict=True):
-            if outcome is None or outcome.objective is None:
-                all_optimal = False
-                unsolved += 1
-                bound += outcome.bound if outcome is not None \
-                    else searchless_bound(data, rows, self.candidates)
-                continue
-            for k, r in enumerate(rows):
-                site_ofs[k][r] = outcome.site_of[k]
-            bound += outcome.bound
-            all_optimal &= outcome.status == "optimal"
-        notes = [f"{len(parts)} independent parts over {len(data.years)} contract years."]
-        if unsolved:
-            notes.append(f"{unsolved} of {len(parts)} parts found no plan in time; they keep "
-                         "the cheaper of the comparison plans.")
-        status = "optimal" if all_optimal else "cancelled" if cancelled else "feasible"
-        return site_ofs, bound, status, notes
 
 
 def _fields(result: MultiYearResult) -> dict[str, object]:

@@ -1,0 +1,241 @@
+"""Searching the independent parts of a contract plan under one time limit.
+
+Round 1 gives every part its joint model (all years at once, :mod:`.joint`) with a share of
+the time by size. Most parts of the sample are proven there in a second or two; a hard part
+is not, and CP-SAT's bound on its joint model stays weak (the root LP of four years of a
+region takes longer than the part's share). So for each part left unproven, each year is then
+bounded on its own with the single-year part model
+(:class:`~estates_planner.optimise.cpsat_part.PartModel`, the year's volumes and
+availability; the last year paying the whole fit-out of its sites, the others none): every
+contract plan of the part restricted to year k is a plan of that year's part with the same
+year terms, the sites it uses in the last year cost at most the fit-out it pays once, and
+moves are never negative, so the sum of those bounds bounds the part. The time left goes to
+further joint rounds for the parts still unproven, each starting from the part's best plan.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from estates_planner.errors import InfeasibleError
+from estates_planner.optimise.candidates import Distances
+from estates_planner.optimise.cpsat_part import PartModel
+from estates_planner.optimise.decompose import Component
+from estates_planner.optimise.evaluate import ScenarioArrays
+from estates_planner.optimise.multiyear.joint import JointPartModel, searchless_bound
+from estates_planner.optimise.multiyear.pricing import ContractData
+from estates_planner.optimise.multiyear.years import FIT_OUT_FULL, year_scenario
+from estates_planner.optimise.progress import Cancel, StopWatcher
+
+_FIRST_ROUND_SHARE = 0.7  # of the joint phase's time, for round 1
+_YEAR_BOUND_MAX_S = 1.5  # at most per year of a part (the sample's parts: 0.2-1.2 s)
+_MIN_ROUND_S = 0.5  # no further round with less time left than this
+_PROVEN = 1e-6  # relative: a part whose plan is this close to its bound is proven
+
+
+@dataclass
+class _Best:
+    site_of: list[np.ndarray] | None
+    objective: float | None
+    joint_bound: float
+    year_bound: float
+    proven: bool
+
+    @property
+    def bound(self) -> float:
+        return max(self.joint_bound, self.year_bound)
+
+
+class ContractSearch:
+    """The search of a contract plan's parts (see the module docstring).
+
+    ``rows[p][k]`` are the rows of year k's arrays that belong to part p; ``hint`` a site
+    index per row of each year (the starting plan, complete and rule-abiding where
+    possible). :meth:`run` returns the plan, the proven bound, the status and notes.
+    """
+
+    def __init__(self, data: ContractData, candidates: Sequence[list[np.ndarray]],
+                 parts: Sequence[Component], rows: Sequence[list[np.ndarray]],
+                 hint: Sequence[np.ndarray], *, deadline: float, cancel: Cancel | None,
+                 workers: int | None, on_round: Callable[[float, float], None] | None = None
+                 ) -> None:
+        self.data = data
+        self.candidates = candidates
+        self.parts = parts
+        self.rows = rows
+        self.plan = [np.array(h, dtype=np.int64, copy=True) for h in hint]
+        self.deadline = deadline
+        self.cancel = cancel
+        self.pool = max(1, min(workers or os.cpu_count() or 1, len(parts) or 1))
+        self.on_round = on_round
+        self.sizes = [sum(len(r) for r in rows_p) * max(len(p.sites), 1)
+                      for rows_p, p in zip(rows, parts, strict=True)]
+        self.best = [_Best(None, None, searchless_bound(data, rows_p, candidates), 0.0, False)
+                     for rows_p in rows]
+        self._lock = threading.Lock()
+        self._last_arrays: ScenarioArrays | None = None
+
+    # --- rounds ----------------------------------------------------------------------------
+
+    def run(self) -> tuple[list[np.ndarray], float, bool, bool]:
+        """(plan, bound, every part proven, cancelled)."""
+        with StopWatcher(self.cancel, self.deadline) as watcher:
+            self.watcher = watcher
+            first_end = time.perf_counter() + _FIRST_ROUND_SHARE * self._left()
+            self._joint_round(list(range(len(self.parts))), first_end)
+            self._report()
+            open_parts = self._unproven()
+            if open_parts and not watcher.should_stop:
+                self._year_bounds(open_parts)
+                self._report()
+            while not watcher.should_stop and self._left() >= _MIN_ROUND_S:
+                open_parts = self._unproven()
+                if not open_parts:
+                    break
+                self._joint_round(open_parts, self.deadline)
+                self._report()
+            cancelled = watcher.cancelled
+        bound = sum(b.bound for b in self.best)
+        return self.plan, bound, all(b.proven for b in self.best), cancelled
+
+    def _left(self) -> float:
+        return max(self.deadline - time.perf_counter(), 0.0)
+
+    def _unproven(self) -> list[int]:
+        return [p for p, b in enumerate(self.best) if not b.proven]
+
+    def _report(self) -> None:
+        if self.on_round is not None:
+            objective = sum(b.objective if b.objective is not None else math.nan
+                            for b in self.best)
+            self.on_round(objective, sum(b.bound for b in self.best))
+
+    def _map(self, work: Callable[[int], None], items: list[int]) -> None:
+        if self.pool == 1 or len(items) == 1:
+            for item in items:
+                work(item)
+        else:
+            with ThreadPoolExecutor(max_workers=self.pool,
+                                    thread_name_prefix="contract-part") as ex:
+                list(ex.map(work, items))
+
+    def _joint_round(self, parts: list[int], end: float) -> None:
+        waiting = [sum(self.sizes[p] for p in parts)]
+        width = min(self.pool, len(parts))
+
+        def work(p: int) -> None:
+            if self.watcher.should_stop:
+                return
+            with self._lock:
+                # this part's share of the round's time left, the pool working on the
+                # waiting parts side by side (building the model comes out of it)
+                share = max(end - time.perf_counter(), 0.0) * width * self.sizes[p] \
+                    / max(waiting[0], 1)
+                waiting[0] -= self.sizes[p]
+                hint = [h.copy() for h in self.plan]
+            began = time.perf_counter()
+            model = JointPartModel(self.data, self.rows[p], self.candidates, hint)
+            share = min(share - (time.perf_counter() - began), self._left())
+            outcome = model.solve(time_limit_s=max(share, 0.05),
+                                  register=self.watcher.register,
+                                  unregister=self.watcher.unregister)
+            if outcome.status == "infeasible":
+                raise InfeasibleError(
+                    "No contract plan places every need in every year (strict mode): the "
+                    "capacities, availability or keeping sites forbid it.", conflicts=[])
+            with self._lock:
+                best = self.best[p]
+                best.joint_bound = max(best.joint_bound, outcome.bound)
+                if outcome.objective is not None and (best.objective is None
+                                                      or outcome.objective < best.objective):
+                    best.objective = outcome.objective
+                    best.site_of = outcome.site_of
+                    for k, r in enumerate(self.rows[p]):
+                        self.plan[k][r] = outcome.site_of[k]
+                best.proven = outcome.status == "optimal" or (
+                    best.objective is not None
+                    and best.objective - best.bound <= _PROVEN * max(abs(best.objective), 1.0))
+
+        self._map(work, parts)
+
+    # --- the years one by one ----------------------------------------------------------------
+
+    def _year_bounds(self, parts: list[int]) -> None:
+        years = len(self.data.years)
+        per_solve = min(_YEAR_BOUND_MAX_S, 0.5 * self._left() * min(self.pool, len(parts))
+                        / max(len(parts) * years, 1))
+
+        def work(p: int) -> None:
+            total = 0.0
+            for k in range(years):
+                if self.watcher.should_stop:
+                    return
+                total += self._year_bound(p, k, per_solve)
+            with self._lock:
+                best = self.best[p]
+                best.year_bound = max(best.year_bound, total)
+                best.proven = best.objective is not None and \
+                    best.objective - best.bound <= _PROVEN * max(abs(best.objective), 1.0)
+
+        self._map(work, parts)
+
+    def _year_bound(self, p: int, k: int, limit_s: float) -> float:
+        rows = self.rows[p][k]
+        if not len(rows):
+            return 0.0
+        arrays = self._arrays_for_bound(k)
+        cands = self.candidates[k]
+        sites = np.unique(np.concatenate([cands[int(i)] for i in rows] + [np.empty(0, int)]))
+        part = Component(needs=rows, sites=sites.astype(np.int64))
+        hint = self.plan[k].copy()
+        model = PartModel(arrays, part, list(cands), hint, lambda: self.watcher.should_stop)
+        outcome = model.solve(time_limit_s=limit_s, workers=1, relative_gap=0.0,
+                              register=self.watcher.register,
+                              unregister=self.watcher.unregister,
+                              on_update=lambda objective, bound: None)
+        if outcome.status == "infeasible":
+            return math.inf
+        return outcome.bound
+
+    def _arrays_for_bound(self, k: int) -> ScenarioArrays:
+        """Year k's arrays; the last year's with the whole fit-out of its sites."""
+        data = self.data
+        if k < len(data.years) - 1:
+            return data.arrays[k]
+        with self._lock:
+            if self._last_arrays is None:
+                sc = year_scenario(data.scenario, data.ramp, data.years[k],
+                                   fit_out=FIT_OUT_FULL)
+                r = data.base_rows[k]
+                d = data.distances
+                self._last_arrays = ScenarioArrays.build(
+                    sc, Distances(km=d.km[r], travel=d.travel[r], measure=d.measure))
+            return self._last_arrays
+
+
+def part_rows(data: ContractData, parts: Sequence[Component]) -> list[list[np.ndarray]]:
+    """For each part, the rows of each year's arrays that belong to it."""
+    needs = data.scenario.dataset.needs
+    out = []
+    for part in parts:
+        members = sorted({needs[int(i)].need_id for i in part.needs})
+        out.append([np.array(sorted(data.need_index[k][n] for n in members
+                                    if n in data.need_index[k]), dtype=np.int64)
+                    for k in range(len(data.years))])
+    return out
+
+
+def unreachable_penalty(data: ContractData, parts: Sequence[Component]) -> float:
+    """The unplaced penalties of needs with no site in any year (in every plan)."""
+    in_parts = {int(i) for part in parts for i in part.needs}
+    count = sum(1 for rows in data.base_rows for base in rows.tolist() if base not in in_parts)
+    return data.scenario.settings.unplaced_penalty * count
+
