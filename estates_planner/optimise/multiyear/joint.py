@@ -312,15 +312,22 @@ class JointPartModel:
 
     def solve(self, *, time_limit_s: float, register: Callable[[object], None],
               unregister: Callable[[object], None], relative_gap: float = 0.0,
-              on_update: Callable[[float | None, float], None] | None = None) -> JointOutcome:
-        """Run CP-SAT (one worker, as the single-year parts: a second displaces the LP)."""
+              on_update: Callable[[float | None, float], None] | None = None,
+              presolve: bool = False) -> JointOutcome:
+        """Run CP-SAT (one worker, as the single-year parts: a second displaces the LP).
+
+        ``presolve``: off, the hinted plan is in hand at once (a first search); on, the
+        bound is much better on a hard part (the sample's London part over 4 years, 8 s,
+        one worker, the same hint: bound 5.15 M with it, 2.65 M without, the plan 5.77 M
+        either way) but a first plan may come too late for a short share of time.
+        """
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = max(time_limit_s, 0.001)
         p.num_workers = 1
         p.relative_gap_limit = relative_gap
         p.linearization_level = 2
-        p.cp_model_presolve = False
+        p.cp_model_presolve = presolve
         lock = threading.Lock()
 
         class Reporter(cp_model.CpSolverSolutionCallback):

@@ -36,7 +36,8 @@ from estates_planner.optimise.multiyear.years import FIT_OUT_FULL, year_scenario
 from estates_planner.optimise.progress import Cancel, StopWatcher
 
 _FIRST_ROUND_SHARE = 0.7  # of the joint phase's time, for round 1
-_YEAR_BOUND_MAX_S = 1.5  # at most per year of a part (the sample's parts: 0.2-1.2 s)
+_YEAR_BOUND_MAX_S = 3.0  # at most per year of a part
+_YEAR_BOUND_SHARE = 0.6  # of the time left after round 1, at most, for the year bounds
 _MIN_ROUND_S = 0.5  # no further round with less time left than this
 _PROVEN = 1e-6  # relative: a part whose plan is this close to its bound is proven
 
@@ -90,7 +91,7 @@ class ContractSearch:
         with StopWatcher(self.cancel, self.deadline) as watcher:
             self.watcher = watcher
             first_end = time.perf_counter() + _FIRST_ROUND_SHARE * self._left()
-            self._joint_round(list(range(len(self.parts))), first_end)
+            self._joint_round(list(range(len(self.parts))), first_end, presolve=False)
             self._report()
             open_parts = self._unproven()
             if open_parts and not watcher.should_stop:
@@ -100,7 +101,7 @@ class ContractSearch:
                 open_parts = self._unproven()
                 if not open_parts:
                     break
-                self._joint_round(open_parts, self.deadline)
+                self._joint_round(open_parts, self.deadline, presolve=True)
                 self._report()
             cancelled = watcher.cancelled
         bound = sum(b.bound for b in self.best)
@@ -118,7 +119,7 @@ class ContractSearch:
                             for b in self.best)
             self.on_round(objective, sum(b.bound for b in self.best))
 
-    def _map(self, work: Callable[[int], None], items: list[int]) -> None:
+    def _map(self, work: Callable, items: list) -> None:  # noqa: ANN001
         if self.pool == 1 or len(items) == 1:
             for item in items:
                 work(item)
@@ -127,7 +128,7 @@ class ContractSearch:
                                     thread_name_prefix="contract-part") as ex:
                 list(ex.map(work, items))
 
-    def _joint_round(self, parts: list[int], end: float) -> None:
+    def _joint_round(self, parts: list[int], end: float, *, presolve: bool) -> None:
         waiting = [sum(self.sizes[p] for p in parts)]
         width = min(self.pool, len(parts))
 
@@ -146,7 +147,7 @@ class ContractSearch:
             share = min(share - (time.perf_counter() - began), self._left())
             outcome = model.solve(time_limit_s=max(share, 0.05),
                                   register=self.watcher.register,
-                                  unregister=self.watcher.unregister)
+                                  unregister=self.watcher.unregister, presolve=presolve)
             if outcome.status == "infeasible":
                 raise InfeasibleError(
                     "No contract plan places every need in every year (strict mode): the "
@@ -170,22 +171,23 @@ class ContractSearch:
 
     def _year_bounds(self, parts: list[int]) -> None:
         years = len(self.data.years)
-        per_solve = min(_YEAR_BOUND_MAX_S, 0.5 * self._left() * min(self.pool, len(parts))
-                        / max(len(parts) * years, 1))
+        pairs = [(p, k) for p in parts for k in range(years)]
+        per_solve = min(_YEAR_BOUND_MAX_S, _YEAR_BOUND_SHARE * self._left()
+                        * min(self.pool, len(pairs)) / max(len(pairs), 1))
+        found: dict[tuple[int, int], float] = {}
 
-        def work(p: int) -> None:
-            total = 0.0
-            for k in range(years):
-                if self.watcher.should_stop:
-                    return
-                total += self._year_bound(p, k, per_solve)
-            with self._lock:
-                best = self.best[p]
-                best.year_bound = max(best.year_bound, total)
-                best.proven = best.objective is not None and \
-                    best.objective - best.bound <= _PROVEN * max(abs(best.objective), 1.0)
+        def work(pair: tuple[int, int]) -> None:
+            if not self.watcher.should_stop:
+                found[pair] = self._year_bound(pair[0], pair[1], per_solve)
 
-        self._map(work, parts)
+        self._map(work, pairs)  # type: ignore[arg-type]
+        for p in parts:
+            if any((p, k) not in found for k in range(years)):
+                continue  # stopped before every year was bounded
+            best = self.best[p]
+            best.year_bound = max(best.year_bound, sum(found[p, k] for k in range(years)))
+            best.proven = best.objective is not None and \
+                best.objective - best.bound <= _PROVEN * max(abs(best.objective), 1.0)
 
     def _year_bound(self, p: int, k: int, limit_s: float) -> float:
         rows = self.rows[p][k]
