@@ -125,3 +125,18 @@ def _dataset():  # noqa: ANN202
     from estates_planner.model import Dataset
 
     return Dataset((), (_need(),))
+
+
+def test_the_docs_example_reads_without_problems(tmp_path):
+    import re
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "data-format.md"
+    [block] = re.findall(r"```csv ramp\n(.*?)```", doc.read_text(encoding="utf-8"), flags=re.S)
+    path = tmp_path / "ramp.csv"
+    path.write_text(block, encoding="utf-8")
+    ramp, report = read_ramp(path)
+    assert report.ok and not report.problems
+    assert ramp.share(_need("N17"), 1) == 0
+    assert ramp.share(_need("N1", lot=Lot.WELLBEING), 1) == Fraction(1, 2)
+    assert ramp.share(_need("N2", lot=Lot.WOMENS, provider="Women First"), 1) == Fraction(7, 10)
