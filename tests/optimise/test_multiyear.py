@@ -149,3 +149,37 @@ def test_year_by_year_pays_for_its_short_sight():
     assert result.comparison["year_by_year"].objective == pytest.approx(26900.0)
     assert result.comparison["final_year_kept"].objective == pytest.approx(21600.0)
     assert result.saving_against("year_by_year") == pytest.approx((5300.0, 5300.0 / 26900))
+
+
+def test_a_cancelled_contract_plan_comes_back_complete_and_says_so():
+    import threading
+
+    cancel = threading.Event()
+    cancel.set()
+    sc = _lease_case(move_penalty=500.0)
+    result = solve_contract(sc, years=4, time_limit_s=10.0, cancel=cancel)
+    assert result.status == "cancelled"
+    plans = [result.plan(k) for k in range(1, 5)]
+    assert contract_breaches(sc, {}, plans) == []
+    assert all(set(p) == {"N1"} for p in plans)  # every active need has a row each year
+
+
+def test_the_years_bounded_alone_bound_the_part(monkeypatch):
+    # with no joint round at all (its time share 0), the bound comes from the years alone:
+    # the lease case's years alone at their best are A, A, B, B = 8,000 (moves left out),
+    # a valid bound below the optimum 8,500
+    from estates_planner.optimise.multiyear import search
+
+    real = search.JointPartModel.solve
+
+    def no_plan(self, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        kwargs["time_limit_s"] = 0.0
+        outcome = real(self, **kwargs)
+        outcome.objective, outcome.status, outcome.bound = None, "unknown", 0.0
+        return outcome
+
+    monkeypatch.setattr(search.JointPartModel, "solve", no_plan)
+    result = solve_contract(_lease_case(move_penalty=500.0), years=4, time_limit_s=3.0)
+    assert result.bound == pytest.approx(8000.0)
+    assert result.objective == pytest.approx(8500.0)  # the year-by-year plan, kept
+    assert result.status == "feasible"

@@ -78,11 +78,14 @@ class MultiYearModel:
     M the ``move_penalty``.
 
     Solving: the two comparison plans (:mod:`estates_planner.optimise.multiyear.compare`)
-    are made first by the single-year solver; the cheaper is the complete hint of the joint
-    model. The joint model splits into independent parts (needs joined by a candidate site
-    in any year and by their PDU), solved side by side with one CP-SAT worker each; their
-    objectives and bounds add up. With one contract year, :meth:`solve` is exactly
-    :func:`~estates_planner.optimise.solver.solve_scenario` (amortised fit-out, no ramp).
+    are made first by the single-year solver; the cheaper that breaks no rule is the
+    complete hint of the joint model. The joint model splits into independent parts (needs
+    joined by a candidate site in any year and by their PDU), searched by
+    :class:`~estates_planner.optimise.multiyear.search.ContractSearch`: a joint CP-SAT model
+    per part, then, for parts left unproven, each year bounded alone, then further joint
+    rounds. Objectives and bounds of the parts add up. With one contract year,
+    :meth:`solve` is exactly :func:`~estates_planner.optimise.solver.solve_scenario`
+    (amortised fit-out, no ramp).
 
     Parameters
     ----------
