@@ -120,7 +120,9 @@ def contract_summary(scenario: Scenario, ramp: Ramp,
             "moves_between_years": len(other.moves),
             "saving": _money(saving[0]),
             "saving_percent": None if not math.isfinite(saving[1])
-            else round(100 * saving[1], 3)}
+            else round(100 * saving[1], 3),
+            # single-year solves of the comparison not proven optimal in their time
+            "notes": list(other.messages)}
     return {
         "objective": _money(result.objective), "bound": _money(result.bound),
         "gap": None if not math.isfinite(result.gap) else float(result.gap),

@@ -104,6 +104,8 @@ def format_contract_summary(result: MultiYearResult) -> str:
         other = result.comparison[name]
         lines.append(f"  {label}: £{other.objective:,.2f}; planning the years together "
                      f"saves £{saving[0]:,.2f} ({100 * saving[1]:.2f} %)")
+        if other.messages:
+            lines.append("    (not proven in its time: " + "; ".join(other.messages) + ")")
     if result.proof_text:
         lines.append(result.proof_text)
     return "\n".join(lines)

@@ -29,21 +29,36 @@ _MIN_SOLVE_S = 0.2
 
 def _solve_year(scenario, limit_s: float, cancel: Cancel | None,  # noqa: ANN001 (Scenario)
                 warm_start: Mapping[str, str | None] | None, workers: int | None,
-                ) -> dict[str, str | None]:
-    """The single-year solver's plan, or the greedy fill once cancelled."""
+                notes: list[str] | None = None, label: str = "") -> dict[str, str | None]:
+    """The single-year solver's plan, or the greedy fill once cancelled.
+
+    A solve not proven optimal adds a sentence to ``notes``: a comparison made within a
+    short share of the time may be dearer than that way of planning could be, which makes
+    the saving of planning the years together look larger than it is.
+    """
     from estates_planner.optimise.solver import solve_scenario
 
     if cancel is not None and cancel.is_set():
+        if notes is not None:
+            notes.append(f"{label}: cancelled, the greedy fill")
         return greedy_plan(scenario).assignment
     result = solve_scenario(scenario, time_limit_s=max(limit_s, _MIN_SOLVE_S), cancel=cancel,
                             warm_start=warm_start, workers=workers)
     if result.status == "cancelled" and not any(a.site_id for a in result.allocations):
+        if notes is not None:
+            notes.append(f"{label}: cancelled, the greedy fill")
         return greedy_plan(scenario).assignment  # abandoned before any plan was made
+    if notes is not None and result.status != "optimal":
+        room = result.most_above_best
+        notes.append(f"{label}: {result.status} after {result.seconds:.1f} s"
+                     + ("" if room is None else f", at most £{room:,.0f} above that year's "
+                        "best"))
     return result.assignment
 
 
 def year_by_year(data: ContractData, time_limit_s: float, *, cancel: Cancel | None = None,
-                 workers: int | None = None) -> list[np.ndarray]:
+                 workers: int | None = None, notes: list[str] | None = None,
+                 ) -> list[np.ndarray]:
     """Each year planned from the previous one's plan; site indices per row of each year."""
     sc, ramp = data.scenario, data.ramp
     paid: set[str] = set()
@@ -54,7 +69,7 @@ def year_by_year(data: ContractData, time_limit_s: float, *, cancel: Cancel | No
         share = (deadline - time.perf_counter()) / (len(data.years) - k)
         year_sc = year_scenario(sc, ramp, year, fit_out=FIT_OUT_FULL, fit_out_paid=paid,
                                 baseline=previous)
-        plan = _solve_year(year_sc, share, cancel, previous, workers)
+        plan = _solve_year(year_sc, share, cancel, previous, workers, notes, year.label)
         paid.update(s for s in plan.values() if s is not None)
         previous = plan
         out.append(data.site_of(k, plan))
@@ -63,14 +78,16 @@ def year_by_year(data: ContractData, time_limit_s: float, *, cancel: Cancel | No
 
 def final_year_kept(data: ContractData, time_limit_s: float, *, cancel: Cancel | None = None,
                     warm_start: Mapping[str, str | None] | None = None,
-                    workers: int | None = None) -> list[np.ndarray]:
+                    workers: int | None = None, notes: list[str] | None = None,
+                    ) -> list[np.ndarray]:
     """The last year's plan kept where the rules allow, the rest re-placed per year."""
     sc, ramp = data.scenario, data.ramp
     deadline = time.perf_counter() + time_limit_s
     last = len(data.years) - 1
     final_sc = year_scenario(sc, ramp, data.years[last], fit_out=FIT_OUT_FULL,
                              use_scenario_baseline=last == 0)
-    final = _solve_year(final_sc, 0.6 * time_limit_s, cancel, warm_start, workers)
+    final = _solve_year(final_sc, 0.6 * time_limit_s, cancel, warm_start, workers, notes,
+                        f"{data.years[last].label} (the plan kept)")
     committed = {s for s in final.values() if s is not None}
     site_index = {s.site_id: j for j, s in enumerate(sc.dataset.sites)}
     out: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(data.years)
@@ -87,7 +104,8 @@ def final_year_kept(data: ContractData, time_limit_s: float, *, cancel: Cancel |
         year_sc = year_scenario(sc, ramp, data.years[k], fit_out=FIT_OUT_FULL,
                                 fit_out_paid=committed, baseline=final, pins=pins)
         share = (deadline - time.perf_counter()) / (last - k)
-        plan = _solve_year(year_sc, share, cancel, final, workers)
+        plan = _solve_year(year_sc, share, cancel, final, workers, notes,
+                           f"{data.years[k].label} (re-placed)")
         out[k] = data.site_of(k, plan)
     return out
 

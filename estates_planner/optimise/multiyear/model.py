@@ -160,12 +160,16 @@ class MultiYearModel:
         emit("checking")
         self._check_strict()
         deadline = start + limit
-        yby = year_by_year(data, _YEAR_BY_YEAR_SHARE * limit, cancel=cancel, workers=workers)
+        yby_notes: list[str] = []
+        fyk_notes: list[str] = []
+        yby = year_by_year(data, _YEAR_BY_YEAR_SHARE * limit, cancel=cancel, workers=workers,
+                           notes=yby_notes)
         fyk = final_year_kept(data, _FINAL_YEAR_SHARE * limit, cancel=cancel,
-                              warm_start=warm_start, workers=workers)
+                              warm_start=warm_start, workers=workers, notes=fyk_notes)
         priced = {name: price_site_ofs(data, plan, status="evaluated", bound=math.nan,
-                                       seconds=0.0)
-                  for name, plan in (("year_by_year", yby), ("final_year_kept", fyk))}
+                                       seconds=0.0, messages=notes)
+                  for name, plan, notes in (("year_by_year", yby, yby_notes),
+                                            ("final_year_kept", fyk, fyk_notes))}
         starts = [yby, fyk]
         if self.scenario.settings.keep_sites_across_years:
             starts = [kept_sites_only(data, p) for p in starts]
