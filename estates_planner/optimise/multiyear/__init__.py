@@ -40,12 +40,20 @@ def solve_contract(scenario: Scenario, ramp: Ramp | None = None, *, years: int |
                    cancel: Cancel | None = None,
                    warm_start: Mapping[str, str | None] | None = None,
                    workers: int | None = None) -> MultiYearResult:
-    """Plan the contract years of ``scenario`` together; see :class:`MultiYearModel`."""
+    """Plan the contract years of ``scenario`` together; see :class:`MultiYearModel`.
+
+    The time limit (default the scenario's ``time_limit_s``) covers building the model too.
+    """
+    import time
+
     from estates_planner.optimise.multiyear.model import MultiYearModel
 
-    return MultiYearModel(scenario, ramp, years).solve(
-        time_limit_s=time_limit_s, progress=progress, cancel=cancel, warm_start=warm_start,
-        workers=workers)
+    start = time.perf_counter()
+    limit = scenario.settings.time_limit_s if time_limit_s is None else time_limit_s
+    model = MultiYearModel(scenario, ramp, years)
+    left = limit if model.data is None else max(limit - (time.perf_counter() - start), 0.0)
+    return model.solve(time_limit_s=left, progress=progress, cancel=cancel,
+                       warm_start=warm_start, workers=workers)
 
 
 __all__ = [

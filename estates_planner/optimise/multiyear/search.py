@@ -39,6 +39,7 @@ _FIRST_ROUND_SHARE = 0.7  # of the joint phase's time, for round 1
 _YEAR_BOUND_MAX_S = 3.0  # at most per year of a part
 _YEAR_BOUND_SHARE = 0.6  # of the time left after round 1, at most, for the year bounds
 _MIN_ROUND_S = 0.5  # no further round with less time left than this
+_MIN_PART_S = 0.3  # no model of a part is built with less time left than this
 _PROVEN = 1e-6  # relative: a part whose plan is this close to its bound is proven
 
 
@@ -133,7 +134,9 @@ class ContractSearch:
         width = min(self.pool, len(parts))
 
         def work(p: int) -> None:
-            if self.watcher.should_stop:
+            # building a part's model cannot be interrupted (about a second for a region of
+            # the generated instance): not started without time to use it
+            if self.watcher.should_stop or self._left() < _MIN_PART_S:
                 return
             with self._lock:
                 # this part's share of the round's time left, the pool working on the
@@ -177,7 +180,7 @@ class ContractSearch:
         found: dict[tuple[int, int], float] = {}
 
         def work(pair: tuple[int, int]) -> None:
-            if not self.watcher.should_stop:
+            if not self.watcher.should_stop and self._left() >= _MIN_PART_S:
                 found[pair] = self._year_bound(pair[0], pair[1], per_solve)
 
         self._map(work, pairs)  # type: ignore[arg-type]
