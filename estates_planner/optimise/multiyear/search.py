@@ -4,12 +4,13 @@ Round 1 gives every part its joint model (all years at once, :mod:`.joint`) with
 the time by size. Most parts of the sample are proven there in a second or two; a hard part
 is not, and CP-SAT's bound on its joint model stays weak (the root LP of four years of a
 region takes longer than the part's share). So for each part left unproven, each year is then
-bounded on its own with the single-year part model
+bounded (and planned) on its own with the single-year part model
 (:class:`~estates_planner.optimise.cpsat_part.PartModel`, the year's volumes and
 availability; the last year paying the whole fit-out of its sites, the others none): every
 contract plan of the part restricted to year k is a plan of that year's part with the same
 year terms, the sites it uses in the last year cost at most the fit-out it pays once, and
-moves are never negative, so the sum of those bounds bounds the part. The time left goes to
+moves are never negative, so the sum of those bounds bounds the part; the years' own plans
+replace the part's plan when they cost less, moves and fit-out counted. The time left goes to
 further joint rounds for the parts still unproven, each starting from the part's best plan.
 """
 
@@ -31,7 +32,11 @@ from estates_planner.optimise.cpsat_part import PartModel
 from estates_planner.optimise.decompose import Component
 from estates_planner.optimise.evaluate import ScenarioArrays
 from estates_planner.optimise.multiyear.joint import JointPartModel, searchless_bound
-from estates_planner.optimise.multiyear.pricing import ContractData
+from estates_planner.optimise.multiyear.pricing import (
+    ContractData,
+    plan_breaches,
+    price_site_ofs,
+)
 from estates_planner.optimise.multiyear.years import FIT_OUT_FULL, year_scenario
 from estates_planner.optimise.progress import Cancel, StopWatcher
 
@@ -177,7 +182,7 @@ class ContractSearch:
         pairs = [(p, k) for p in parts for k in range(years)]
         per_solve = min(_YEAR_BOUND_MAX_S, _YEAR_BOUND_SHARE * self._left()
                         * min(self.pool, len(pairs)) / max(len(pairs), 1))
-        found: dict[tuple[int, int], float] = {}
+        found: dict[tuple[int, int], tuple[float, np.ndarray | None]] = {}
 
         def work(pair: tuple[int, int]) -> None:
             if not self.watcher.should_stop and self._left() >= _MIN_PART_S:
@@ -188,14 +193,34 @@ class ContractSearch:
             if any((p, k) not in found for k in range(years)):
                 continue  # stopped before every year was bounded
             best = self.best[p]
-            best.year_bound = max(best.year_bound, sum(found[p, k] for k in range(years)))
+            best.year_bound = max(best.year_bound, sum(found[p, k][0] for k in range(years)))
+            self._try_years_plan(p, [found[p, k][1] for k in range(years)])
             best.proven = best.objective is not None and \
                 best.objective - best.bound <= _PROVEN * max(abs(best.objective), 1.0)
 
-    def _year_bound(self, p: int, k: int, limit_s: float) -> float:
+    def _try_years_plan(self, p: int, plans: list[np.ndarray | None]) -> None:
+        """Take the years' own plans for part p where, moves and fit-out counted, they cost
+        less than its best plan (priced exactly, the other parts unchanged)."""
+        if any(plan is None for plan in plans):
+            return
+        candidate = [h.copy() for h in self.plan]
+        for k, r in enumerate(self.rows[p]):
+            candidate[k][r] = plans[k]
+        if plan_breaches(self.data, candidate):
+            return  # e.g. a need at two sites with keep_sites_across_years
+        now = price_site_ofs(self.data, self.plan, status="", bound=math.nan, seconds=0.0)
+        new = price_site_ofs(self.data, candidate, status="", bound=math.nan, seconds=0.0)
+        saving = now.objective - new.objective
+        best = self.best[p]
+        if saving > 1e-6 and best.objective is not None:
+            best.objective -= saving
+            self.plan = candidate
+
+    def _year_bound(self, p: int, k: int, limit_s: float) -> tuple[float, np.ndarray | None]:
+        """(bound, plan of the part's rows or None) of year k of part p alone."""
         rows = self.rows[p][k]
         if not len(rows):
-            return 0.0
+            return 0.0, np.empty(0, dtype=np.int64)
         arrays = self._arrays_for_bound(k)
         cands = self.candidates[k]
         sites = np.unique(np.concatenate([cands[int(i)] for i in rows] + [np.empty(0, int)]))
@@ -207,8 +232,8 @@ class ContractSearch:
                               unregister=self.watcher.unregister,
                               on_update=lambda objective, bound: None)
         if outcome.status == "infeasible":
-            return math.inf
-        return outcome.bound
+            return math.inf, None
+        return outcome.bound, (outcome.site_of if outcome.objective is not None else None)
 
     def _arrays_for_bound(self, k: int) -> ScenarioArrays:
         """Year k's arrays; the last year's with the whole fit-out of its sites."""
