@@ -183,3 +183,22 @@ def test_the_years_bounded_alone_bound_the_part(monkeypatch):
     assert result.bound == pytest.approx(8000.0)
     assert result.objective == pytest.approx(8500.0)  # the year-by-year plan, kept
     assert result.status == "feasible"
+
+
+def test_a_lease_end_counts_only_in_a_contract_year():
+    # a single-year plan (no period_end) ignores available_until, as before it existed; a
+    # contract year ending after the lease rules the site out (R7), in both twins
+    from estates_planner.optimise.candidates import allowed_pairs, candidate_distances
+    from estates_planner.optimise.rules import pair_blocks
+
+    sc = _lease_case(move_penalty=0.0)
+    a, n1 = sc.dataset.site("A"), sc.dataset.need("N1")
+    assert allowed_pairs(sc, candidate_distances(sc))[0].tolist() == [True, True]
+    assert pair_blocks(sc, n1, a, 0.0) == []
+    for end, allowed in ((date(2029, 3, 31), True), (date(2030, 3, 31), False)):
+        year = sc.replace(period_end=end)
+        assert allowed_pairs(year, candidate_distances(year))[0].tolist() == [allowed, True]
+        blocks = pair_blocks(year, n1, a, 0.0)
+        assert [b.rule for b in blocks] == ([] if allowed else ["R7"])
+    assert str(pair_blocks(sc.replace(period_end=date(2030, 3, 31)), n1, a, 0.0)[0]) == \
+        "R7: Site A's lease ends on 2029-03-31, before 2030-03-31"
