@@ -74,3 +74,30 @@ def test_a_bad_ramp_is_listed_and_a_ramp_needs_years(tables, capsys) -> None:  #
     assert main(["solve", "--sites", str(sites), "--needs", str(needs), "--ramp",
                  str(ramp)]) == 2
     assert "--ramp needs --years 2 or more" in capsys.readouterr().err
+
+
+def test_a_project_keeps_the_ramp_the_years_and_the_contract_plan(tables, tmp_path) -> None:  # noqa: ANN001
+    from estates_planner.io import load_dataset
+    from estates_planner.project import new_project, open_project, save_project
+
+    sites, needs, ramp = tables
+    dataset, report = load_dataset(sites, needs)
+    assert report.ok
+    path = tmp_path / "p.gpkg"
+    save_project(new_project(dataset, title="contract"), path)
+    assert main(["solve", str(path), "--years", "2", "--ramp", str(ramp),
+                 "--time-limit", "5"]) == 0
+    saved = open_project(path)
+    assert saved.scenarios[0].settings.contract_years == 2
+    assert saved.tables["ramp"][["lot", "year", "share"]].values.tolist() == [["ete", "1", "0"]]
+    plan = saved.tables["contract_plan"]
+    assert [tuple(map(str, r)) for r in plan[["year", "need_id", "site_id"]].values] == [
+        ("1", "w1", "B"), ("1", "f1", "W"), ("2", "e1", "A"), ("2", "w1", "B"),
+        ("2", "f1", "W")]
+    # again with neither flag: two years from the settings, the ramp from the project
+    summary = tmp_path / "s.json"
+    assert main(["solve", str(path), "--time-limit", "5", "--no-save",
+                 "--summary", str(summary)]) == 0
+    data = json.loads(summary.read_text())
+    assert [y["placed"] for y in data["years"]] == [2, 3]
+    assert data["horizon_total"] == pytest.approx(23612.0)
