@@ -118,3 +118,26 @@ def test_one_contract_year_is_todays_plan_on_the_sample():
     one = solve_contract(sc, None, years=1, time_limit_s=30.0)
     assert today.status == one.status == "optimal"
     assert one.objective == pytest.approx(today.objective, abs=0.01)
+
+
+def test_the_contract_demo_changes_only_what_a_contract_year_sees():
+    # the six lease ends and the three later openings; a single year at go-live cannot use
+    # an office opening after it (R7) either way, and ignores lease ends
+    from estates_planner.io import load_dataset
+    from estates_planner.model import Scenario, Settings
+    from estates_planner.optimise.candidates import allowed_pairs, candidate_distances
+    from estates_planner.sample_data import GO_LIVE, LEASE_END, contract_demo
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    ds, _ = load_dataset(data / "sites.csv", data / "needs.csv", data / "demand.csv")
+    demo = contract_demo(ds)
+    pairs = list(zip(ds.sites, demo.sites, strict=True))
+    assert sum(a != b for a, b in pairs) == 9
+    assert [b.available_until for a, b in pairs if a.available_until != b.available_until] \
+        == [LEASE_END] * 6
+    assert [(a.available_from.isoformat(), b.available_from.isoformat()) for a, b in pairs
+            if a.available_from != b.available_from] == [("2027-12-01", "2028-12-01")] * 3
+    before = Scenario("s", ds, Settings(go_live=GO_LIVE))
+    after = before.replace(dataset=demo)
+    assert (allowed_pairs(before, candidate_distances(before))
+            == allowed_pairs(after, candidate_distances(after))).all()
