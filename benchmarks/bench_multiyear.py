@@ -5,8 +5,8 @@ CPU seconds, the horizon objective, bound and gap, the moves between years, the 
 comparison plans (year by year; final year kept) with the saving of planning the years
 together in £ and %, and the process's peak memory. The sample runs with ``data/ramp.csv``
 and the demo's lease ends and later openings (``sample_data.contract_demo``); the generated
-instance with the same ramp, a twentieth of its market sites opening in year 2 or 3 and a twentieth of its
-provider sites' leases ending after year 2.
+instance with the same ramp, a twentieth of its market sites opening in year 2 or 3 and a
+twentieth of its provider sites' leases ending after year 2.
 
 Targets: a plan within 1 % of the bound in <= 30 s; peak memory <= 1.5 GB.
 
@@ -89,7 +89,8 @@ def main() -> None:
         data = REPO / "data"
         ds, _ = load_dataset(data / "sites.csv", data / "needs.csv", data / "demand.csv")
         sample = Scenario("sample", contract_demo(ds), Settings(go_live=GO_LIVE))
-        run("sample (data/, ramp.csv, sample_data.contract_demo)", sample, args.years, args.time_limit)
+        run("sample (data/, ramp.csv, sample_data.contract_demo)", sample, args.years,
+            args.time_limit)
     if args.only != "sample":
         run(f"generated national instance (seed {args.seed})", national(args.seed),
             args.years, args.time_limit)
