@@ -202,3 +202,18 @@ def test_a_lease_end_counts_only_in_a_contract_year():
         assert [b.rule for b in blocks] == ([] if allowed else ["R7"])
     assert str(pair_blocks(sc.replace(period_end=date(2030, 3, 31)), n1, a, 0.0)[0]) == \
         "R7: Site A's lease ends on 2029-03-31, before 2030-03-31"
+
+
+def test_moves_against_the_baseline_count_in_year_1():
+    # the baseline has N1 at B. Move penalty 2,500: A, A, B, B costs 8,000 + 2,500 (year 1
+    # away from the baseline) + 2,500 (back to B in year 3) = 13,000 > B throughout, 12,000
+    sc = _lease_case(move_penalty=2500.0).replace(baseline={"N1": "B"})
+    result, plans = _solve(sc)
+    assert _sites_of(plans, "N1") == ["B", "B", "B", "B"]
+    assert result.objective == pytest.approx(12000.0)
+    # move penalty 500: 8,000 + 500 + 500 = 9,000 < 12,000; year 1 carries the baseline move
+    sc = _lease_case(move_penalty=500.0).replace(baseline={"N1": "B"})
+    result, plans = _solve(sc)
+    assert _sites_of(plans, "N1") == ["A", "A", "B", "B"]
+    assert result.years[0].result.terms["moves"] == pytest.approx(500.0)
+    assert result.objective == pytest.approx(9000.0)

@@ -58,7 +58,8 @@ def contracts(draw):  # noqa: ANN001, ANN201
                        move_penalty=draw(st.sampled_from([0.0, 200.0, 3000.0])),
                        unplaced_penalty=20_000.0,
                        keep_sites_across_years=draw(st.booleans()))
-    return sc, Ramp(tuple(rows)), shares
+    baseline = draw(st.sampled_from([None, {"N0": "S0"}, {"N1": "S1", "N0": None}]))
+    return sc.replace(baseline=baseline), Ramp(tuple(rows)), shares
 
 
 @settings(max_examples=12, deadline=None, derandomize=True,
