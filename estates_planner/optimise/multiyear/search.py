@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estates_planner.errors import InfeasibleError
+from estates_planner.errors import CancelledError, InfeasibleError
 from estates_planner.optimise.candidates import Distances
 from estates_planner.optimise.cpsat_part import PartModel
 from estates_planner.optimise.decompose import Component
@@ -186,7 +186,10 @@ class ContractSearch:
 
         def work(pair: tuple[int, int]) -> None:
             if not self.watcher.should_stop and self._left() >= _MIN_PART_S:
-                found[pair] = self._year_bound(pair[0], pair[1], per_solve)
+                try:
+                    found[pair] = self._year_bound(pair[0], pair[1], per_solve)
+                except CancelledError:
+                    pass  # the deadline or a cancel came while its model was built
 
         self._map(work, pairs)  # type: ignore[arg-type]
         for p in parts:
