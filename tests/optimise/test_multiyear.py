@@ -217,3 +217,25 @@ def test_moves_against_the_baseline_count_in_year_1():
     assert _sites_of(plans, "N1") == ["A", "A", "B", "B"]
     assert result.years[0].result.terms["moves"] == pytest.approx(500.0)
     assert result.objective == pytest.approx(9000.0)
+
+
+def test_a_year_bound_stopped_while_built_is_skipped(monkeypatch):
+    from estates_planner.errors import CancelledError
+    from estates_planner.optimise.multiyear import search
+
+    real = search.JointPartModel.solve
+
+    def no_plan(self, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        outcome = real(self, **{**kwargs, "time_limit_s": 0.0})
+        outcome.objective, outcome.status, outcome.bound = None, "unknown", 0.0
+        return outcome
+
+    def stopped(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise CancelledError("stopped while building the model")
+
+    monkeypatch.setattr(search.JointPartModel, "solve", no_plan)
+    monkeypatch.setattr(search, "PartModel", stopped)
+    result = solve_contract(_lease_case(move_penalty=500.0), years=4, time_limit_s=2.0)
+    assert result.objective == pytest.approx(8500.0)  # the starting plan, kept
+    assert result.bound == pytest.approx(8000.0)  # searchless: each year at its cheapest
+    assert result.status == "feasible"
