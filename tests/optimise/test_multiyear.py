@@ -239,3 +239,16 @@ def test_a_year_bound_stopped_while_built_is_skipped(monkeypatch):
     assert result.objective == pytest.approx(8500.0)  # the starting plan, kept
     assert result.bound == pytest.approx(8000.0)  # searchless: each year at its cheapest
     assert result.status == "feasible"
+
+
+def test_strict_mode_names_the_need_and_year_no_site_can_take():
+    from estates_planner.errors import InfeasibleError
+
+    # only A, whose lease ends after year 2: N1 has no site in years 3 and 4
+    sc = make_scenario([site("A", 1000.0, desks=1)], [need("N1")], go_live=START,
+                       strict=True)
+    a = sc.dataset.sites[0]
+    sc = sc.replace(dataset=sc.dataset.__class__(
+        (a.__class__(**{**_fields(a), "available_until": END_OF_YEAR_2}),), sc.dataset.needs))
+    with pytest.raises(InfeasibleError, match="no site may take N1 in year 3"):
+        solve_contract(sc, years=4, time_limit_s=5.0)
