@@ -252,3 +252,38 @@ def test_strict_mode_names_the_need_and_year_no_site_can_take():
         (a.__class__(**{**_fields(a), "available_until": END_OF_YEAR_2}),), sc.dataset.needs))
     with pytest.raises(InfeasibleError, match="no site may take N1 in year 3"):
         solve_contract(sc, years=4, time_limit_s=5.0)
+
+
+def test_whole_pdu_moves_improve_a_plan_by_exact_amounts():
+    # two PDUs' needs start at the dear site B (£3,000) in all 3 years; re-placing each PDU
+    # alone moves it to A (£1,000, room for both): 2 needs x 3 years x 1,000 + a location
+    # (100) per PDU and year = 6,600, where B throughout cost 18,600
+    import time
+
+    import numpy as np
+
+    from estates_planner.optimise.multiyear.model import MultiYearModel
+    from estates_planner.optimise.multiyear.search import ContractSearch, part_rows
+    from estates_planner.optimise.progress import StopWatcher
+
+    sc = make_scenario([site("A", 1000.0, desks=2), site("B", 3000.0, desks=2)],
+                       [need("N1", pdu="P1"), need("N2", pdu="P2")], go_live=START,
+                       move_penalty=500.0, location_penalty=100.0)
+    model = MultiYearModel(sc, None, 3)
+    data = model.data
+    start = [np.full(len(r), 1, dtype=np.int64) for r in data.base_rows]  # all at B
+    deadline = time.perf_counter() + 20.0
+    search = ContractSearch(data, model.candidates, model.parts,
+                            part_rows(data, model.parts), start, deadline=deadline,
+                            cancel=None, workers=1)
+    search.best[0].objective = 18600.0
+    with StopWatcher(None, deadline) as watcher:
+        search.watcher = watcher
+        search._improve(0, time.perf_counter() + 10.0)
+    sites = [s.site_id for s in sc.dataset.sites]
+    plans = [{n.need_id: sites[j] for n, j in zip(data.scenarios[k].dataset.needs,
+                                                   search.plan[k].tolist(), strict=True)}
+             for k in range(3)]
+    assert plans == [{"N1": "A", "N2": "A"}] * 3
+    assert contract_objective(sc, {}, plans)["total"] == pytest.approx(6600.0)
+    assert search.best[0].objective == pytest.approx(6600.0)

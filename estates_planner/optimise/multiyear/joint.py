@@ -101,8 +101,15 @@ class JointPartModel:
     """
 
     def __init__(self, data: ContractData, rows: Sequence[np.ndarray],
-                 candidates: Sequence[list[np.ndarray]], hint: Sequence[np.ndarray]) -> None:
+                 candidates: Sequence[list[np.ndarray]], hint: Sequence[np.ndarray], *,
+                 capacity: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
+                 fit_out_paid: np.ndarray | None = None) -> None:
+        """``capacity`` (desk-days, room-days per site, per year) and ``fit_out_paid`` (per
+        site) describe what needs outside ``rows`` leave and pay: the model then re-places
+        ``rows`` inside a fixed plan (the whole-PDU neighbourhoods of :mod:`.search`)."""
         self.data = data
+        self.capacity = capacity if capacity is not None else \
+            [(a.desk_cap, a.room_cap) for a in data.arrays]
         self.rows = [np.asarray(r, dtype=np.int64) for r in rows]
         st = data.scenario.settings
         self.strict = st.strict
@@ -120,7 +127,7 @@ class JointPartModel:
             used_in_hint.update(int(hint[k][i]) for i in r if hint[k][i] != UNPLACED)
 
         def fit_out_var(j: int) -> cp_model.IntVar | None:
-            if self.data.fit_out[j] <= 0:
+            if self.data.fit_out[j] <= 0 or (fit_out_paid is not None and fit_out_paid[j]):
                 return None
             if j not in y:
                 y[j] = m.new_bool_var("")
@@ -169,8 +176,9 @@ class JointPartModel:
                 if yj is not None:
                     for _, v in users:
                         m.add_implication(v, yj)
-                for demand, cap in ((arrays.desk_days, int(arrays.desk_cap[j])),
-                                    (arrays.room_days, int(arrays.room_cap[j]))):
+                desk_cap, room_cap = self.capacity[k]
+                for demand, cap in ((arrays.desk_days, int(desk_cap[j])),
+                                    (arrays.room_days, int(room_cap[j]))):
                     if sum(int(demand[i]) for i, _ in users) <= cap:
                         continue
                     m.add(_weighted(users, demand) <= (cap * yj if yj is not None else cap))
@@ -191,6 +199,10 @@ class JointPartModel:
             self._keep_sites(hint, hints)
         m.minimize(LinearExpr.weighted_sum(obj_vars, obj_coefs))
         self.trivial_bound = trivial
+        # the hinted plan's objective (pence): every variable is hinted
+        value = {v.index: val for v, val in hints}
+        self.hint_objective = sum(c * value.get(v.index, 0)
+                                  for v, c in zip(obj_vars, obj_coefs, strict=True))
         m.proto.solution_hint.vars.extend([v.index for v, _ in hints])
         m.proto.solution_hint.values.extend([val for _, val in hints])
 
@@ -198,6 +210,7 @@ class JointPartModel:
                    obj_vars: list, obj_coefs: list, hints: list) -> None:
         """x <= z[pdu, site] per year, and the PDU capacity rows that tighten the LP."""
         arrays = self.data.arrays[k]
+        desk_cap, room_cap = self.capacity[k]
         st = self.data.scenario.settings
         m = self.model
         for members in by_pdu.values():
@@ -210,8 +223,8 @@ class JointPartModel:
                 z = m.new_bool_var("")
                 for _, v in users:
                     m.add_implication(v, z)
-                for demand, cap in ((arrays.desk_days, int(arrays.desk_cap[j])),
-                                    (arrays.room_days, int(arrays.room_cap[j]))):
+                for demand, cap in ((arrays.desk_days, int(desk_cap[j])),
+                                    (arrays.room_days, int(room_cap[j]))):
                     if sum(int(demand[i]) for i, _ in users) > cap:
                         m.add(_weighted(users, demand) <= cap * z)
                         for clique in conflict_cliques([int(demand[i]) for i, _ in users], cap):

@@ -10,14 +10,17 @@ availability; the last year paying the whole fit-out of its sites, the others no
 contract plan of the part restricted to year k is a plan of that year's part with the same
 year terms, the sites it uses in the last year cost at most the fit-out it pays once, and
 moves are never negative, so the sum of those bounds bounds the part; the years' own plans
-replace the part's plan when they cost less, moves and fit-out counted. The time left goes to
-further joint rounds for the parts still unproven, each starting from the part's best plan.
+replace the part's plan when they cost less, moves and fit-out counted. Then whole PDUs (all
+their needs in every year) are re-placed inside the rest of the plan by small joint models,
+and the time left goes to further joint rounds for the parts still unproven, each starting
+from the part's best plan.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import random
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -28,9 +31,9 @@ import numpy as np
 
 from estates_planner.errors import CancelledError, InfeasibleError
 from estates_planner.optimise.candidates import Distances
-from estates_planner.optimise.cpsat_part import PartModel
+from estates_planner.optimise.cpsat_part import PENCE, PartModel
 from estates_planner.optimise.decompose import Component
-from estates_planner.optimise.evaluate import ScenarioArrays
+from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
 from estates_planner.optimise.multiyear.joint import JointPartModel, searchless_bound
 from estates_planner.optimise.multiyear.pricing import (
     ContractData,
@@ -46,6 +49,8 @@ _YEAR_BOUND_SHARE = 0.6  # of the time left after round 1, at most, for the year
 _MIN_ROUND_S = 0.5  # no further round with less time left than this
 _MIN_PART_S = 0.3  # no model of a part is built with less time left than this
 _PROVEN = 1e-6  # relative: a part whose plan is this close to its bound is proven
+_NEIGHBOURHOOD_SHARE = 0.6  # of the time left after the year bounds, for whole-PDU moves
+_NEIGHBOURHOOD_S = 0.25  # at most per whole-PDU sub-model
 
 
 @dataclass
@@ -102,6 +107,11 @@ class ContractSearch:
             open_parts = self._unproven()
             if open_parts and not watcher.should_stop:
                 self._year_bounds(open_parts)
+                self._report()
+            open_parts = self._unproven()
+            if open_parts and not watcher.should_stop:
+                end = time.perf_counter() + _NEIGHBOURHOOD_SHARE * self._left()
+                self._map(lambda p: self._improve(p, end), open_parts)
                 self._report()
             while not watcher.should_stop and self._left() >= _MIN_ROUND_S:
                 open_parts = self._unproven()
@@ -174,6 +184,74 @@ class ContractSearch:
                     and best.objective - best.bound <= _PROVEN * max(abs(best.objective), 1.0))
 
         self._map(work, parts)
+
+    # --- whole PDUs re-placed inside the plan ---------------------------------------------
+
+    def _improve(self, p: int, end: float) -> None:
+        """Free one PDU's needs (two once single PDUs stop paying) in every year and re-place
+        them by a small joint model inside the rest of the plan; keep it when it costs less.
+
+        A PDU's needs share its location penalty and pairing, and a need's years share its
+        moves, so the sub-model prices every re-placement of the freed needs exactly (the
+        others' capacity taken, their sites' fit-out paid), as the single-year search over
+        whole PDUs does (:mod:`estates_planner.optimise.lns`).
+        """
+        data, rows = self.data, self.rows[p]
+        by_pdu: dict[str, list[list[int]]] = {}
+        for k, r in enumerate(rows):
+            needs = data.scenarios[k].dataset.needs
+            for i in r.tolist():
+                by_pdu.setdefault(needs[i].pdu, [[] for _ in rows])[k].append(i)
+        pdus = sorted(by_pdu)
+        rng = random.Random(p)
+        idle = 0
+        while idle < 3 * len(pdus) and not self.watcher.should_stop:
+            limit = min(_NEIGHBOURHOOD_S, end - time.perf_counter())
+            if limit < 0.05:
+                break
+            chosen = rng.sample(pdus, min(1 if idle < len(pdus) else 2, len(pdus)))
+            free = [np.array(sorted(i for q in chosen for i in by_pdu[q][k]), dtype=np.int64)
+                    for k in range(len(rows))]
+            with self._lock:
+                plan = [h.copy() for h in self.plan]
+            capacity, paid = self._left_over(rows, free, plan)
+            model = JointPartModel(data, free, self.candidates, plan, capacity=capacity,
+                                   fit_out_paid=paid)
+            outcome = model.solve(time_limit_s=limit, register=self.watcher.register,
+                                  unregister=self.watcher.unregister)
+            gain = (model.hint_objective / PENCE - outcome.objective
+                    if outcome.objective is not None else 0.0)
+            if gain < 0.01:
+                idle += 1
+                continue
+            idle = 0
+            with self._lock:
+                for k, r in enumerate(free):
+                    self.plan[k][r] = outcome.site_of[k]
+                best = self.best[p]
+                if best.objective is not None:
+                    best.objective -= gain
+
+    def _left_over(self, rows: list[np.ndarray], free: list[np.ndarray],
+                   plan: list[np.ndarray]) -> tuple[list[tuple[np.ndarray, np.ndarray]],
+                                                    np.ndarray]:
+        """(desk-days, room-days left per site and year; sites whose fit-out is paid) by
+        the part's needs that are not freed."""
+        data = self.data
+        capacity = []
+        paid = np.zeros(len(data.fit_out), dtype=bool)
+        for k, r in enumerate(rows):
+            arrays = data.arrays[k]
+            fixed = np.setdiff1d(r, free[k], assume_unique=True)
+            at = plan[k][fixed]
+            placed = at != UNPLACED
+            m = len(arrays.desk_cap)
+            desk = np.bincount(at[placed], weights=arrays.desk_days[fixed][placed], minlength=m)
+            room = np.bincount(at[placed], weights=arrays.room_days[fixed][placed], minlength=m)
+            capacity.append((np.maximum(arrays.desk_cap - desk.astype(np.int64), 0),
+                             np.maximum(arrays.room_cap - room.astype(np.int64), 0)))
+            paid[at[placed]] = True
+        return capacity, paid
 
     # --- the years one by one ----------------------------------------------------------------
 
