@@ -64,9 +64,10 @@ class Site:
     fit_out_cost: float = 0.0
     available_from: date | None = None
     step_free: bool | None = None
-    # the lease's last day (None: open-ended); judged per contract year (docs/optimiser.md)
-    available_until: date | None = None
     extra: Mapping[str, object] = field(default_factory=lambda: _EMPTY, compare=False)
+    # the lease's last day (None: open-ended); judged per contract year (docs/optimiser.md).
+    # Last, so that positional construction up to ``extra`` is unchanged.
+    available_until: date | None = None
 
     @property
     def xy(self) -> tuple[float, float]:
