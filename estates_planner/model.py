@@ -69,6 +69,9 @@ class Site:
     available_from: date | None = None
     step_free: bool | None = None
     extra: Mapping[str, object] = field(default_factory=lambda: _EMPTY, compare=False)
+    # the lease's last day (None: open-ended); judged per contract year (docs/optimiser.md).
+    # Last, so that positional construction up to ``extra`` is unchanged.
+    available_until: date | None = None
 
     @property
     def xy(self) -> tuple[float, float]:
@@ -170,6 +173,10 @@ class Settings:
     strict: bool = False
     travel_measure: str = "km"  # "km" or "minutes" when a travel network is loaded
     time_limit_s: float = 10.0
+    # the contract plan (issue 15): years planned together; 1 plans one static year as before
+    contract_years: int = 1
+    contract_start: date | None = None  # first day of year 1; None means go_live
+    keep_sites_across_years: bool = False  # a need stays at one site in every year placed
 
     WEIGHT_NAMES = ("travel_weight", "amortisation_years", "location_penalty",
                     "authority_preference", "pairing_bonus", "pairing_radius_km",
@@ -206,6 +213,10 @@ class Scenario:
     description: str = ""
     # a geo.TravelModel; None means straight-line km in British National Grid
     travel: TravelModel | None = field(default=None, compare=False)
+    # the last day the plan must hold for: a site whose lease (available_until) ends before
+    # it is unavailable (R7). Set only on the per-year scenarios of a contract plan; None
+    # (every saved scenario) ignores lease ends, as single-year plans always have.
+    period_end: date | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pins", MappingProxyType(dict(self.pins)))

@@ -46,6 +46,15 @@ STAMP = datetime(2026, 11, 25, tzinfo=UTC)
 ILLUSTRATIVE = "Illustrative sample, not official data"
 TITLE = "England and Wales sample (illustrative)"
 CLOSED_OFFICE_SCENARIO = "Close one office"
+# The four-year contract demo (issue 15, with data/ramp.csv): in these regions the first
+# provider-owned office's lease ends with contract year 2, and the market offices that open
+# in December 2027 open a year later (from contract year 3; fifteen already open in year 2),
+# so moves are worth weighing. Applied by contract_demo(), not written to sites.csv: the
+# project file does not keep available_until yet, so the sample project would no longer
+# match the CSV files.
+LEASE_END = date(2029, 3, 31)
+LEASE_END_REGIONS = ("North East", "East Midlands", "West Midlands", "Wales",
+                     "South West", "London")
 # an office the baseline's optimal plan uses (four needs), so the what-if shows needs moving
 # and what that costs; closing an office the plan leaves empty would change nothing
 CLOSED_OFFICE_NAME = "Middlesbrough Probation Office"
@@ -661,6 +670,34 @@ def _fix_stamps(path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- main
+
+
+def contract_demo(dataset):  # noqa: ANN001, ANN201 (Dataset -> Dataset)
+    """The sample with the contract demo's changes: the first provider-owned, not
+    women-only, office of each region in :data:`LEASE_END_REGIONS` is available until
+    :data:`LEASE_END` (the last day of contract year 2 from go-live), and the offices that
+    open in December 2027 open in December 2028 (from contract year 3). A single-year plan
+    ignores lease ends and cannot use offices opening after go-live either way, so its
+    optimum is the sample's own."""
+    import dataclasses
+
+    from estates_planner.model import Dataset, SiteKind
+
+    ending = set()
+    for region in LEASE_END_REGIONS:
+        first = next((s for s in dataset.sites if s.region == region
+                      and s.kind is SiteKind.PROVIDER and not s.women_only), None)
+        if first is not None:
+            ending.add(first.site_id)
+    sites = []
+    for s in dataset.sites:
+        if s.site_id in ending:
+            s = dataclasses.replace(s, available_until=LEASE_END)
+        elif s.available_from is not None and (s.available_from.year,
+                                               s.available_from.month) == (2027, 12):
+            s = dataclasses.replace(s, available_from=s.available_from.replace(year=2028))
+        sites.append(s)
+    return Dataset(sites=tuple(sites), needs=dataset.needs, demand=dataset.demand)
 
 
 def generate_sample(out_dir: str | Path) -> dict[str, Path]:

@@ -26,7 +26,7 @@ from estates_planner.optimise.result import TERM_LABELS
 from estates_planner.project import Project, new_project, open_project, save_project
 from estates_planner.report.exports import write_allocation_csv
 from estates_planner.travel import NetworkTravelModel, load_network
-from estates_planner.travel.resolve import travel_model_for
+from estates_planner.travel.resolve import travel_model_for, with_travel
 from estates_planner.usecases import keep_plan, solve_in_project
 
 DEFAULT_SCENARIO = "Base"
@@ -70,6 +70,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "as JSON")
     p.add_argument("--no-save", action="store_true",
                    help="do not save the plan in the project file")
+    p.add_argument("--years", type=int, metavar="N",
+                   help="plan N contract years together (default: the settings' "
+                   "contract_years, 1): needs ramp up, leases start and end, moves between "
+                   "years cost the move penalty (see docs/optimiser.md)")
+    p.add_argument("--ramp", type=Path, metavar="ramp.csv",
+                   help="year shares of the needs for --years (default: the project's ramp "
+                   "table, else every share 1; see docs/data-format.md)")
     p.set_defaults(func=run_solve)
 
 
@@ -90,6 +97,12 @@ def run_solve(args: argparse.Namespace) -> int:
     travel = travel_model_for(project, scenario)
     if isinstance(travel, NetworkTravelModel):
         print(f"Travel is measured along the {travel.name}.", file=sys.stderr)
+    years = args.years if args.years is not None else scenario.settings.contract_years
+    if years != 1 or args.ramp is not None:
+        from estates_planner.cli.solve_contract import run_contract_solve
+
+        return run_contract_solve(args, project, with_travel(project, scenario),
+                                  warm_start, limit, years)
     bar = ProgressPrinter(sys.stderr, limit)
     cancel = threading.Event()
     kept: list[str] = []  # where the plan went, for the line after an interrupt

@@ -43,6 +43,9 @@ SITE_COLUMNS: tuple[ColumnSpec, ...] = (
                "(≥ 0, 0 if empty)."),
     ColumnSpec("available_from", False, "Date the site can first be used, ISO 8601 "
                "(YYYY-MM-DD); available now if empty."),
+    ColumnSpec("available_until", False, "Last day the site can be used (lease end), ISO "
+               "8601 (YYYY-MM-DD); open-ended if empty. Judged per year in a contract plan "
+               "(contract_years > 1); a single-year plan ignores it."),
     ColumnSpec("step_free", False, "Whether the site has step-free access (true/false); "
                "unknown if empty."),
 ) + COORDINATE_COLUMNS

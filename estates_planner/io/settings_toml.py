@@ -32,10 +32,13 @@ _BOOL_FIELDS = tuple(n for n in FIELD_NAMES if isinstance(getattr(_DEFAULTS, n),
 TRAVEL_MEASURES = ("km", "minutes")
 # weights that must be strictly positive (they divide, or bound a solve)
 _POSITIVE_FIELDS = ("amortisation_years", "time_limit_s")
+_DATE_FIELDS = ("go_live", "contract_start")
+MAX_CONTRACT_YEARS = 10
 
 
 def settings_to_dict(settings: Settings) -> dict[str, object]:
-    """Every setting by its field name; ``go_live`` is a :class:`datetime.date` or None.
+    """Every setting by its field name; ``go_live`` and ``contract_start`` are a
+    :class:`datetime.date` or None.
 
     The dict is what the TOML file and the project file store, so it keeps the values' own
     types (floats, bools, a date) rather than strings.
@@ -46,8 +49,8 @@ def settings_to_dict(settings: Settings) -> dict[str, object]:
 def settings_from_dict(values: Mapping[str, object], source: str = "settings.toml") -> Settings:
     """Build :class:`Settings` from a mapping, checking every key and value.
 
-    Missing keys keep their defaults. ``go_live`` may be a date, an ISO date string, or
-    None / "" for no go-live date.
+    Missing keys keep their defaults. ``go_live`` and ``contract_start`` may be a date, an ISO
+    date string, or None / "" for no date; ``contract_years`` is a whole number from 1 to 10.
 
     Raises
     ------
@@ -92,7 +95,12 @@ def _check_value(key: str, value: object, source: str, report: ValidationReport)
         if number < 0:
             return bad("a number ≥ 0 (weights cannot be negative)")
         return number
-    if key == "go_live":
+    if key == "contract_years":
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or value != int(value) or not 1 <= value <= MAX_CONTRACT_YEARS:
+            return bad(f"a whole number of years from 1 to {MAX_CONTRACT_YEARS}")
+        return int(value)
+    if key in _DATE_FIELDS:
         if value is None or value == "":
             return None
         if isinstance(value, datetime):

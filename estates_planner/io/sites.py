@@ -71,6 +71,12 @@ def sites_from_table(table: RawTable, column_map: Mapping[str, str | None] | Non
     fit_out = check.number("fit_out_cost", required=False, expected=MONEY, default=0.0,
                            maximum=schema.MAX_FIT_OUT_GBP)
     available = check.dates("available_from")
+    until = check.dates("available_until")
+    ends_first = np.array([a is not None and u is not None and u < a
+                           for a, u in zip(available.tolist(), until.tolist(), strict=True)],
+                          dtype=bool)
+    check.flag(ends_first, "available_until", "a date on or after available_from", until,
+               "the lease ends before the site is available")
     step_free = check.boolean("step_free", default=None)
     points = resolve_points(check, required=True)
     if check.missing_required:
@@ -81,13 +87,15 @@ def sites_from_table(table: RawTable, column_map: Mapping[str, str | None] | Non
     sites = [
         Site(site_id=i, name=nm, region=r, pdu=pdu, kind=k, women_only=bool(w), desks=d,
              interview_rooms=rm, annual_cost_per_desk=c, easting=e, northing=n,
-             fit_out_cost=f, available_from=a, step_free=sf, extra=MappingProxyType(x))
-        for i, nm, r, pdu, k, w, d, rm, c, e, n, f, a, sf, x in zip(
+             fit_out_cost=f, available_from=a, step_free=sf, available_until=au,
+             extra=MappingProxyType(x))
+        for i, nm, r, pdu, k, w, d, rm, c, e, n, f, a, sf, au, x in zip(
             ids[keep].tolist(), names[keep].tolist(), regions[keep].tolist(),
             pdus[keep].tolist(), kinds[keep].tolist(), women_only[keep].tolist(),
             desks[keep].astype(np.int64).tolist(), rooms[keep].astype(np.int64).tolist(),
             cost[keep].astype(float).tolist(), points.easting[keep].tolist(),
             points.northing[keep].tolist(), fit_out[keep].astype(float).tolist(),
-            available[keep].tolist(), step_free_kept, check.extra_dicts(keep), strict=True)
+            available[keep].tolist(), step_free_kept, until[keep].tolist(),
+            check.extra_dicts(keep), strict=True)
     ]
     return sites, check.rows[keep].tolist()

@@ -129,6 +129,11 @@ def allowed_pairs(scenario: Scenario, distances: Distances) -> np.ndarray:
         late = np.array([st.available_from is not None and st.available_from > s.go_live
                          for st in sites], dtype=bool)
         ok &= ~late[None, :]
+    if scenario.period_end is not None:
+        ended = np.array([st.available_until is not None
+                          and st.available_until < scenario.period_end for st in sites],
+                         dtype=bool)
+        ok &= ~ended[None, :]
     site_index = {st.site_id: j for j, st in enumerate(sites)}
     need_index = {nd.need_id: i for i, nd in enumerate(needs)}
     for site_id in scenario.closed_sites:

@@ -29,7 +29,7 @@ RULE_TITLES = {
     "R4": "wellbeing needs not at authority sites",
     "R5": "needs placed in their own region",
     "R6": "within the need's maximum travel distance",
-    "R7": "site available by the go-live date",
+    "R7": "site available by the go-live date (and, in a contract plan, all year)",
     "R8": "pins and exclusions",
 }
 
@@ -64,6 +64,11 @@ def pair_blocks(scenario: Scenario, need: ServiceNeed, site: Site,
         blocks.append(Block("R7", f"{site.name} is available from "
                                   f"{site.available_from.isoformat()}, after go-live "
                                   f"{s.go_live.isoformat()}"))
+    if scenario.period_end is not None and site.available_until is not None \
+            and site.available_until < scenario.period_end:
+        blocks.append(Block("R7", f"{site.name}'s lease ends on "
+                                  f"{site.available_until.isoformat()}, before "
+                                  f"{scenario.period_end.isoformat()}"))
     if site.site_id in scenario.closed_sites:
         blocks.append(Block("R8", f"{site.name} is closed in this scenario"))
     if (need.need_id, site.site_id) in scenario.barred:

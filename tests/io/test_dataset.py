@@ -101,6 +101,7 @@ def test_unknown_target_in_a_column_map_is_an_error(write_csv):
     assert texts(report) == [
         "sites.csv, column 'region': the column mapping sends 'region' to 'area', which is "
         "not a column of this table: expected one of annual_cost_per_desk, available_from, "
+        "available_until, "
         "desks, easting, fit_out_cost, interview_rooms, kind, lat, lon, name, northing, pdu, "
         "region, site_id, step_free, women_only, got 'area'",
         "sites.csv, column 'Nope': the column mapping names a column that is not in the "

@@ -1,0 +1,111 @@
+"""``estates-planner solve ... --years N [--ramp ramp.csv]``: the contract plan on the CLI.
+
+Only the printing and file writing live here; the work is in
+:mod:`estates_planner.usecases.multiyear`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import threading
+
+from estates_planner.errors import ScenarioError
+from estates_planner.model import Scenario
+from estates_planner.optimise.multiyear.result import COMPARISON_NAMES, MultiYearResult
+
+
+def run_contract_solve(args: argparse.Namespace, project: object | None, scenario: Scenario,
+                       warm_start: dict | None, limit: float, years: int) -> int:
+    """Plan ``years`` contract years, print the summary, write the files, save the project."""
+    from estates_planner.cli.solve_command import ProgressPrinter, _write_json
+    from estates_planner.usecases.multiyear import (
+        contract_ramp,
+        contract_summary,
+        contract_year_count,
+        plan_contract,
+        scenario_for_contract,
+        store_contract,
+    )
+
+    years = contract_year_count(scenario, years)
+    if years == 1:
+        raise ScenarioError("--ramp needs --years 2 or more (or contract_years in the "
+                            "settings): a one-year plan uses the needs as they are")
+    ramp, warnings = contract_ramp(scenario, args.ramp, project)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    scenario = scenario_for_contract(scenario, years)
+    bar = ProgressPrinter(sys.stderr, limit)
+    cancel = threading.Event()
+    try:
+        result = plan_contract(scenario, ramp, years, time_limit_s=limit, progress=bar,
+                               cancel=cancel, warm_start=warm_start)
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        cancel.set()
+        raise
+    finally:
+        bar.finish()
+    print(format_contract_summary(result))
+    for message in result.messages:
+        print(f"note: {message}", file=sys.stderr)
+    if args.out is not None:
+        from estates_planner.report.multiyear_csv import write_contract_allocation_csv
+
+        write_contract_allocation_csv(scenario, ramp, result, args.out)
+        print(f"Wrote the allocation of every year to {args.out}", file=sys.stderr)
+    if args.summary is not None:
+        _write_json(args.summary, contract_summary(scenario, ramp, result))
+        print(f"Wrote the summary to {args.summary}", file=sys.stderr)
+    if project is not None and not args.no_save:
+        from estates_planner.project import save_project
+
+        if scenario != project.scenario(scenario.name):  # type: ignore[attr-defined]
+            project.put_scenario(scenario)  # type: ignore[attr-defined]
+        store_contract(project, ramp, result)
+        save_project(project)
+        print(f"Saved the contract plan of '{scenario.name}' (table 'contract_plan') and its "
+              f"ramp in {args.project}", file=sys.stderr)
+    return 0
+
+
+def format_contract_summary(result: MultiYearResult) -> str:
+    """Per-year objectives, the horizon's terms, the comparison and what is proven."""
+    from estates_planner.optimise.result import TERM_LABELS
+
+    labels = dict(TERM_LABELS)
+    labels["fit_out"] = "Fit-out (inside years)"
+    labels["fit_out_once"] = "Fit-out (once per site)"
+    labels["moves_between_years"] = "Moves between years"
+    width = max(len(v) for v in labels.values()) + 2
+    lines = [f"Contract plan for scenario '{result.scenario_name}' over "
+             f"{len(result.years)} years"]
+    for y in result.years:
+        when = f" from {y.year.first_day.isoformat()}" if y.year.first_day else ""
+        lines.append(f"  {y.year.label + when:<{width}}£{y.objective:>16,.2f}   "
+                     f"{y.placed} placed, {y.unplaced} unplaced")
+    for key, value in result.terms.items():
+        if key == "fit_out" and not value:
+            continue
+        lines.append(f"  {labels.get(key, key):<{width}}£{value:>16,.2f}")
+    lines.append(f"  {'Horizon total':<{width}}£{result.objective:>16,.2f}")
+    bound = f"£{result.bound:>16,.2f}" if math.isfinite(result.bound) else "unknown"
+    lines.append(f"  {'Bound':<{width}}{bound}")
+    gap = f"{100 * result.gap:.3f} %" if math.isfinite(result.gap) else "unknown"
+    lines.append(f"  {'Gap':<{width}}{gap}")
+    lines.append(f"  {'Status':<{width}}{result.status}")
+    lines.append(f"  {'Seconds':<{width}}{result.seconds:.1f}")
+    lines.append(f"  {'Moves between years':<{width}}{len(result.moves)}")
+    for name, label in COMPARISON_NAMES.items():
+        saving = result.saving_against(name)
+        if saving is None:
+            continue
+        other = result.comparison[name]
+        lines.append(f"  {label}: £{other.objective:,.2f}; planning the years together "
+                     f"saves £{saving[0]:,.2f} ({100 * saving[1]:.2f} %)")
+        if other.messages:
+            lines.append("    (not proven in its time: " + "; ".join(other.messages) + ")")
+    if result.proof_text:
+        lines.append(result.proof_text)
+    return "\n".join(lines)

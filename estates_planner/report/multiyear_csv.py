@@ -1,0 +1,47 @@
+"""The allocation CSV of a contract plan: the single-year columns after a first column
+``year``, one row per need per year it is active (with that year's desks and rooms).
+
+Written like the single-year file (UTF-8 with a byte-order mark, text formula-escaped,
+written to a temporary file and renamed over the target).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+from estates_planner.io.allocation_csv import escape_cell
+from estates_planner.model import Scenario
+from estates_planner.optimise.multiyear.result import MultiYearResult
+from estates_planner.optimise.multiyear.years import year_scenario
+from estates_planner.ramp import Ramp
+
+# the single-year writer's helpers: one escaping rule and one atomic write for all files
+from estates_planner.report.exports import ALLOCATION_COLUMNS, allocation_rows, atomic_path
+
+
+def contract_allocation_columns() -> tuple[str, ...]:
+    return ("year", *ALLOCATION_COLUMNS)
+
+
+def write_contract_allocation_csv(scenario: Scenario, ramp: Ramp, result: MultiYearResult,
+                                  path: str | os.PathLike[str]) -> Path:
+    """Write every year's plan; returns the path written."""
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(contract_allocation_columns())
+            for y in result.years:
+                year_sc = year_scenario(scenario, ramp, y.year)
+                for row in allocation_rows(year_sc, y.result):
+                    cells = [_cell(row[c], escape_cell) for c in ALLOCATION_COLUMNS]
+                    writer.writerow([y.year.number, *cells])
+    return target
+
+
+def _cell(value: object, escape) -> object:  # noqa: ANN001 (the exports' escape_cell)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return escape(value)

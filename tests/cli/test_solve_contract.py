@@ -1,0 +1,103 @@
+"""``estates-planner solve --years N --ramp FILE``: the contract plan on the command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from estates_planner.cli import main
+
+SITES = """\
+site_id,name,region,pdu,kind,women_only,desks,interview_rooms,annual_cost_per_desk,\
+easting,northing
+A,=Alpha House,North,P1,authority,no,2,1,1000,400000,300000
+B,Beta,North,P1,market,no,2,1,500,400300,300000
+W,Women's Centre,North,P1,provider,yes,1,1,800,400000,301000
+"""
+NEEDS = """\
+need_id,provider,lot,region,pdu,desks,interview_rooms,days_per_week,caseload,easting,\
+northing
+e1,Jobs Ltd,ete,North,P1,1,0,5,10,400000,300000
+w1,Wellbeing Co,wellbeing,North,P1,1,0,5,10,400000,300000
+f1,Women First,womens,North,P1,1,0,5,0,400000,301000
+"""
+
+
+@pytest.fixture
+def tables(tmp_path: Path) -> tuple[Path, Path, Path]:
+    paths = tmp_path / "sites.csv", tmp_path / "needs.csv", tmp_path / "ramp.csv"
+    paths[0].write_text(SITES, encoding="utf-8")
+    paths[1].write_text(NEEDS, encoding="utf-8")
+    paths[2].write_text("lot,provider,need_id,year,share\nete,,,1,0\n", encoding="utf-8")
+    return paths
+
+
+def test_two_contract_years_write_a_year_column_and_the_horizon_summary(tables, tmp_path,
+                                                                          capsys) -> None:  # noqa: ANN001
+    sites, needs, ramp = tables
+    out, summary = tmp_path / "plan.csv", tmp_path / "summary.json"
+    assert main(["solve", "--sites", str(sites), "--needs", str(needs), "--years", "2",
+                 "--ramp", str(ramp), "--time-limit", "5", "--out", str(out),
+                 "--summary", str(summary)]) == 0
+    # year 1 (no ETE): w1 at B, unpaired (£500 + £6 travel), f1 at W (£800), two sites
+    # (£10,000): £11,306. Year 2 as the single-year plan: £1,000 + £506 + £800 + £15,000
+    # - £5,000 pairing = £12,306.
+    data = json.loads(summary.read_text())
+    assert {"years", "horizon_total", "moves_between_years", "comparison"} <= set(data)
+    assert [y["objective"] for y in data["years"]] == [11306.0, 12306.0]
+    assert [y["placed"] for y in data["years"]] == [2, 3]
+    assert data["years"][1]["annual_property_cost"] == 2300.0  # desks only: money
+    assert data["horizon_total"] == pytest.approx(23612.0)
+    assert data["moves_between_years"]["count"] == 0
+    assert data["comparison"]["year_by_year"]["saving"] == pytest.approx(0.0)
+    assert data["status"] == "optimal"
+    with open(out, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[:2] == ["year", "need_id"]
+    assert [(r["year"], r["need_id"], r["site_id"]) for r in rows] == [
+        ("1", "w1", "B"), ("1", "f1", "W"), ("2", "e1", "A"), ("2", "w1", "B"),
+        ("2", "f1", "W")]
+    assert rows[2]["site_name"] == "'=Alpha House"  # a formula is escaped
+    printed = capsys.readouterr().out
+    assert "Contract plan" in printed and "Horizon total" in printed
+
+
+def test_a_bad_ramp_is_listed_and_a_ramp_needs_years(tables, capsys) -> None:  # noqa: ANN001
+    sites, needs, ramp = tables
+    ramp.write_text("lot,provider,need_id,year,share\nete,,,1,lots\n", encoding="utf-8")
+    assert main(["solve", "--sites", str(sites), "--needs", str(needs), "--years", "2",
+                 "--ramp", str(ramp)]) == 2
+    assert "ramp.csv, row 2, column 'share'" in capsys.readouterr().err
+    assert main(["solve", "--sites", str(sites), "--needs", str(needs), "--ramp",
+                 str(ramp)]) == 2
+    assert "--ramp needs --years 2 or more" in capsys.readouterr().err
+
+
+def test_a_project_keeps_the_ramp_the_years_and_the_contract_plan(tables, tmp_path) -> None:  # noqa: ANN001
+    from estates_planner.io import load_dataset
+    from estates_planner.project import new_project, open_project, save_project
+
+    sites, needs, ramp = tables
+    dataset, report = load_dataset(sites, needs)
+    assert report.ok
+    path = tmp_path / "p.gpkg"
+    save_project(new_project(dataset, title="contract"), path)
+    assert main(["solve", str(path), "--years", "2", "--ramp", str(ramp),
+                 "--time-limit", "5"]) == 0
+    saved = open_project(path)
+    assert saved.scenarios[0].settings.contract_years == 2
+    assert saved.tables["ramp"][["lot", "year", "share"]].values.tolist() == [["ete", "1", "0"]]
+    plan = saved.tables["contract_plan"]
+    assert [tuple(map(str, r)) for r in plan[["year", "need_id", "site_id"]].values] == [
+        ("1", "w1", "B"), ("1", "f1", "W"), ("2", "e1", "A"), ("2", "w1", "B"),
+        ("2", "f1", "W")]
+    # again with neither flag: two years from the settings, the ramp from the project
+    summary = tmp_path / "s.json"
+    assert main(["solve", str(path), "--time-limit", "5", "--no-save",
+                 "--summary", str(summary)]) == 0
+    data = json.loads(summary.read_text())
+    assert [y["placed"] for y in data["years"]] == [2, 3]
+    assert data["horizon_total"] == pytest.approx(23612.0)
