@@ -8,16 +8,14 @@ the input tables. Progress goes to stderr, the summary to stdout.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import threading
-import time
 from pathlib import Path
-from typing import TextIO
 
 from estates_planner.cli.interrupts import cancel_on_signals
-from estates_planner.errors import EstatesError, InputValidationError, ScenarioError
+from estates_planner.cli.progress_output import ProgressPrinter, write_json
+from estates_planner.errors import InputValidationError, ScenarioError
 from estates_planner.io import load_dataset
 from estates_planner.io.allocation_csv import read_baseline
 from estates_planner.io.settings_toml import read_settings
@@ -123,7 +121,7 @@ def run_solve(args: argparse.Namespace) -> int:
         print(f"Wrote the allocation to {args.out}", file=sys.stderr)
         kept.append(str(args.out))
     if args.summary is not None:
-        _write_json(args.summary, summary_dict(result))
+        write_json(args.summary, summary_dict(result))
         print(f"Wrote the summary to {args.summary}", file=sys.stderr)
     if args.project is not None and not args.no_save:
         if keep_plan(project, solved):
@@ -205,51 +203,3 @@ def format_summary(result) -> str:  # noqa: ANN001 (PlanResult)
     if result.proof_text:
         lines.append(result.proof_text)
     return "\n".join(lines)
-
-
-def _write_json(path: Path, data: dict[str, object]) -> None:
-    from estates_planner.io.atomic import atomic_write
-
-    with atomic_write(path, error=EstatesError) as tmp:  # one-sentence errors, old file kept
-        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-
-
-class ProgressPrinter:
-    """A progress bar on a terminal, or a line a second when stderr is a file or pipe."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO, time_limit_s: float) -> None:
-        self.stream = stream
-        self.limit = time_limit_s
-        self.tty = bool(getattr(stream, "isatty", lambda: False)())
-        self.last = -math.inf
-        self.lock = threading.Lock()
-        self.drawn = False
-
-    def __call__(self, event) -> None:  # noqa: ANN001 (ProgressEvent)
-        with self.lock:
-            now = time.perf_counter()
-            if event.stage == "solving" and now - self.last < (0.2 if self.tty else 1.0):
-                return
-            self.last = now
-            fraction = min(event.elapsed_s / self.limit, 1.0) if self.limit > 0 else 1.0
-            if event.stage == "done":
-                fraction = 1.0
-            best = "-" if event.objective is None else f"£{event.objective:,.0f}"
-            gap = "-" if event.gap is None else f"{100 * event.gap:.2f} %"
-            text = f"{event.stage:<8} {event.elapsed_s:6.1f} s  best {best}  gap {gap}"
-            if self.tty:
-                filled = int(round(fraction * self.WIDTH))
-                bar = "#" * filled + "-" * (self.WIDTH - filled)
-                self.stream.write(f"\r[{bar}] {text}\x1b[K")
-                self.drawn = True
-            else:
-                self.stream.write(text + "\n")
-            self.stream.flush()
-
-    def finish(self) -> None:
-        with self.lock:
-            if self.tty and self.drawn:
-                self.stream.write("\n")
-                self.stream.flush()

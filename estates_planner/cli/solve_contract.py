@@ -19,7 +19,7 @@ from estates_planner.optimise.multiyear.result import COMPARISON_NAMES, MultiYea
 def run_contract_solve(args: argparse.Namespace, project: object | None, scenario: Scenario,
                        warm_start: dict | None, limit: float, years: int) -> int:
     """Plan ``years`` contract years, print the summary, write the files, save the project."""
-    from estates_planner.cli.solve_command import ProgressPrinter, _write_json
+    from estates_planner.cli.progress_output import ProgressPrinter, write_json
     from estates_planner.usecases.multiyear import (
         contract_ramp,
         contract_summary,
@@ -56,9 +56,9 @@ def run_contract_solve(args: argparse.Namespace, project: object | None, scenari
         write_contract_allocation_csv(scenario, ramp, result, args.out)
         print(f"Wrote the allocation of every year to {args.out}", file=sys.stderr)
     if args.summary is not None:
-        _write_json(args.summary, contract_summary(scenario, ramp, result))
+        write_json(args.summary, contract_summary(scenario, ramp, result))
         print(f"Wrote the summary to {args.summary}", file=sys.stderr)
-    if project is not None and not args.no_save:
+    if args.project is not None and not args.no_save:
         from estates_planner.project import save_project
 
         if scenario != project.scenario(scenario.name):  # type: ignore[attr-defined]
