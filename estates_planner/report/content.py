@@ -220,7 +220,8 @@ def parse_weekdays(value: object) -> tuple[int, ...] | None:
 def kpi_lines(scenario: Scenario, result: PlanResult) -> list[KpiLine]:
     """The KPI table, from :func:`estates_planner.report.kpis.kpi_rows` so the app agrees.
 
-    Money rows are grouped as "Objective (annual £)", the rest as "Plan"; ``text`` is
+    Rows are grouped by their section (money, service-user travel, needs, planning weights,
+    optimiser score, then "Plan"); ``text`` is
     :func:`~estates_planner.report.kpis.format_value` of the row.
     """
     return _kpi_lines(compute_kpis(scenario, result))
@@ -229,7 +230,7 @@ def kpi_lines(scenario: Scenario, result: PlanResult) -> list[KpiLine]:
 def _kpi_lines(kpis: Kpis) -> list[KpiLine]:
     return [KpiLine(row.label, format_value(row.value, row.unit),
                     float(row.value) if isinstance(row.value, int | float) else None,
-                    "Objective (annual £)" if row.unit == "£" else "Plan")
+                    row.section)
             for row in kpi_rows(kpis)]
 
 
@@ -502,8 +503,8 @@ def _status_text(result: PlanResult) -> str:
     text = f"Plan status: {words.get(result.status, result.status)}"
     most = result.most_above_best
     if most is not None and math.isfinite(result.gap):
-        text += (f" (at most {money(most)} a year, {100 * result.gap:.2f}%, above the best "
-                 "possible plan)")
+        text += (f" (optimiser score at most {most:,.0f} points, {100 * result.gap:.2f}%, "
+                 "above the best possible plan)")
     return text
 
 

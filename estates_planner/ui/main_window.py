@@ -36,6 +36,7 @@ from estates_planner.ui.allocation_table import AllocationPanel
 from estates_planner.ui.autosave import Autosaver
 from estates_planner.ui.common import icon, is_bundled_sample, user_action, user_folder_for
 from estates_planner.ui.compare_dialog import CompareDialog
+from estates_planner.ui.guide import show_guide
 from estates_planner.ui.import_wizard import ImportOutcome, ImportWizard, guess_kind
 from estates_planner.ui.inspector import Inspector
 from estates_planner.ui.kpi_panel import KpiPanel
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.state, self)
         self.inspector.catchmentChanged.connect(self._show_catchment)
         self.kpi_panel = KpiPanel(self.state, self)
+        self.kpi_panel.guideRequested.connect(lambda anchor: show_guide(self, anchor))
         self.table_panel = AllocationPanel(self.state, self)
         self.provider_view = ProviderView(self.state, self)
         self.scenarios_dock = self._dock("Scenarios", "scenariosDock", self.scenarios_panel, left)
@@ -151,6 +153,8 @@ class MainWindow(QMainWindow):
         self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector, right)
         self.kpi_dock = self._dock("Key figures", "kpiDock", self.kpi_panel, right)
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        # the right column runs the full height, so the key figures have room
+        self.setCorner(Qt.Corner.BottomRightCorner, right)
         self.table_dock = self._dock("Allocation", "allocationDock", self.table_panel, bottom)
         self.provider_dock = self._dock("Provider view", "providerDock", self.provider_view,
                                         bottom)
@@ -164,8 +168,9 @@ class MainWindow(QMainWindow):
         line = self.fontMetrics().height()
         self.resizeDocks([self.scenarios_dock, self.inspector_dock],
                          [18 * line, 26 * line], Qt.Orientation.Horizontal)
+        # the key figures need about 20 lines to show every headline row without scrolling
         self.resizeDocks([self.inspector_dock, self.kpi_dock],
-                         [int(self.height() * 0.36), int(self.height() * 0.24)],
+                         [int(self.height() * 0.27), int(self.height() * 0.63)],
                          Qt.Orientation.Vertical)
         self.resizeDocks([self.table_dock], [int(self.height() * 0.32)],
                          Qt.Orientation.Vertical)
@@ -239,6 +244,8 @@ class MainWindow(QMainWindow):
                                          "Ctrl+Shift+C")
         self.act_basemap = self._action("Online &basemap…", self.choose_basemap, None, None,
                                         "Show map tiles from a web address under the map")
+        self.act_guide = self._action("&User guide", lambda: show_guide(self), "F1", None,
+                                      "What the rules, weights and figures mean")
         self.act_about = self._action("&About Estates Planner", lambda: show_about(self))
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -274,6 +281,7 @@ class MainWindow(QMainWindow):
                      self.provider_dock, self.kpi_dock, self.table_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_guide)
         help_menu.addAction(self.act_about)
 
     def _build_toolbar(self) -> None:
