@@ -83,7 +83,7 @@ def test_cli_summary_and_json_read_the_same_figures(tmp_path, capsys):
     assert re.search(r"Needs not placed\s+1 need\n", out)
     assert re.search(r"Unplaced penalty\s+1,000,000 points\n", out)
     assert re.search(r"Optimiser score\s+1,009,120 points\n", out)
-    assert "It is not money" in out
+    assert "it is not money" in out
     # the only £ figures are money: the annual property cost and its two parts
     assert sorted(re.findall(r"£[\d,]+(?!\.\d\d per)", out)) == ["£2,000", "£2,000", "£4,000"]
     data = json.loads(summary.read_text())
