@@ -170,6 +170,8 @@ class Settings:
     strict: bool = False
     travel_measure: str = "km"  # "km" or "minutes" when a travel network is loaded
     time_limit_s: float = 10.0
+    # a placed need whose journey is longer than this is flagged (not a rule: a warning)
+    journey_warning_km: float = 60.0
 
     WEIGHT_NAMES = ("travel_weight", "amortisation_years", "location_penalty",
                     "authority_preference", "pairing_bonus", "pairing_radius_km",
