@@ -379,7 +379,9 @@ class Inspector(QWidget):
             text = explain_need(ws.scenario_for_costs(), result, need_id).text()
         except (ImportError, EstatesError) as exc:
             text = f"No explanation available: {exc}"
-        box = QGroupBox("Why here", self.body)
+        alloc = result.allocation_or_none(need_id)
+        title = "Why not placed" if alloc is not None and alloc.site_id is None else "Why here"
+        box = QGroupBox(title, self.body)
         label = QLabel(text, box)
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

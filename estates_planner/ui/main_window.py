@@ -47,6 +47,7 @@ from estates_planner.ui.scenarios_dock import ScenariosPanel
 from estates_planner.ui.settings_dialog import SettingsDialog
 from estates_planner.ui.solve_dialog import SolveProgressDialog
 from estates_planner.ui.state import WorkspaceState
+from estates_planner.ui.unplaced_panel import UnplacedPanel
 from estates_planner.ui.workers import SolveWorker, start_solve
 from estates_planner.usecases import TABLE_KINDS, dataset_with_table
 from estates_planner.workspace import Workspace
@@ -158,8 +159,13 @@ class MainWindow(QMainWindow):
         self.table_dock = self._dock("Allocation", "allocationDock", self.table_panel, bottom)
         self.provider_dock = self._dock("Provider view", "providerDock", self.provider_view,
                                         bottom)
+        self.unplaced_panel = UnplacedPanel(self.state, self)
+        self.unplaced_panel.solveRequested.connect(self.solve)
+        self.unplaced_dock = self._dock("Unplaced and long journeys", "unplacedDock",
+                                        self.unplaced_panel, bottom)
         # the provider view's table is wide: it shares the bottom with the allocation table
         self.tabifyDockWidget(self.table_dock, self.provider_dock)
+        self.tabifyDockWidget(self.table_dock, self.unplaced_dock)
         self.table_dock.raise_()
         self._layout_restored = False
 
@@ -278,7 +284,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.act_basemap)
         view_menu.addSeparator()
         for dock in (self.scenarios_dock, self.layers_dock, self.inspector_dock,
-                     self.provider_dock, self.kpi_dock, self.table_dock):
+                     self.provider_dock, self.kpi_dock, self.table_dock, self.unplaced_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_guide)

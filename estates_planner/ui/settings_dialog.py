@@ -32,6 +32,7 @@ WEIGHTS = {
     "unplaced_penalty": ("Penalty per unplaced need", "£", "", 1e9, 0),
     "move_penalty": ("Penalty per move from baseline", "£", "", 1e7, 0),
     "time_limit_s": ("Solver time limit", "", " s", 3_600.0, 0),
+    "journey_warning_km": ("Flag journeys longer than", "", " km", 1_000.0, 0),
 }
 SWITCHES = {
     "women_only_sites": "R3: " + RULE_TITLES["R3"],
