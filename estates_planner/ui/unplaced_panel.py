@@ -28,7 +28,8 @@ from estates_planner.optimise.suggest import Change, advise_unplaced, long_journ
 from estates_planner.ui.common import user_action
 from estates_planner.ui.state import WorkspaceState
 
-HEADERS = ("Need", "Provider", "Issue", "What would place it / the journey")
+HEADERS = ("Need", "Provider", "Issue", "Smallest change that would place it / journey",
+           "Nearest site but for one obstacle")
 _CHANGE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -51,13 +52,14 @@ class UnplacedPanel(QWidget):
         self.tree.setObjectName("unplacedTree")
         self.tree.setAccessibleName("Unplaced needs and long journeys")
         self.tree.setHeaderLabels(list(HEADERS))
-        self.tree.setWordWrap(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.tree.header()
         header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.try_button = QPushButton("&Try this change", self)
@@ -118,12 +120,15 @@ class UnplacedPanel(QWidget):
             best = item_advice.best
             what = best.text[:1].upper() + best.text[1:] if best else \
                 "No single change places it"
-            item = QTreeWidgetItem([need_id, need.provider, "Not placed",
-                                    f"{what}. {item_advice.nearest_text}"])
+            nearest = item_advice.nearest_text.removeprefix(
+                "Nearest site it could use but for one obstacle: ")
+            item = QTreeWidgetItem([need_id, need.provider, "Not placed", what,
+                                    nearest[:1].upper() + nearest[1:]])
             item.setData(0, Qt.ItemDataRole.UserRole, need_id)
             item.setData(0, _CHANGE_ROLE, best)
             alloc = result.allocation_or_none(need_id)
             reason = alloc.unplaced_reason if alloc is not None else ""
+            item.setToolTip(4, item_advice.nearest_text)
             item.setToolTip(3, "\n".join(
                 [item_advice.nearest_text, "Other single changes: "
                  + ("; ".join(c.text for c in item_advice.changes[1:]) or "none"),
@@ -134,11 +139,13 @@ class UnplacedPanel(QWidget):
             site = ds.site(j.site_id)
             item = QTreeWidgetItem([j.need_id, need.provider,
                                     f"Journey {j.distance_km:,.1f} km",
-                                    f"{need.pdu} to {site.name} ({site.region})"])
+                                    f"From {need.pdu} to {site.name}",
+                                    f"{site.region}, {need.lot.label}"])
             item.setData(0, Qt.ItemDataRole.UserRole, j.need_id)
             self.tree.addTopLevelItem(item)
-        cap = self.fontMetrics().averageCharWidth() * 28
-        self.tree.setColumnWidth(1, min(self.tree.sizeHintForColumn(1) + 12, cap))
+        chars = self.fontMetrics().averageCharWidth()
+        self.tree.setColumnWidth(1, min(self.tree.sizeHintForColumn(1) + 12, 24 * chars))
+        self.tree.setColumnWidth(3, min(self.tree.sizeHintForColumn(3) + 12, 70 * chars))
 
     def row_texts(self) -> list[tuple[str, ...]]:
         """Every row as shown, for tests."""

@@ -39,10 +39,11 @@ def test_panel_suggests_a_change_that_places_the_need_and_undo_takes_it_back(
     rows = {r[0]: r for r in panel.row_texts()}
     # W: 3 desks at Rose House, which has 1: add 2 desks; E: 70 km > the 60 km warning
     assert rows["W"][2] == "Not placed"
-    assert rows["W"][3].startswith("Add 2 desks at Rose House.")
-    assert "Nearest site it could use but for one obstacle: Rose House, 2.0 km away" in \
-        rows["W"][3]
+    assert rows["W"][3] == "Add 2 desks at Rose House"
+    assert rows["W"][4].startswith("Rose House, 2.0 km away, 0 of 5 desk-days a week used; "
+                                   "Rose House has 5 desk-days")
     assert rows["E"][2] == "Journey 70.0 km"
+    assert rows["E"][3] == "From North PDU to Far Office"
     panel.select_need("W")
     assert panel.try_button.isEnabled()
     with qtbot.waitSignal(window.state.resultChanged, timeout=20_000):
