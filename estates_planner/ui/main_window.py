@@ -248,6 +248,15 @@ class MainWindow(QMainWindow):
                                            self.toggle_selected_site, "Ctrl+W", "close-site")
         self.act_capacity = self._action("Edit site &capacity…", self.edit_selected_capacity,
                                          "Ctrl+Shift+C")
+        self.act_add_site = self._action("Add &site…", lambda: edits.edit_site(
+            self, self.state, None), None, None, "Add a site by grid reference or longitude "
+            "and latitude")
+        self.act_edit_site = self._action("&Edit selected site…", self._edit_selected_site)
+        self.act_delete_site = self._action("Delete selected site", self._delete_selected_site)
+        self.act_add_need = self._action("Add &need…", lambda: edits.edit_need(
+            self, self.state, None))
+        self.act_edit_need = self._action("Edit selected nee&d…", self._edit_selected_need)
+        self.act_delete_need = self._action("Delete selected need", self._delete_selected_need)
         self.act_basemap = self._action("Online &basemap…", self.choose_basemap, None, None,
                                         "Show map tiles from a web address under the map")
         self.act_guide = self._action("&User guide", lambda: show_guide(self), "F1", None,
@@ -272,6 +281,9 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions([self.act_pin, self.act_unpin, self.act_close_site,
                               self.act_capacity])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.act_add_site, self.act_edit_site, self.act_delete_site,
+                              self.act_add_need, self.act_edit_need, self.act_delete_need])
         scenario_menu = bar.addMenu("&Scenario")
         scenario_menu.addActions([self.act_solve, self.act_settings])
         scenario_menu.addSeparator()
@@ -612,6 +624,27 @@ class MainWindow(QMainWindow):
         if site_id is not None:
             closed = site_id in self.workspace.current.closed_sites
             edits.set_site_closed(self, self.state, site_id, not closed)
+
+    def _edit_selected_site(self) -> None:
+        site_id = self._selected_site()
+        if site_id is not None:
+            edits.edit_site(self, self.state, site_id)
+
+    def _delete_selected_site(self) -> None:
+        site_id = self._selected_site()
+        if site_id is not None:
+            edits.delete_site(self, self.state, site_id)
+
+    def _edit_selected_need(self) -> None:
+        needs = self.state.selected_need_ids
+        if needs:
+            edits.edit_need(self, self.state, needs[0])
+        else:
+            self.statusBar().showMessage("Select a need on the map or in the table first", 5000)
+
+    def _delete_selected_need(self) -> None:
+        for need_id in self.state.selected_need_ids:
+            edits.delete_need(self, self.state, need_id)
 
     def edit_selected_capacity(self) -> None:
         site_id = self._selected_site()
