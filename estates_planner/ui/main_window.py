@@ -212,6 +212,9 @@ class MainWindow(QMainWindow):
                                         "Save the project under another name")
         self.act_import = self._action("&Import…", lambda: self.import_data(), "Ctrl+I",
                                        "import", "Import sites, needs, demand or boundaries")
+        self.act_import_many = self._action(
+            "New project from &files…", lambda: self.import_many(), None, None,
+            "Sites, needs, demand, boundaries, network and settings in one pass")
         self.act_export = self._action("&Export…", self.export, "Ctrl+E", "export",
                                        "Export site plans (PDF) and tables")
         self.act_export.setEnabled(
@@ -273,7 +276,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.act_save, self.act_save_as])
         file_menu.addSeparator()
-        file_menu.addActions([self.act_import, self.act_export])
+        file_menu.addActions([self.act_import, self.act_import_many, self.act_export])
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = bar.addMenu("&Edit")
@@ -523,6 +526,23 @@ class MainWindow(QMainWindow):
             self.apply_import(wizard.outcome)
             return True
         return False
+
+    def import_many(self, paths: list[Path] | None = None) -> bool:
+        """A new project from several input files or a folder (kinds confirmed by the
+        user); True when it replaced the open project."""
+        from estates_planner.ui.import_many import ImportManyDialog
+
+        if not self.maybe_save():
+            return False
+        dialog = ImportManyDialog(paths, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.imported is None:
+            return False
+        self.set_project(dialog.imported.project)
+        warnings = len(dialog.imported.report.warnings)
+        self.statusBar().showMessage(
+            "New project from files" + (f" with {warnings} warnings" if warnings else ""),
+            8000)
+        return True
 
     def apply_import(self, outcome: ImportOutcome) -> None:
         """Put what the wizard read into the project (one undoable step)."""

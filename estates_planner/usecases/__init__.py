@@ -17,10 +17,14 @@ values. ``cli/`` prints what they return and ``ui/`` shows it; neither holds a b
 from estates_planner.usecases.comparing import compare
 from estates_planner.usecases.exporting import EXPORT_FORMATS, ExportedFile, export_plan
 from estates_planner.usecases.importing import (
+    FILE_KINDS,
     TABLE_KINDS,
     Imported,
     dataset_with_table,
+    guess_file_kind,
+    import_chosen_files,
     import_files,
+    input_files,
     read_boundary_layers,
 )
 from estates_planner.usecases.solving import (
@@ -32,6 +36,7 @@ from estates_planner.usecases.solving import (
 
 __all__ = [
     "EXPORT_FORMATS", "TABLE_KINDS", "ExportedFile", "Imported", "Solved", "compare",
-    "dataset_with_table", "export_plan", "import_files", "keep_plan",
+    "dataset_with_table", "export_plan", "import_files", "keep_plan", "FILE_KINDS",
+    "guess_file_kind", "import_chosen_files", "input_files",
     "read_boundary_layers", "solve_in_project", "warm_start_from",
 ]
