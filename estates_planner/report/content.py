@@ -186,6 +186,11 @@ class ReportContent:
 
 # --- small helpers ---------------------------------------------------------------------------
 
+def plural(count: int, word: str) -> str:
+    """"1 interview room", "2 interview rooms", "0 desks"."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def money(value: float) -> str:
     """£ with thousands separators and no pence: how every report figure reads."""
     sign = "−" if value < -0.5 else ""
@@ -522,9 +527,10 @@ def _site_section(scenario: Scenario, result: PlanResult, site: Site,
     facts = [
         ("Kind", site.kind.label),
         ("Women-only", "yes" if site.women_only else "no"),
-        ("Capacity", f"{desks} desks" + (f" (of {site.desks})" if desks != site.desks else "")
-         + f", {rooms} interview rooms" + (f" (of {site.interview_rooms})"
-                                          if rooms != site.interview_rooms else "")),
+        ("Capacity", plural(desks, "desk")
+         + (f" (of {site.desks})" if desks != site.desks else "")
+         + f", {plural(rooms, 'interview room')}" + (f" (of {site.interview_rooms})"
+                                                     if rooms != site.interview_rooms else "")),
         ("Cost", cost),
     ]
     if site.fit_out_cost:
@@ -644,9 +650,9 @@ def _edits(scenario: Scenario) -> list[str]:
     for sid, o in sorted(scenario.capacity_overrides.items()):
         parts = []
         if o.desks is not None:
-            parts.append(f"{o.desks} desks")
+            parts.append(plural(o.desks, "desk"))
         if o.interview_rooms is not None:
-            parts.append(f"{o.interview_rooms} rooms")
+            parts.append(plural(o.interview_rooms, "room"))
         out.append(f"Capacity of {site_name(sid)} set to {', '.join(parts)}")
     for nid, sid in sorted(scenario.pins.items()):
         out.append(f"Pinned: {nid} to {site_name(sid)}")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from estates_planner.report.content import plural
 from estates_planner.ui.common import user_action
 from estates_planner.ui.state import WorkspaceState
 
@@ -70,8 +71,9 @@ class CapacityDialog(QDialog):
             box.setValue(value)
             box.setAccessibleName(name)
         form = QFormLayout(self)
-        form.addRow(QLabel(f"In the data: {site.desks} desks, {site.interview_rooms} "
-                           "interview rooms. Changes apply to this scenario only.", self))
+        form.addRow(QLabel(f"In the data: {plural(site.desks, 'desk')}, "
+                           f"{plural(site.interview_rooms, 'interview room')}. Changes apply "
+                           "to this scenario only.", self))
         form.addRow("&Desks:", self.desks)
         form.addRow("Interview &rooms:", self.rooms)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -73,7 +73,7 @@ def export_plan(project: Project, scenario_name: str, fmt: str,
                           f"{', '.join(FORMATS)}")
     if project.results.get(scenario_name) is None:
         raise ExportError(f"scenario '{scenario_name}' has no plan yet: solve it "
-                          "(Plan → Solve) before exporting")
+                          "(Scenario → Solve) before exporting")
     from estates_planner.render.site_plan import write_site_plan_pdf
 
     written = export_plan_files(project, scenario_name, {fmt: path}, pdf_options, progress,
@@ -176,7 +176,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         if project.results.get(scenario_name) is None:
             warning = QLabel(f"Scenario “{scenario_name}” has no plan yet. Solve it first "
-                             "(Plan → Solve); exports need a plan.")
+                             "(Scenario → Solve); exports need a plan.")
             warning.setWordWrap(True)
             layout.addWidget(warning)
             self.export_button.setEnabled(False)

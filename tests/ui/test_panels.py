@@ -127,6 +127,8 @@ def test_provider_view_ranks_options_and_names_blocking_rules(qtbot, make_window
     assert blocked.keys() == {"Northgate Office (A1)", "Rose House (W1)"}
     assert blocked["Northgate Office (A1)"].startswith("R4")
     assert blocked["Rose House (W1)"].startswith("R3")
+    # a blocked site shows no saving: the move cannot be made
+    assert [r[2] for r in rows[1:]] == ["—", "—"]
     seen = []
     view.highlightRequested.connect(lambda s, n: seen.append((s, n)))
     top = view.tree.topLevelItem(0)
@@ -259,3 +261,24 @@ def test_actions_without_selection_only_say_so(make_window, project, action):
     window = make_window(project)
     getattr(window, action).trigger()
     assert not window.workspace.can_undo
+
+
+def test_provider_view_lists_unplaced_needs_first_and_names_lots_once(qtbot, make_window,
+                                                                        project):
+    from estates_planner.model import Lot
+    from estates_planner.ui.provider_view import partners_text
+
+    assert partners_text([("North East Works (ETE)", Lot.ETE), ("Bloom", Lot.WELLBEING),
+                          ("Bloom", Lot.WELLBEING)]) == (
+        "Bloom (Personal wellbeing) ×2, North East Works (ETE)")
+    window = make_window(project)
+    window.workspace.set_site_closed("W1")  # Hope's women's need has nowhere to go
+    solve(qtbot, window)
+    view = window.provider_view
+    view.set_provider("Acme")
+    assert view.need_order() == ["N-ETE-1", "S-ETE-1"]
+    window.workspace.set_site_closed("A2")
+    window.workspace.set_site_closed("M2")
+    solve(qtbot, window)
+    view.set_provider("Acme")
+    assert view.need_order() == ["S-ETE-1", "N-ETE-1"]  # S-ETE-1 is unplaced now
