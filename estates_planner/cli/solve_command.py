@@ -30,6 +30,7 @@ from estates_planner.report.figures import (
     summary_fields,
 )
 from estates_planner.project import Project, new_project, open_project, save_project
+from estates_planner.report.content import travel_text
 from estates_planner.report.exports import write_allocation_csv
 from estates_planner.travel import NetworkTravelModel, load_network
 from estates_planner.travel.resolve import travel_model_for
@@ -94,8 +95,8 @@ def run_solve(args: argparse.Namespace) -> int:
     if limit is None or not math.isfinite(limit) or limit <= 0:
         raise ScenarioError(f"--time-limit must be a number of seconds above 0, got {limit}")
     travel = travel_model_for(project, scenario)
-    if isinstance(travel, NetworkTravelModel):
-        print(f"Travel is measured along the {travel.name}.", file=sys.stderr)
+    # the same words as the PDF's cover (report.content.data_sources)
+    print(f"Travel is measured {travel_text(travel)}.", file=sys.stderr)
     bar = ProgressPrinter(sys.stderr, limit)
     cancel = threading.Event()
     try:

@@ -256,12 +256,21 @@ def data_sources(metadata: Mapping[str, str] | None, scenario: Scenario,
     ds = scenario.dataset
     sources.append(f"{len(ds.sites)} sites, {len(ds.needs)} service needs, "
                    f"{len(ds.providers)} providers in {len(ds.regions)} regions")
-    travel = getattr(scenario.travel, "name", None) or "straight line (British National Grid)"
-    sources.append(f"Travel distances: {travel}")
-    journeys = getattr(travel_model, "name", None)
-    if journeys and travel_model is not scenario.travel:
-        sources.append(f"Service-user journeys: {journeys}")
+    # the solve measures with the project's resolved model (travel.resolve.travel_model_for),
+    # so the cover names that one, in the words the CLI prints
+    model = travel_model if travel_model is not None else scenario.travel
+    sources.append(f"Travel (travel limits, travel weight and service-user journeys) is "
+                   f"measured {travel_text(model)}")
     return sources + notes
+
+
+def travel_text(model) -> str:  # noqa: ANN001 (geo.TravelModel or None)
+    """How journeys are measured, as the CLI and the PDF both say it: "along the road
+    network (roads.gpkg)" or "in straight lines (British National Grid)"."""
+    name = getattr(model, "name", None)
+    if not name or name == "straight line":
+        return "in straight lines (British National Grid)"
+    return f"along the {name}"
 
 
 

@@ -64,7 +64,8 @@ def test_report_content_carries_the_view_and_names_the_travel_model():
     assert [line.pdu for line in content.service_users] == ["Manchester", "Leeds", "Wakefield"]
     assert content.service_user_travel == "straight line"
     assert not content.has_journey_minutes
-    assert "Travel distances: straight line (British National Grid)" in content.data_sources
+    assert ("Travel (travel limits, travel weight and service-user journeys) is measured in "
+            "straight lines (British National Grid)") in content.data_sources
 
 
 def test_along_a_road_network_journeys_have_minutes():
@@ -74,7 +75,9 @@ def test_along_a_road_network_journeys_have_minutes():
     model = NetworkTravelModel(road_network())
     content = build_report_content(sc, pb.plan(sc), travel_model=model)
     assert content.service_user_travel == "road network (test roads)"
-    assert "Service-user journeys: road network (test roads)" in content.data_sources
+    # the cover says what the solve used, in the CLI's words ("along the road network ...")
+    assert ("Travel (travel limits, travel weight and service-user journeys) is measured "
+            "along the road network (test roads)") in content.data_sources
     assert content.has_journey_minutes
     wakefield = next(line for line in content.service_users if line.pdu == "Wakefield")
     # N3's point and S3 snap to the same junction: the straight 1 km at 20 km/h, 3 minutes

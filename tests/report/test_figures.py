@@ -93,3 +93,19 @@ def test_cli_summary_and_json_read_the_same_figures(tmp_path, capsys):
     assert data["unplaced_count"] == 1
     assert data["unplaced_desks"] == 3
     assert data["terms"]["unplaced"] == pytest.approx(UNPLACED_PENALTY)
+
+
+def test_cli_says_how_travel_is_measured_in_the_pdf_cover_words(tmp_path, capsys):
+    from estates_planner.cli import main
+    from estates_planner.project import new_project, save_project
+    from estates_planner.report.content import build_report_content
+
+    path = tmp_path / "case.gpkg"
+    save_project(new_project(scenario().dataset, title="Hand case"), path)
+    assert main(["solve", str(path), "--no-save", "--time-limit", "5"]) == 0
+    err = capsys.readouterr().err
+    assert "Travel is measured in straight lines (British National Grid)." in err
+    sc = scenario()
+    cover = build_report_content(sc, evaluate_plan(sc, {"E1": "S1"})).data_sources
+    assert any(line.endswith("is measured in straight lines (British National Grid)")
+               for line in cover)
