@@ -91,9 +91,11 @@ def test_kpi_figures_equal_the_core(written):
     for row in rows:
         assert row.label in summary
         assert format_value(row.value, row.unit) in summary
-    # the total worked out by hand from the plan's terms: desk £19,600, fit-out £2,000,
-    # travel £236, locations £20,000, unplaced £1,000,000
-    assert "£1,041,836" in summary
+    # the optimiser score worked out by hand from the plan's terms: desk £19,600, fit-out
+    # £2,000, travel 236, locations 20,000, unplaced 1,000,000 points; only the money
+    # (£21,600 a year) carries a pound sign (issue 13)
+    assert "1,041,836" in summary and "£1,041,836" not in summary
+    assert "£21,600" in summary
 
 
 def test_fonts_embedded_and_text_selectable(written):
@@ -194,9 +196,12 @@ def test_region_pdf_summary_counts_only_that_region(qapp, tmp_path):
     summary = _text(path, 2, 2)
     assert "Summary for: Yorkshire and the Humber" in summary
     assert "Counts only this report's sites and its regions' unplaced needs" in summary
-    for figure in ("£16,800", "£2,000", "£200", "£15,000", "£34,000", "31.0%"):
+    # money in £ (desks £16,800 + fit-out £2,000 = £18,800); travel 100 person-km weighted
+    # 200 points, locations 15,000 points, score 34,000 points (issue 13: weights not in £)
+    for figure in ("£16,800", "£2,000", "£18,800", "15,000", "34,000", "31.0%"):
         assert figure in summary, figure
-    assert "£1,041,836" not in summary  # the whole plan's total
+    assert "£34,000" not in summary and "£15,000" not in summary
+    assert "1,041,836" not in summary  # the whole plan's score
     rest = _text(path, 3, pages)
     used = [int(u) for u in re.findall(r"Desk-days a week: (\d+) of \d+ used", rest)]
     assert len(used) == 3 and sum(used) == 31  # the summary's "Desk-days placed a week"
