@@ -289,7 +289,11 @@ class AllocationPanel(QWidget):
                            ("site_id", "S&ite")):
             combo = QComboBox(self)
             combo.setAccessibleName(f"Filter by {label.replace('&', '').lower()}")
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # a short box (the bar must fit a narrow window); the list opens as wide as its
+            # longest entry ("S0001 · Leeds Probation Office")
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(5)
             caption = QLabel(label, self)
             caption.setBuddy(combo)
             bar.addWidget(caption)
@@ -377,11 +381,15 @@ class AllocationPanel(QWidget):
                 combo.addItem(text, value)
             index = combo.findData(keep) if keep in values[key] else 0
             combo.setCurrentIndex(max(index, 0))
+            combo.setToolTip(combo.currentText())
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
             combo.blockSignals(False)
             self.proxy.set_filter(key, combo.currentData())
 
     def _filter_changed(self, key: str) -> None:
-        self.proxy.set_filter(key, self.filters[key].currentData())
+        combo = self.filters[key]
+        combo.setToolTip(combo.currentText())
+        self.proxy.set_filter(key, combo.currentData())
 
     def set_filter(self, key: str, value: str) -> None:
         """Choose a filter value (a site id for "site_id") as the combo box would."""

@@ -118,6 +118,7 @@ class KpiPanel(QWidget):
         self.score_note.setWordWrap(True)
         self.guide_links = QLabel(GUIDE_LINKS, self)
         self.guide_links.setObjectName("kpiGuideLinks")
+        self.guide_links.setWordWrap(True)
         self.guide_links.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
                                                  | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         self.guide_links.linkActivated.connect(
