@@ -177,6 +177,8 @@ class Settings:
     contract_years: int = 1
     contract_start: date | None = None  # first day of year 1; None means go_live
     keep_sites_across_years: bool = False  # a need stays at one site in every year placed
+    # a placed need whose journey is longer than this is flagged (not a rule: a warning)
+    journey_warning_km: float = 60.0
 
     WEIGHT_NAMES = ("travel_weight", "amortisation_years", "location_penalty",
                     "authority_preference", "pairing_bonus", "pairing_radius_km",

@@ -162,6 +162,32 @@ class Project:
                             "this project's sites and needs")
 
 
+def scenario_on_new_data(scenario: Scenario, dataset: Dataset, *,
+                         removed_site: str | None = None,
+                         removed_need: str | None = None) -> Scenario:
+    """``scenario`` moved onto edited data: its pins, closures, bars, capacity overrides and
+    baseline entries of a removed site or need are dropped with it."""
+    pins = {n: s for n, s in scenario.pins.items() if n != removed_need and s != removed_site}
+    closed = scenario.closed_sites - {removed_site}
+    barred = frozenset((n, s) for n, s in scenario.barred
+                       if n != removed_need and s != removed_site)
+    overrides = {k: v for k, v in scenario.capacity_overrides.items() if k != removed_site}
+    baseline = scenario.baseline
+    if baseline is not None:
+        baseline = {n: (None if s == removed_site else s) for n, s in baseline.items()
+                    if n != removed_need}
+    return scenario.replace(dataset=dataset, pins=pins, closed_sites=closed, barred=barred,
+                            capacity_overrides=overrides, baseline=baseline)
+
+
+def result_uses(result: PlanResult, *, site_id: str | None = None,
+                need_id: str | None = None) -> bool:
+    """Whether a plan places a need at ``site_id`` or holds ``need_id`` (it then no longer
+    fits data without them)."""
+    return any((site_id is not None and a.site_id == site_id)
+               or (need_id is not None and a.need_id == need_id) for a in result.allocations)
+
+
 def new_project(dataset: Dataset, layers: Mapping[str, gpd.GeoDataFrame] | None = None,
                 title: str = "Untitled project", *, settings: Settings | None = None,
                 scenario_name: str = DEFAULT_SCENARIO_NAME,

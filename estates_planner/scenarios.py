@@ -18,7 +18,11 @@ from types import MappingProxyType
 
 from estates_planner.model import Allocation, Lot, Scenario, Settings
 from estates_planner.optimise.result import TERM_LABELS, TERM_NAMES, PlanResult
+from estates_planner.report.figures import POINTS
 from estates_planner.report.kpis import Kpis, compute_kpis, format_delta, format_value, kpi_rows
+
+# the objective terms that are money (annual £); the rest are weights and penalties
+MONEY_TERMS = ("desk_cost", "fit_out")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +85,26 @@ class PlanComparison:
                                                  self.newly_unplaced) for m in group)
 
     def summary(self) -> str:
-        """One or two sentences: how many needs moved and the £ change, by term."""
+        """One or two sentences: how many needs moved, the change in money (annual property
+        cost, £) and in the optimiser score (points, not money), by term."""
         n = len(self.moved)
         parts = [f"{n} need{'s' if n != 1 else ''} moved"]
         if self.newly_placed:
             parts.append(f"{len(self.newly_placed)} newly placed")
         if self.newly_unplaced:
             parts.append(f"{len(self.newly_unplaced)} newly unplaced")
+        money = sum(self.term_changes[t] for t in MONEY_TERMS)
         text = (f"From '{self.name_a}' to '{self.name_b}': " + ", ".join(parts)
-                + f"; total annual cost {format_delta(self.objective_change, '£')}.")
-        terms = [f"{TERM_LABELS[t].lower()} {format_delta(v, '£')}"
+                + f"; annual property cost {format_delta(money, '£')}; optimiser score "
+                f"{format_delta(self.objective_change, POINTS)} points.")
+        terms = [f"{TERM_LABELS[t].lower()} "
+                 f"{format_delta(v, '£' if t in MONEY_TERMS else POINTS)}"
                  for t, v in self.term_changes.items() if round(v) != 0]
         if terms:
-            text += " By term: " + ", ".join(terms) + "."
+            text += " Score by term: " + ", ".join(terms) + "."
+        if self.moved and round(self.term_changes.get("moves", 0.0)) == 0:
+            text += (" Moves from baseline count only when the scenario has a baseline "
+                     "plan (a minimal-disruption re-plan); this one has none.")
         return text
 
 

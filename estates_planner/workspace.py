@@ -14,6 +14,7 @@ object that was solved and the result is current again.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,9 +22,15 @@ from types import MappingProxyType
 from typing import Any
 
 from estates_planner.errors import EstatesError, ScenarioError
-from estates_planner.model import Dataset, Scenario, Settings
+from estates_planner.io.records import (
+    need_fields,
+    need_from_fields,
+    site_fields,
+    site_from_fields,
+)
+from estates_planner.model import Dataset, Scenario, ServiceNeed, Settings, Site
 from estates_planner.optimise.result import PlanResult
-from estates_planner.project import Project
+from estates_planner.project import Project, result_uses, scenario_on_new_data
 from estates_planner.travel.resolve import with_travel
 
 # event kinds a listener can subscribe to
@@ -471,6 +478,20 @@ class Workspace:
             self._current = self.project.scenarios[max(0, index - 1)].name
         self._commit(f"Delete scenario {name}", before)
 
+    def add_what_if(self, scenario: Scenario, label: str) -> Scenario:
+        """Add ``scenario`` (a changed copy of one of the project's, e.g. from
+        ``optimise.suggest.Change.apply``) under a free name made from its name; it becomes
+        current. Undoable."""
+        if scenario.dataset is not self.dataset and scenario.dataset != self.dataset:
+            raise ScenarioError("a what-if scenario must use the project's sites and needs; "
+                                "change the data with an edit of the need or site instead")
+        before = self._snapshot()
+        new = self.project.add_scenario(
+            scenario.replace(name=self.project.unique_name(scenario.name)))
+        self._current = new.name
+        self._commit(label, before)
+        return new
+
     # ---------------------------------------------------------------- data and layers
     def replace_dataset(self, dataset: Dataset, label: str = "Import data") -> None:
         """Swap in newly imported sites or needs; every scenario moves onto the new data.
@@ -484,6 +505,103 @@ class Workspace:
         p.results = {}
         self._solved_for = {}
         self._commit(label, before)
+
+    def _edit_data(self, dataset: Dataset, label: str, *, removed_site: str | None = None,
+                   removed_need: str | None = None) -> None:
+        """Every scenario onto ``dataset`` (one undoable edit). Plans that place a need at a
+        removed site, or hold a removed need, no longer fit and are dropped; the others stay,
+        shown as out of date until solved again."""
+        before = self._snapshot()
+        p = self.project
+        p.dataset = dataset
+        p.scenarios = [scenario_on_new_data(s, dataset, removed_site=removed_site,
+                                            removed_need=removed_need) for s in p.scenarios]
+        if removed_site is not None or removed_need is not None:
+            for name in [n for n, r in p.results.items()
+                         if result_uses(r, site_id=removed_site, need_id=removed_need)]:
+                del p.results[name]
+                self._solved_for.pop(name, None)
+        self._commit(label, before)
+
+    def add_site(self, fields: Mapping[str, object]) -> Site:
+        """Add a site from form fields named as the sites table's columns (checked as the
+        import checks a row; a point by 'easting'/'northing' or 'lon'/'lat')."""
+        site = site_from_fields(fields)
+        if self.dataset.has_site(site.site_id):
+            raise ScenarioError(f"there is already a site {site.site_id!r}; give the new "
+                                "site another site_id")
+        ds = self.dataset
+        self._edit_data(dataclasses.replace(ds, sites=(*ds.sites, site)),
+                        f"Add site {site.name}")
+        return site
+
+    def edit_site(self, site_id: str, **changes: object) -> Site:
+        """Change a site's attributes (name, kind, women_only, desks, interview_rooms,
+        annual_cost_per_desk, fit_out_cost, available_from, step_free, region, pdu, point),
+        checked as the import checks them."""
+        old = self._site(site_id)
+        if changes.get("site_id", site_id) != site_id:
+            raise ScenarioError("a site's id cannot be changed; add a new site instead")
+        fields = {**site_fields(old), **changes}
+        if {"lon", "lat"} & set(changes):
+            fields.pop("easting", None)
+            fields.pop("northing", None)
+        new = dataclasses.replace(site_from_fields(fields), extra=old.extra)
+        if new == old:
+            return old
+        ds = self.dataset
+        sites = tuple(new if s.site_id == site_id else s for s in ds.sites)
+        self._edit_data(dataclasses.replace(ds, sites=sites), f"Edit site {new.name}")
+        return new
+
+    def delete_site(self, site_id: str) -> None:
+        """Remove a site no scenario pins a need to (its closures and overrides go too)."""
+        site = self._site(site_id)
+        pinned = sorted({f"{n} in {s.name}" for s in self.project.scenarios
+                         for n, t in s.pins.items() if t == site_id})
+        if pinned:
+            raise ScenarioError(f"{site.name} cannot be deleted: needs are pinned to it "
+                                f"({', '.join(pinned[:5])}); unpin them first")
+        ds = self.dataset
+        self._edit_data(dataclasses.replace(
+            ds, sites=tuple(s for s in ds.sites if s.site_id != site_id)),
+            f"Delete site {site.name}", removed_site=site_id)
+
+    def add_need(self, fields: Mapping[str, object]) -> ServiceNeed:
+        """Add a need from form fields named as the needs table's columns."""
+        ds = self.dataset
+        need = need_from_fields(fields, ds.sites, ds.demand)
+        if ds.has_need(need.need_id):
+            raise ScenarioError(f"there is already a need {need.need_id!r}; give the new "
+                                "need another need_id")
+        self._edit_data(dataclasses.replace(ds, needs=(*ds.needs, need)),
+                        f"Add need {need.need_id}")
+        return need
+
+    def edit_need(self, need_id: str, **changes: object) -> ServiceNeed:
+        """Change a need's desks, interview_rooms, days_per_week, caseload, max_travel_km
+        (None: no limit) or other fields, checked as the import checks them."""
+        old = self._need(need_id)
+        if changes.get("need_id", need_id) != need_id:
+            raise ScenarioError("a need's id cannot be changed; add a new need instead")
+        ds = self.dataset
+        fields = {**need_fields(old), **changes}
+        new = need_from_fields(fields, ds.sites, ds.demand)
+        new = dataclasses.replace(new, extra=old.extra, location_source=old.location_source
+                                  if new.xy == old.xy else new.location_source)
+        if new == old:
+            return old
+        needs = tuple(new if n.need_id == need_id else n for n in ds.needs)
+        what = ", ".join(k.replace("_", " ") for k in changes)
+        self._edit_data(dataclasses.replace(ds, needs=needs), f"Edit {need_id} ({what})")
+        return new
+
+    def delete_need(self, need_id: str) -> None:
+        self._need(need_id)
+        ds = self.dataset
+        self._edit_data(dataclasses.replace(
+            ds, needs=tuple(n for n in ds.needs if n.need_id != need_id)),
+            f"Delete need {need_id}", removed_need=need_id)
 
     def set_layer(self, name: str, layer: Any, label: str | None = None) -> None:
         """Add or replace a polygon layer (e.g. imported region boundaries)."""

@@ -50,9 +50,12 @@ def test_comparison_lists_exactly_the_moved_needs_and_the_term_changes(scenario)
     assert (share.a, share.b, share.delta) == (100, 0, -100)
     assert share.formatted() == ("Wellbeing needs paired (share)", "100.0%", "0.0%",
                                  "-100.0 pp")
-    assert rows["Total annual cost (objective)"].formatted()[3] == "+£20,700"
-    assert c.summary().startswith("From 'hand' to 'hand': 2 needs moved; total annual cost "
-                                  "+£20,700. By term: desk cost +£500, travel +£200")
+    assert rows["Optimiser score (points)"].formatted()[3] == "+20,700"
+    assert rows["Annual property cost"].formatted()[3] == "+£500"
+    assert c.summary().startswith(
+        "From 'hand' to 'hand': 2 needs moved; annual property cost +£500; optimiser score "
+        "+20,700 points. Score by term: desk cost +£500, travel +200")
+    assert "this one has none" in c.summary()  # moved, but no baseline: moves score 0
 
 
 def test_newly_placed_and_newly_unplaced(scenario):
@@ -79,7 +82,8 @@ def test_identical_plans_compare_as_no_change(scenario):
     c = compare_plans(scenario, a, scenario, a)
     assert c.changed_need_ids == frozenset()
     assert all(r.delta in (0, None) for r in c.rows)
-    assert c.summary() == "From 'hand' to 'hand': 0 needs moved; total annual cost £0."
+    assert c.summary() == ("From 'hand' to 'hand': 0 needs moved; annual property cost £0; "
+                           "optimiser score 0 points.")
 
 
 def _project(scenario: Scenario, before=None) -> Project:

@@ -22,7 +22,15 @@ from estates_planner.io.settings_toml import read_settings
 from estates_planner.model import Scenario
 from estates_planner.optimise.result import TERM_LABELS
 from estates_planner.project import Project, new_project, open_project, save_project
+from estates_planner.report.content import travel_measure_text
 from estates_planner.report.exports import write_allocation_csv
+from estates_planner.report.figures import (
+    SCORE_EXPLANATION_LONG,
+    compute_figures,
+    figure_rows,
+    format_figure,
+    summary_fields,
+)
 from estates_planner.travel import NetworkTravelModel, load_network
 from estates_planner.travel.resolve import travel_model_for, with_travel
 from estates_planner.usecases import keep_plan, solve_in_project
@@ -93,8 +101,8 @@ def run_solve(args: argparse.Namespace) -> int:
     if limit is None or not math.isfinite(limit) or limit <= 0:
         raise ScenarioError(f"--time-limit must be a number of seconds above 0, got {limit}")
     travel = travel_model_for(project, scenario)
-    if isinstance(travel, NetworkTravelModel):
-        print(f"Travel is measured along the {travel.name}.", file=sys.stderr)
+    # the one wording of how journeys are measured, as on every page of the PDF
+    print(f"{travel_measure_text(getattr(travel, 'name', None))}.", file=sys.stderr)
     years = args.years if args.years is not None else scenario.settings.contract_years
     if years != 1 or args.ramp is not None:
         from estates_planner.cli.solve_contract import run_contract_solve
@@ -113,7 +121,7 @@ def run_solve(args: argparse.Namespace) -> int:
     finally:
         bar.finish()
     result = solved.result
-    print(format_summary(result))
+    print(format_summary(result, solved.scenario))
     for message in result.messages:
         print(f"note: {message}", file=sys.stderr)
     if args.out is not None:
@@ -121,7 +129,7 @@ def run_solve(args: argparse.Namespace) -> int:
         print(f"Wrote the allocation to {args.out}", file=sys.stderr)
         kept.append(str(args.out))
     if args.summary is not None:
-        write_json(args.summary, summary_dict(result))
+        write_json(args.summary, summary_dict(result, solved.scenario))
         print(f"Wrote the summary to {args.summary}", file=sys.stderr)
     if args.project is not None and not args.no_save:
         if keep_plan(project, solved):
@@ -176,30 +184,51 @@ def _load(args: argparse.Namespace) -> tuple[Project, Scenario]:
     return project, project.scenarios[0]
 
 
-def summary_dict(result) -> dict[str, object]:  # noqa: ANN001 (PlanResult)
+def summary_dict(result, scenario: Scenario | None = None) -> dict[str, object]:  # noqa: ANN001
+    """The JSON summary: the optimiser's own figures (``objective`` is the optimiser score,
+    not money) and, with the scenario, the money and counts apart (``annual_cost`` in £,
+    ``travel_person_km``, ``unplaced_count``...: :func:`report.figures.summary_fields`)."""
     def num(x: float) -> float | None:
         return None if x is None or not math.isfinite(x) else round(float(x), 2)
 
-    return {"objective": num(result.objective), "bound": num(result.bound),
-            "gap": None if not math.isfinite(result.gap) else float(result.gap),
-            "terms": {k: num(v) for k, v in result.terms.items()},
-            "status": result.status, "seconds": round(float(result.seconds), 3)}
+    data: dict[str, object] = {
+        "objective": num(result.objective), "bound": num(result.bound),
+        "gap": None if not math.isfinite(result.gap) else float(result.gap),
+        "terms": {k: num(v) for k, v in result.terms.items()},
+        "status": result.status, "seconds": round(float(result.seconds), 3)}
+    if scenario is not None:
+        data.update(summary_fields(compute_figures(scenario, result)))
+    return data
 
 
-def format_summary(result) -> str:  # noqa: ANN001 (PlanResult)
-    width = max(len(label) for label in TERM_LABELS.values()) + 2
+def format_summary(result, scenario: Scenario | None = None) -> str:  # noqa: ANN001
+    """The plan as the terminal shows it: with the scenario, money, travel, needs and weights
+    apart (:func:`report.figures.figure_rows`), then the optimiser score's breakdown; the
+    unplaced penalty shows only in that breakdown."""
     lines = [f"Plan for scenario '{result.scenario_name}'"]
+    width = max(len(label) for label in TERM_LABELS.values()) + 2
+    if scenario is not None:
+        rows = figure_rows(compute_figures(scenario, result))
+        width = max(width, *(len(r.label) for r in rows)) + 2
+        section = None
+        for row in rows:
+            if row.section != section:
+                section = row.section
+                lines.append(f"  {section}")
+            lines.append(f"    {row.label:<{width}}{format_figure(row.value, row.unit):>22}")
+        lines.append(f"  {SCORE_EXPLANATION_LONG}")
+    lines.append("  Optimiser score breakdown (points, not money)")
     for key, value in result.terms.items():
-        lines.append(f"  {TERM_LABELS.get(key, key):<{width}}£{value:>16,.2f}")
-    lines.append(f"  {'Objective':<{width}}£{result.objective:>16,.2f}")
-    bound = f"£{result.bound:>16,.2f}" if math.isfinite(result.bound) else "unknown"
-    lines.append(f"  {'Bound':<{width}}{bound}")
+        lines.append(f"    {TERM_LABELS.get(key, key):<{width}}{value:>22,.2f}")
+    lines.append(f"    {'Optimiser score':<{width}}{result.objective:>22,.2f}")
+    bound = f"{result.bound:>22,.2f}" if math.isfinite(result.bound) else f"{'unknown':>22}"
+    lines.append(f"    {'Bound':<{width}}{bound}")
     gap = f"{100 * result.gap:.3f} %" if math.isfinite(result.gap) else "unknown"
-    lines.append(f"  {'Gap':<{width}}{gap}")
-    lines.append(f"  {'Status':<{width}}{result.status}")
-    lines.append(f"  {'Seconds':<{width}}{result.seconds:.1f}")
+    lines.append(f"  {'Gap':<{width + 2}}{gap}")
+    lines.append(f"  {'Status':<{width + 2}}{result.status}")
+    lines.append(f"  {'Seconds':<{width + 2}}{result.seconds:.1f}")
     placed = sum(1 for a in result.allocations if a.site_id is not None)
-    lines.append(f"  {'Needs placed':<{width}}{placed} of {len(result.allocations)}")
+    lines.append(f"  {'Needs placed':<{width + 2}}{placed} of {len(result.allocations)}")
     if result.proof_text:
         lines.append(result.proof_text)
     return "\n".join(lines)

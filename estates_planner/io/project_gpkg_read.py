@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import struct
+import warnings
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -369,7 +370,12 @@ def _read_results(con, file, tables) -> dict[str, PlanResult]:
 
 def _read_ogr(path: Path, layer: str) -> gpd.GeoDataFrame | pd.DataFrame:
     try:
-        return pyogrio.read_dataframe(path, layer=layer)
+        with warnings.catch_warnings():
+            # the backup a save keeps is named NAME.gpkg.bak on purpose; GDAL warns that a
+            # GeoPackage should end in .gpkg, which tells the user nothing
+            warnings.filterwarnings("ignore", message=".*non conformant file extension",
+                                    category=RuntimeWarning)
+            return pyogrio.read_dataframe(path, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
             pyogrio.errors.FieldError, pyogrio.errors.GeometryError, pyogrio.errors.CRSError,
             OSError) as exc:

@@ -18,6 +18,7 @@ import codecs
 import csv
 import io
 import sqlite3
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -390,7 +391,12 @@ def _read_spatial(path: Path, report: ValidationReport,
         if features > limits.max_rows:
             report.error(file, too_many_rows(limits, "features"))
             return None
-        frame = pyogrio.read_dataframe(path, layer=layer, max_features=limits.max_rows + 1)
+        with warnings.catch_warnings():
+            # pyogrio parses JSON-typed fields and warns when a cell is not JSON; the cell
+            # stays text and RowChecker reports a bad value with its row and column
+            warnings.filterwarnings("ignore", message="Could not parse column .* as JSON")
+            frame = pyogrio.read_dataframe(path, layer=layer,
+                                           max_features=limits.max_rows + 1)
     except ogr_failures as exc:
         report.error(file, f"layer '{layer}' cannot be read ({_reason(exc)})")
         return None

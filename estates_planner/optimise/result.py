@@ -90,9 +90,9 @@ class PlanResult:
 
     @property
     def most_above_best(self) -> float | None:
-        """How much more a year this plan may cost than the best possible one (objective
-        minus proven bound), for a search stopped before its proof; None when there is no
-        such figure (proven optimal, or nothing proven)."""
+        """How much higher this plan's optimiser score may be than the best possible one's
+        (objective minus proven bound, in points), for a search stopped before its proof;
+        None when there is no such figure (proven optimal, or nothing proven)."""
         if self.status not in ("feasible", "cancelled") or not math.isfinite(self.bound) \
                 or not math.isfinite(self.objective):
             return None
@@ -102,19 +102,21 @@ class PlanResult:
     def proof_text(self) -> str:
         """What is proven about this plan, in words for people who do not read "gap".
 
-        A plan that is not proven optimal says how much cheaper the best plan could at most
-        be, in pounds, so the user can judge whether a longer time limit is worth it.
+        A plan that is not proven optimal says how much better (in optimiser points, not
+        money) the best plan could at most be, so the user can judge whether a longer time
+        limit is worth it.
         """
         if self.status == "optimal":
-            return "Proven optimal: no plan under these rules and weights costs less."
+            return "Proven optimal: no plan under these rules and weights scores less."
         room = self.most_above_best
         if room is not None:
             head = ("Stopped by the time limit before the optimum was proven"
                     if self.status == "feasible" else "Cancelled before the optimum was proven")
-            return (f"{head}: no plan costs less than £{self.bound:,.0f} a year, so this one is "
-                    f"at most £{room:,.0f} ({100 * max(self.gap, 0.0):.1f} %) above the best "
-                    "possible. Solving again (it continues from this plan) or a longer time "
-                    "limit may find a cheaper plan or prove this one.")
+            return (f"{head}: no plan has an optimiser score below {self.bound:,.0f} points, "
+                    f"so this one is at most {room:,.0f} points "
+                    f"({100 * max(self.gap, 0.0):.1f} %) above the best possible. Solving "
+                    "again (it continues from this plan) or a longer time limit may find a "
+                    "better plan or prove this one.")
         if self.status == "greedy":
             return "Greedy baseline: each need at its cheapest site with room, not optimised."
         if self.status == "evaluated":

@@ -189,6 +189,11 @@ class ReportContent:
 
 # --- small helpers ---------------------------------------------------------------------------
 
+def plural(count: int, word: str) -> str:
+    """"1 interview room", "2 interview rooms", "0 desks"."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def money(value: float) -> str:
     """£ with thousands separators and no pence: how every report figure reads."""
     sign = "−" if value < -0.5 else ""
@@ -223,7 +228,8 @@ def parse_weekdays(value: object) -> tuple[int, ...] | None:
 def kpi_lines(scenario: Scenario, result: PlanResult) -> list[KpiLine]:
     """The KPI table, from :func:`estates_planner.report.kpis.kpi_rows` so the app agrees.
 
-    Money rows are grouped as "Objective (annual £)", the rest as "Plan"; ``text`` is
+    Rows are grouped by their section (money, service-user travel, needs, planning weights,
+    optimiser score, then "Plan"); ``text`` is
     :func:`~estates_planner.report.kpis.format_value` of the row.
     """
     return _kpi_lines(compute_kpis(scenario, result))
@@ -232,7 +238,7 @@ def kpi_lines(scenario: Scenario, result: PlanResult) -> list[KpiLine]:
 def _kpi_lines(kpis: Kpis) -> list[KpiLine]:
     return [KpiLine(row.label, format_value(row.value, row.unit),
                     float(row.value) if isinstance(row.value, int | float) else None,
-                    "Objective (annual £)" if row.unit == "£" else "Plan")
+                    row.section)
             for row in kpi_rows(kpis)]
 
 
@@ -264,7 +270,6 @@ def data_sources(metadata: Mapping[str, str] | None, scenario: Scenario,
     model = travel_model if travel_model is not None else scenario.travel
     sources.append(travel_measure_text(getattr(model, "name", None)))
     return sources + notes
-
 
 
 def service_user_lines(scenario: Scenario, result: PlanResult,
@@ -512,8 +517,8 @@ def _status_text(result: PlanResult) -> str:
     text = f"Plan status: {words.get(result.status, result.status)}"
     most = result.most_above_best
     if most is not None and math.isfinite(result.gap):
-        text += (f" (at most {money(most)} a year, {100 * result.gap:.2f}%, above the best "
-                 "possible plan)")
+        text += (f" (optimiser score at most {most:,.0f} points, {100 * result.gap:.2f}%, "
+                 "above the best possible plan)")
     return text
 
 
@@ -531,9 +536,10 @@ def _site_section(scenario: Scenario, result: PlanResult, site: Site,
     facts = [
         ("Kind", site.kind.label),
         ("Women-only", "yes" if site.women_only else "no"),
-        ("Capacity", f"{desks} desks" + (f" (of {site.desks})" if desks != site.desks else "")
-         + f", {rooms} interview rooms" + (f" (of {site.interview_rooms})"
-                                          if rooms != site.interview_rooms else "")),
+        ("Capacity", plural(desks, "desk")
+         + (f" (of {site.desks})" if desks != site.desks else "")
+         + f", {plural(rooms, 'interview room')}" + (f" (of {site.interview_rooms})"
+                                                     if rooms != site.interview_rooms else "")),
         ("Cost", cost),
     ]
     if site.fit_out_cost:
@@ -653,9 +659,9 @@ def _edits(scenario: Scenario) -> list[str]:
     for sid, o in sorted(scenario.capacity_overrides.items()):
         parts = []
         if o.desks is not None:
-            parts.append(f"{o.desks} desks")
+            parts.append(plural(o.desks, "desk"))
         if o.interview_rooms is not None:
-            parts.append(f"{o.interview_rooms} rooms")
+            parts.append(plural(o.interview_rooms, "room"))
         out.append(f"Capacity of {site_name(sid)} set to {', '.join(parts)}")
     for nid, sid in sorted(scenario.pins.items()):
         out.append(f"Pinned: {nid} to {site_name(sid)}")

@@ -173,11 +173,17 @@ def settings_rows(scenario: Scenario, result: PlanResult) -> list[tuple[str, obj
     return rows
 
 
-def kpi_table_rows(scenario: Scenario, result: PlanResult) -> list[tuple[str, object]]:
-    """(label, value) rows of the KPI sheet, from ``report.kpis`` so they match the app:
-    numbers as numbers, other values as the app shows them."""
+KPI_UNIT_WORDS = {"£": "£ a year (money)", "points": "points (not money)"}
+
+
+def kpi_table_rows(scenario: Scenario, result: PlanResult) -> list[tuple[str, object, str,
+                                                                         str]]:
+    """(measure, value, unit, section) rows of the KPI sheet, from ``report.kpis`` so they
+    match the app: numbers as numbers, other values as the app shows them; the unit column
+    says which figures are money and which are planning weights or score points."""
     return [(row.label, float(row.value) if isinstance(row.value, int | float)
-             else format_value(row.value, row.unit))
+             else format_value(row.value, row.unit), KPI_UNIT_WORDS.get(row.unit, row.unit),
+             row.section)
             for row in kpi_rows(compute_kpis(scenario, result))]
 
 
@@ -211,7 +217,8 @@ def write_allocation_xlsx(scenario: Scenario, result: PlanResult,
          [[r[c] for c in ALLOCATION_COLUMNS] for r in allocation_rows(scenario, result)]),
         ("Sites", SITE_COLUMNS,
          [[r[c] for c in SITE_COLUMNS] for r in site_rows(scenario, result)]),
-        ("KPIs", ("measure", "value"), [list(r) for r in kpi_table_rows(scenario, result)]),
+        ("KPIs", ("measure", "value", "unit", "section"),
+         [list(r) for r in kpi_table_rows(scenario, result)]),
         ("Settings", ("setting", "value"), [list(r) for r in settings_rows(scenario, result)]),
     ]
     with atomic_path(path) as tmp:

@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from estates_planner.errors import ScenarioError
 from estates_planner.model import Lot, Scenario, Settings, SiteKind
-from estates_planner.optimise.result import TERM_LABELS, TERM_NAMES, PlanResult
+from estates_planner.optimise.result import TERM_NAMES, PlanResult
+from estates_planner.report.figures import POINTS, PlanFigures, compute_figures, figure_rows
 
 DAYS_PER_WEEK = 5
 NOT_AVAILABLE = "n/a"
@@ -25,11 +26,14 @@ Number = float | int
 
 class KpiRow(NamedTuple):
     """One line of the KPI table: ``value`` is a number, or ``"n/a"`` when it has no meaning
-    (a share of nothing); ``unit`` is "£", "%", "needs", "sites" or "desk-days"."""
+    (a share of nothing); ``unit`` is "£" (money only), "points" (planning weights and the
+    optimiser score, never money), "person-km", "%", "needs", "desks", "sites" or
+    "desk-days"; ``section`` groups the rows (see :mod:`estates_planner.report.figures`)."""
 
     label: str
     value: float | int | str
     unit: str
+    section: str = "Plan"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,7 @@ class Kpis:
     utilisation_pct: float | None
     site_desk_days: Mapping[str, tuple[int, int]]  # used site -> (used, available)
     unplaced: tuple[UnplacedNeed, ...]
+    figures: PlanFigures  # money, travel, weights and penalties apart
 
     @property
     def needs_unplaced(self) -> int:
@@ -182,6 +187,7 @@ def compute_kpis(scenario: Scenario, result: PlanResult) -> Kpis:
         utilisation_pct=_pct(desk_days_placed, desk_days_available),
         site_desk_days=MappingProxyType(site_desk_days),
         unplaced=tuple(unplaced),
+        figures=compute_figures(scenario, result),
     )
 
 
@@ -192,10 +198,8 @@ def _or_na(value: float | None) -> float | str:
 def kpi_rows(kpis: Kpis) -> list[KpiRow]:
     """The KPI table in its one fixed order (the same rows for every plan, so two plans'
     tables line up row by row)."""
-    rows = [KpiRow(TERM_LABELS[name], kpis.terms[name], "£") for name in TERM_NAMES]
-    rows.append(KpiRow("Total annual cost (objective)", kpis.objective, "£"))
-    rows.append(KpiRow("Needs placed", kpis.needs_placed, "needs"))
-    rows.append(KpiRow("Needs unplaced", kpis.needs_unplaced, "needs"))
+    rows = [KpiRow(_unit_label(r.label, r.unit), r.value, r.unit, r.section)
+            for r in figure_rows(kpis.figures)]
     rows += [KpiRow(f"Placed: {lot.label}", kpis.placed_by_lot[lot], "needs") for lot in Lot]
     rows += [KpiRow(f"Placed in: {kind.label}", kpis.placed_by_kind[kind], "needs")
              for kind in SiteKind]
@@ -214,11 +218,17 @@ def kpi_rows(kpis: Kpis) -> list[KpiRow]:
     return rows
 
 
+def _unit_label(label: str, unit: str) -> str:
+    """A label that says its unit where the value alone does not ("… (points)")."""
+    return f"{label} ({unit})" if unit in (POINTS, "person-km") else label
+
+
 def format_value(value: float | int | str | None, unit: str) -> str:
     """A KPI value as people read it: "£1,234,567", "66.7%", "1,200", "1.5"; "n/a" for none.
 
-    Pounds are rounded to whole pounds (unit "£2dp": to pence); percentages and fractional
-    counts to one decimal.
+    Pounds are rounded to whole pounds (unit "£2dp": to pence); points (weights, the
+    optimiser score) and person-km to whole numbers, never with a £ sign; percentages and
+    fractional counts to one decimal.
     """
     if value is None or isinstance(value, str):
         return NOT_AVAILABLE if value is None else value
@@ -228,6 +238,9 @@ def format_value(value: float | int | str | None, unit: str) -> str:
         return "-" + text if round(value, digits) < 0 else text
     if unit == "%":
         return f"{value:.1f}%"
+    if unit in (POINTS, "person-km"):
+        text = f"{abs(value):,.0f}"
+        return "-" + text if round(value) < 0 else text
     if isinstance(value, int) or float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}"

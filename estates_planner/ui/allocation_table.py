@@ -289,12 +289,16 @@ class AllocationPanel(QWidget):
                            ("site_id", "S&ite")):
             combo = QComboBox(self)
             combo.setAccessibleName(f"Filter by {label.replace('&', '').lower()}")
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # a short box (the bar must fit a narrow window); the list opens as wide as its
+            # longest entry ("S0001 · Leeds Probation Office")
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(5)
             caption = QLabel(label, self)
             caption.setBuddy(combo)
             bar.addWidget(caption)
             bar.addWidget(combo)
-            combo.currentTextChanged.connect(lambda text, k=key: self.proxy.set_filter(k, text))
+            combo.currentIndexChanged.connect(lambda _i, k=key: self._filter_changed(k))
             self.filters[key] = combo
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search needs…")
@@ -364,18 +368,33 @@ class AllocationPanel(QWidget):
             "provider": ws.dataset.providers,
             "site_id": [UNPLACED, *sorted(s.site_id for s in ws.dataset.sites)],
         }
+        # sites read "S0001 · Leeds Probation Office": the id to filter on, the name to find
+        names = {s.site_id: s.name for s in ws.dataset.sites}
         for key, combo in self.filters.items():
-            keep = combo.currentText()
+            keep = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
-            combo.addItems([ALL, *values[key]])
-            combo.setCurrentText(keep if keep in values[key] else ALL)
+            combo.addItem(ALL, ALL)
+            for value in values[key]:
+                text = f"{value} · {names[value]}" if key == "site_id" and value in names \
+                    and names[value] != value else value
+                combo.addItem(text, value)
+            index = combo.findData(keep) if keep in values[key] else 0
+            combo.setCurrentIndex(max(index, 0))
+            combo.setToolTip(combo.currentText())
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
             combo.blockSignals(False)
-            self.proxy.set_filter(key, combo.currentText())
+            self.proxy.set_filter(key, combo.currentData())
+
+    def _filter_changed(self, key: str) -> None:
+        combo = self.filters[key]
+        combo.setToolTip(combo.currentText())
+        self.proxy.set_filter(key, combo.currentData())
 
     def set_filter(self, key: str, value: str) -> None:
-        """Choose a filter value programmatically (as the combo box would)."""
-        self.filters[key].setCurrentText(value)
+        """Choose a filter value (a site id for "site_id") as the combo box would."""
+        combo = self.filters[key]
+        combo.setCurrentIndex(max(combo.findData(value), 0))
 
     def _update_count(self, *_args) -> None:
         self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} needs")

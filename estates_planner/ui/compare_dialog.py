@@ -23,12 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import EstatesError
+from estates_planner.report.figures import POINTS
 from estates_planner.report.kpis import format_delta
+from estates_planner.scenarios import MONEY_TERMS
 from estates_planner.ui.common import money
 from estates_planner.ui.state import WorkspaceState
 from estates_planner.usecases import compare
 
-MOVE_HEADERS = ("Need", "Provider", "Lot", "From", "To", "Cost change")
+# a need's own change in the optimiser score (desk £ + weighted travel + weights and
+# penalties): not money, so it reads in points
+MOVE_HEADERS = ("Need", "Provider", "Lot", "From", "To", "Score change")
 
 
 def _table(parent: QWidget, headers: tuple[str, ...], name: str,
@@ -124,13 +128,20 @@ class CompareDialog(QDialog):
         stale = [n for n in (a, b) if ws.result_is_stale(n)]
         note = f" (plan of {', '.join(stale)} is out of date)" if stale else ""
         moved = cmp.moved + cmp.newly_placed + cmp.newly_unplaced
-        change = cmp.objective_change
+        change = sum(cmp.term_changes[t] for t in MONEY_TERMS)
         cost = ("B costs the same a year as A" if round(change) == 0 else
                 f"B costs {money(abs(change))} a year {'more' if change > 0 else 'less'} "
                 "than A")
-        self.summary.setText(
-            f"{cost}; {len(cmp.moved)} needs moved, {len(cmp.newly_placed)} newly placed, "
-            f"{len(cmp.newly_unplaced)} newly unplaced{note}.")
+        score = cmp.objective_change
+        score_text = ("the same optimiser score" if round(score) == 0 else
+                      f"optimiser score {format_delta(score, POINTS)} points (not money)")
+        text = (f"{cost} (annual property cost); {score_text}; {len(cmp.moved)} needs moved, "
+                f"{len(cmp.newly_placed)} newly placed, {len(cmp.newly_unplaced)} newly "
+                f"unplaced{note}.")
+        if cmp.moved and round(cmp.term_changes.get("moves", 0.0)) == 0:
+            text += ("<br><i>Moves from baseline</i> is 0 although needs moved: it counts only "
+                     "in a minimal-disruption re-plan, whose scenario has a baseline plan.")
+        self.summary.setText(text)
         self.kpis.setRowCount(len(cmp.rows))
         for r, row in enumerate(cmp.rows):
             for c, text in enumerate(row.formatted()):
@@ -147,7 +158,7 @@ class CompareDialog(QDialog):
         for r, move in enumerate(moved):
             values = (move.need_id, move.provider, move.lot.label,
                       move.from_site_name or "unplaced", move.to_site_name or "unplaced",
-                      format_delta(move.cost_change, "£"))
+                      format_delta(move.cost_change, POINTS))
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, move)
@@ -156,6 +167,16 @@ class CompareDialog(QDialog):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.moves.setItem(r, c, item)
         self._emit_highlight(moved)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Widen the dialog (up to the screen) so no column is clipped at its default size."""
+        needed = max(sum(t.horizontalHeader().sectionSizeHint(c) if t.rowCount() == 0
+                         else t.sizeHintForColumn(c) + 12 for c in range(t.columnCount()))
+                     for t in (self.kpis, self.moves)) + 48
+        screen = self.screen().availableGeometry().width() if self.screen() else needed
+        if needed > self.width():
+            self.resize(min(needed, int(screen * 0.95)), self.height())
 
     def kpi_table(self) -> list[tuple[str, ...]]:
         return [tuple(self.kpis.item(r, c).text() for c in range(4))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from estates_planner.report.content import plural
 from estates_planner.ui.common import user_action
 from estates_planner.ui.state import WorkspaceState
 
@@ -70,8 +71,9 @@ class CapacityDialog(QDialog):
             box.setValue(value)
             box.setAccessibleName(name)
         form = QFormLayout(self)
-        form.addRow(QLabel(f"In the data: {site.desks} desks, {site.interview_rooms} "
-                           "interview rooms. Changes apply to this scenario only.", self))
+        form.addRow(QLabel(f"In the data: {plural(site.desks, 'desk')}, "
+                           f"{plural(site.interview_rooms, 'interview room')}. Changes apply "
+                           "to this scenario only.", self))
         form.addRow("&Desks:", self.desks)
         form.addRow("Interview &rooms:", self.rooms)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -108,6 +110,11 @@ def need_menu(parent: QWidget, state: WorkspaceState, need_id: str) -> QMenu:
     unpin_act = menu.addAction("&Unpin" if len(targets) == 1 else f"&Unpin {len(targets)} needs")
     unpin_act.setEnabled(any(n in ws.current.pins for n in targets))
     unpin_act.triggered.connect(lambda: unpin(parent, state, targets))
+    menu.addSeparator()
+    menu.addAction("&Edit need…").triggered.connect(
+        lambda: edit_need(parent, state, need_id))
+    menu.addAction("&Delete need").triggered.connect(
+        lambda: delete_need(parent, state, need_id))
     return menu
 
 
@@ -125,4 +132,34 @@ def site_menu(parent: QWidget, state: WorkspaceState, site_id: str) -> QMenu:
     if needs:
         label = f"&Pin {needs[0]} here" if len(needs) == 1 else f"&Pin {len(needs)} needs here"
         menu.addAction(label).triggered.connect(lambda: pin(parent, state, needs, site_id))
+    menu.addSeparator()
+    menu.addAction("&Edit site…").triggered.connect(lambda: edit_site(parent, state, site_id))
+    menu.addAction("&Delete site").triggered.connect(
+        lambda: delete_site(parent, state, site_id))
     return menu
+
+
+def edit_site(parent: QWidget | None, state: WorkspaceState, site_id: str | None,
+              point: tuple[float, float] | None = None) -> bool:
+    """The site editor for ``site_id`` (or a new site, at ``point`` when given)."""
+    from estates_planner.ui.site_editor import SiteEditor
+
+    dialog = SiteEditor(state.workspace, site_id, parent, point=point)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def delete_site(parent: QWidget | None, state: WorkspaceState, site_id: str) -> None:
+    with user_action(parent, "Delete site"):
+        state.workspace.delete_site(site_id)
+
+
+def edit_need(parent: QWidget | None, state: WorkspaceState, need_id: str | None) -> bool:
+    from estates_planner.ui.site_editor import NeedEditor
+
+    dialog = NeedEditor(state.workspace, need_id, parent)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def delete_need(parent: QWidget | None, state: WorkspaceState, need_id: str) -> None:
+    with user_action(parent, "Delete need"):
+        state.workspace.delete_need(need_id)

@@ -301,6 +301,12 @@ class Inspector(QWidget):
         box = QGroupBox("Use in the current plan", self.body)
         layout = QVBoxLayout(box)
         usage = result.site_usage.get(site.site_id) if result is not None else None
+        if site.site_id in ws.current.closed_sites:
+            placed = f" ({len(usage.need_ids)} needs placed in the plan shown)" \
+                if usage is not None and usage.need_ids else ""
+            layout.addWidget(QLabel(f"Closed in this scenario{placed}.", box))
+            self.body_layout.addWidget(box)
+            return
         if usage is None:
             layout.addWidget(QLabel("Not solved yet." if result is None
                                     else "No needs placed here.", box))
@@ -317,7 +323,9 @@ class Inspector(QWidget):
             bar.setTextVisible(True)
             layout.addWidget(bar)
         if usage.need_ids:
-            names = ", ".join(usage.need_ids[:30])
+            ds = ws.dataset
+            names = ", ".join(f"{n} ({ds.need(n).provider})" if ds.has_need(n) else n
+                              for n in usage.need_ids[:30])
             more = f" and {len(usage.need_ids) - 30} more" if len(usage.need_ids) > 30 else ""
             placed = QLabel(f"Needs here: {names}{more}", box)
             placed.setWordWrap(True)
@@ -379,7 +387,9 @@ class Inspector(QWidget):
             text = explain_need(ws.scenario_for_costs(), result, need_id).text()
         except (ImportError, EstatesError) as exc:
             text = f"No explanation available: {exc}"
-        box = QGroupBox("Why here", self.body)
+        alloc = result.allocation_or_none(need_id)
+        title = "Why not placed" if alloc is not None and alloc.site_id is None else "Why here"
+        box = QGroupBox(title, self.body)
         label = QLabel(text, box)
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -1,6 +1,10 @@
-"""The KPI panel: the figures of the current plan, from :func:`report.kpis.kpi_rows`.
+"""The KPI panel: the figures of the current plan.
 
-The PDF summary and the comparison use the same rows and formats, so the three always agree.
+"Figures" holds the headline figures with money, weights and penalties apart
+(:func:`report.figures.figure_rows`: the annual property cost in £, service-user travel in
+person-km, needs not placed, planning weights and the optimiser score, each section linking
+to the user guide); "Details" holds the rest of :func:`report.kpis.kpi_rows`. The PDF
+summary and the comparison use the same rows and formats, so they always agree.
 A second tab, "Service users", shows the plan as people on probation meet it: per PDU, how
 many separate places they go to and the journey to each (:func:`travel.service_user_view`,
 along the project's road network when it has one, else in straight lines).
@@ -10,7 +14,8 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -25,6 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import EstatesError
+from estates_planner.report.figures import (
+    GUIDE_FIGURES,
+    GUIDE_UNPLACED,
+    GUIDE_WEIGHTS,
+    SCORE_EXPLANATION,
+    SCORE_EXPLANATION_LONG,
+    figure_rows,
+    format_figure,
+)
 from estates_planner.report.kpis import compute_kpis, format_value, kpi_rows
 from estates_planner.travel.resolve import travel_model_for
 from estates_planner.ui.state import WorkspaceState
@@ -33,6 +47,17 @@ from estates_planner.ui.state import WorkspaceState
 JOURNEY_HEADERS = ("PDU / site", "Locations", "Journey km", "Minutes", "Region / providers")
 MINUTES_COLUMN = 3
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def _shown_rows(table: QTableWidget) -> list[tuple[str, str]]:
+    rows = []
+    for r in range(table.rowCount()):
+        label = table.item(r, 0)
+        if label is None or label.data(Qt.ItemDataRole.UserRole) == "section":
+            continue
+        value = table.item(r, 1)
+        rows.append((label.text().strip(), value.text() if value is not None else ""))
+    return rows
 
 
 def _km_text(value: float | None) -> str:
@@ -45,8 +70,38 @@ def _min_text(value: float | None) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:,.0f}"
 
 
+GUIDE_LINKS = (f'<a href="#{GUIDE_FIGURES}">What the figures mean</a> · '
+               f'<a href="#{GUIDE_WEIGHTS}">Planning weights</a> · '
+               f'<a href="#{GUIDE_UNPLACED}">Needs not placed</a>')
+
+
+def _table(parent: QWidget, name: str, accessible: str) -> QTableWidget:
+    table = QTableWidget(0, 2, parent)
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setHorizontalHeaderLabels(["Figure", "Value"])
+    table.horizontalHeader().setVisible(False)
+    table.verticalHeader().setVisible(False)
+    # compact rows: the headline figures fit without scrolling in the default dock
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 4)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
 class KpiPanel(QWidget):
-    """Label/value table of the current scenario's plan, with its status above it."""
+    """The current scenario's plan: its status, then the headline figures (money, travel,
+    needs, planning weights, optimiser score) and a "Details" tab with the other figures.
+
+    ``guideRequested(anchor)`` asks for the user guide at a section ("figures", "weights",
+    "unplaced"): from the links under the figures, or a double-click on a figure.
+    """
+
+    guideRequested = Signal(str)
 
     def __init__(self, state: WorkspaceState, parent=None) -> None:
         super().__init__(parent)
@@ -54,21 +109,34 @@ class KpiPanel(QWidget):
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setObjectName("kpiStatus")
-        self.table = QTableWidget(0, 2, self)
-        self.table.setObjectName("kpiTable")
-        self.table.setAccessibleName("Key figures of the plan")
-        self.table.setHorizontalHeaderLabels(["Figure", "Value"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = _table(self, "kpiTable", "Key figures of the plan")
+        self.table.cellDoubleClicked.connect(self._row_double_clicked)
+        self._anchors: list[str] = []
+        self.score_note = QLabel(SCORE_EXPLANATION, self)
+        self.score_note.setToolTip(SCORE_EXPLANATION_LONG)
+        self.score_note.setObjectName("scoreNote")
+        self.score_note.setWordWrap(True)
+        self.guide_links = QLabel(GUIDE_LINKS, self)
+        self.guide_links.setObjectName("kpiGuideLinks")
+        self.guide_links.setWordWrap(True)
+        self.guide_links.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                                 | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.guide_links.linkActivated.connect(
+            lambda link: self.guideRequested.emit(link.lstrip("#")))
         figures = QWidget(self)
         inner = QVBoxLayout(figures)
         inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(2)
         inner.addWidget(self.status)
-        inner.addWidget(self.table)
+        inner.addWidget(self.table, 1)
+        inner.addWidget(self.score_note)
+        inner.addWidget(self.guide_links)
+
+        self.details = _table(self, "kpiDetails", "Other figures of the plan")
+        details = QWidget(self)
+        inner = QVBoxLayout(details)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.details)
 
         users = QWidget(self)
         self.journey_status = QLabel(users)
@@ -90,6 +158,9 @@ class KpiPanel(QWidget):
         self.tabs.setObjectName("kpiTabs")
         self.tabs.addTab(figures, "&Figures")
         self.tabs.addTab(users, "Service &users")
+        self.tabs.addTab(details, "&Details")
+        self.tabs.setTabToolTip(2, "Needs placed by lot and site kind, shares, locations per "
+                                   "PDU, sites used and desk utilisation")
         self.tabs.setTabToolTip(1, "Per PDU: how many separate places its people attend, and "
                                    "the journey to each")
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -102,9 +173,17 @@ class KpiPanel(QWidget):
         self.refresh()
 
     def rows(self) -> list[tuple[str, str]]:
-        """(label, shown value) pairs as displayed, for tests and copying."""
-        return [(self.table.item(r, 0).text(), self.table.item(r, 1).text())
-                for r in range(self.table.rowCount())]
+        """(label, shown value) pairs of the headline figures as displayed (section headings
+        left out), for tests and copying."""
+        return _shown_rows(self.table)
+
+    def detail_rows(self) -> list[tuple[str, str]]:
+        """(label, shown value) pairs of the "Details" tab."""
+        return _shown_rows(self.details)
+
+    def _row_double_clicked(self, row: int, _column: int) -> None:
+        if 0 <= row < len(self._anchors) and self._anchors[row]:
+            self.guideRequested.emit(self._anchors[row])
 
     def refresh(self, *_args) -> None:
         # the journeys are worked out only when their tab is shown
@@ -117,32 +196,66 @@ class KpiPanel(QWidget):
         ws = self.state.workspace
         result = ws.result()
         self.table.setRowCount(0)
+        self.details.setRowCount(0)
+        self._anchors = []
         if result is None:
             self.status.setText(f"<b>{ws.current_name}</b>: not solved yet. Press F5 to solve.")
+            self.status.setToolTip("")
             return
         stale = " <i>(out of date: the scenario was edited since; press F5)</i>" \
             if ws.result_is_stale() else ""
         gap = f", gap {100 * result.gap:.1f}%" if result.status == "feasible" else ""
         most = result.most_above_best
         room = "" if most is None else (
-            f"<br>At most £{most:,.0f} a year above the best possible plan; solving again or "
-            "a longer time limit may find a cheaper one.")
+            f"<br>Score at most {most:,.0f} points above the best plan.")
         self.status.setText(f"<b>{ws.current_name}</b>: {result.status}{gap}, "
                             f"{result.seconds:.1f} s{stale}{room}")
         self.status.setToolTip(result.proof_text)
         try:
-            rows = kpi_rows(compute_kpis(ws.current, result))
+            kpis = compute_kpis(ws.current, result)
         except EstatesError as exc:
             self.status.setText(f"<b>{ws.current_name}</b>: {exc}")
             return
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            label = QTableWidgetItem(row.label)
-            value = QTableWidgetItem(format_value(row.value, row.unit))
-            value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        section = None
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for row in figure_rows(kpis.figures):
+            if row.section != section:
+                section = row.section
+                r = self.table.rowCount()
+                self.table.insertRow(r)
+                head = QTableWidgetItem(section)
+                head.setFont(bold)
+                head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                head.setData(Qt.ItemDataRole.UserRole, "section")
+                self.table.setItem(r, 0, head)
+                self.table.setSpan(r, 0, 1, 2)
+                self._anchors.append(row.anchor)
+            r = self.table.rowCount()
+            self.table.insertRow(r)
+            label = QTableWidgetItem("  " + row.label)
+            label.setToolTip(f"{row.label}: double-click for what it means")
+            value = QTableWidgetItem(format_figure(row.value, row.unit))
+            value.setTextAlignment(_RIGHT)
+            if row.label in ("Annual property cost", "Optimiser score"):
+                label.setFont(bold)
+                value.setFont(bold)
             self.table.setItem(r, 0, label)
             self.table.setItem(r, 1, value)
-        self.table.resizeRowsToContents()
+            self._anchors.append(row.anchor)
+        details = [row for row in kpi_rows(kpis) if row.section == "Plan"]
+        self.details.setRowCount(len(details))
+        for r, row in enumerate(details):
+            value = QTableWidgetItem(format_value(row.value, row.unit))
+            value.setTextAlignment(_RIGHT)
+            self.details.setItem(r, 0, QTableWidgetItem(row.label))
+            self.details.setItem(r, 1, value)
+
+    def rows_fit(self) -> bool:
+        """Whether every headline row shows without scrolling (for the layout test)."""
+        table = self.table
+        needed = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        return needed <= table.viewport().height()
 
     # ---------------------------------------------------------------- service users
     def _tab_changed(self, index: int) -> None:

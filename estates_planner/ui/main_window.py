@@ -36,6 +36,7 @@ from estates_planner.ui.allocation_table import AllocationPanel
 from estates_planner.ui.autosave import Autosaver
 from estates_planner.ui.common import icon, is_bundled_sample, user_action, user_folder_for
 from estates_planner.ui.compare_dialog import CompareDialog
+from estates_planner.ui.guide import show_guide
 from estates_planner.ui.import_wizard import ImportOutcome, ImportWizard, guess_kind
 from estates_planner.ui.inspector import Inspector
 from estates_planner.ui.kpi_panel import KpiPanel
@@ -47,6 +48,7 @@ from estates_planner.ui.scenarios_dock import ScenariosPanel
 from estates_planner.ui.settings_dialog import SettingsDialog
 from estates_planner.ui.solve_dialog import SolveProgressDialog
 from estates_planner.ui.state import WorkspaceState
+from estates_planner.ui.unplaced_panel import UnplacedPanel
 from estates_planner.ui.workers import SolveWorker, start_solve
 from estates_planner.usecases import TABLE_KINDS, dataset_with_table
 from estates_planner.workspace import Workspace
@@ -146,6 +148,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.state, self)
         self.inspector.catchmentChanged.connect(self._show_catchment)
         self.kpi_panel = KpiPanel(self.state, self)
+        self.kpi_panel.guideRequested.connect(lambda anchor: show_guide(self, anchor))
         self.table_panel = AllocationPanel(self.state, self)
         self.provider_view = ProviderView(self.state, self)
         self.scenarios_dock = self._dock("Scenarios", "scenariosDock", self.scenarios_panel, left)
@@ -153,11 +156,18 @@ class MainWindow(QMainWindow):
         self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector, right)
         self.kpi_dock = self._dock("Key figures", "kpiDock", self.kpi_panel, right)
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        # the right column runs the full height, so the key figures have room
+        self.setCorner(Qt.Corner.BottomRightCorner, right)
         self.table_dock = self._dock("Allocation", "allocationDock", self.table_panel, bottom)
         self.provider_dock = self._dock("Provider view", "providerDock", self.provider_view,
                                         bottom)
+        self.unplaced_panel = UnplacedPanel(self.state, self)
+        self.unplaced_panel.solveRequested.connect(self.solve)
+        self.unplaced_dock = self._dock("Unplaced and long journeys", "unplacedDock",
+                                        self.unplaced_panel, bottom)
         # the provider view's table is wide: it shares the bottom with the allocation table
         self.tabifyDockWidget(self.table_dock, self.provider_dock)
+        self.tabifyDockWidget(self.table_dock, self.unplaced_dock)
         self.table_dock.raise_()
         self._layout_restored = False
 
@@ -166,8 +176,9 @@ class MainWindow(QMainWindow):
         line = self.fontMetrics().height()
         self.resizeDocks([self.scenarios_dock, self.inspector_dock],
                          [18 * line, 26 * line], Qt.Orientation.Horizontal)
+        # the key figures need about 20 lines to show every headline row without scrolling
         self.resizeDocks([self.inspector_dock, self.kpi_dock],
-                         [int(self.height() * 0.36), int(self.height() * 0.24)],
+                         [int(self.height() * 0.27), int(self.height() * 0.63)],
                          Qt.Orientation.Vertical)
         self.resizeDocks([self.table_dock], [int(self.height() * 0.32)],
                          Qt.Orientation.Vertical)
@@ -203,6 +214,9 @@ class MainWindow(QMainWindow):
                                         "Save the project under another name")
         self.act_import = self._action("&Import…", lambda: self.import_data(), "Ctrl+I",
                                        "import", "Import sites, needs, demand or boundaries")
+        self.act_import_many = self._action(
+            "New project from &files…", lambda: self.import_many(), None, None,
+            "Sites, needs, demand, boundaries, network and settings in one pass")
         self.act_export = self._action("&Export…", self.export, "Ctrl+E", "export",
                                        "Export site plans (PDF) and tables")
         self.act_export.setEnabled(
@@ -239,8 +253,19 @@ class MainWindow(QMainWindow):
                                            self.toggle_selected_site, "Ctrl+W", "close-site")
         self.act_capacity = self._action("Edit site &capacity…", self.edit_selected_capacity,
                                          "Ctrl+Shift+C")
+        self.act_add_site = self._action("Add &site…", lambda: edits.edit_site(
+            self, self.state, None), None, None, "Add a site by grid reference or longitude "
+            "and latitude")
+        self.act_edit_site = self._action("&Edit selected site…", self._edit_selected_site)
+        self.act_delete_site = self._action("Delete selected site", self._delete_selected_site)
+        self.act_add_need = self._action("Add &need…", lambda: edits.edit_need(
+            self, self.state, None))
+        self.act_edit_need = self._action("Edit selected nee&d…", self._edit_selected_need)
+        self.act_delete_need = self._action("Delete selected need", self._delete_selected_need)
         self.act_basemap = self._action("Online &basemap…", self.choose_basemap, None, None,
                                         "Show map tiles from a web address under the map")
+        self.act_guide = self._action("&User guide", lambda: show_guide(self), "F1", None,
+                                      "What the rules, weights and figures mean")
         self.act_about = self._action("&About Estates Planner", lambda: show_about(self))
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -253,7 +278,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.act_save, self.act_save_as])
         file_menu.addSeparator()
-        file_menu.addActions([self.act_import, self.act_export])
+        file_menu.addActions([self.act_import, self.act_import_many, self.act_export])
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = bar.addMenu("&Edit")
@@ -261,6 +286,9 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions([self.act_pin, self.act_unpin, self.act_close_site,
                               self.act_capacity])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.act_add_site, self.act_edit_site, self.act_delete_site,
+                              self.act_add_need, self.act_edit_need, self.act_delete_need])
         scenario_menu = bar.addMenu("&Scenario")
         scenario_menu.addActions([self.act_solve, self.act_settings])
         scenario_menu.addSeparator()
@@ -273,9 +301,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.act_basemap)
         view_menu.addSeparator()
         for dock in (self.scenarios_dock, self.layers_dock, self.inspector_dock,
-                     self.provider_dock, self.kpi_dock, self.table_dock):
+                     self.provider_dock, self.kpi_dock, self.table_dock, self.unplaced_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_guide)
         help_menu.addAction(self.act_about)
 
     def _build_toolbar(self) -> None:
@@ -500,6 +529,23 @@ class MainWindow(QMainWindow):
             return True
         return False
 
+    def import_many(self, paths: list[Path] | None = None) -> bool:
+        """A new project from several input files or a folder (kinds confirmed by the
+        user); True when it replaced the open project."""
+        from estates_planner.ui.import_many import ImportManyDialog
+
+        if not self.maybe_save():
+            return False
+        dialog = ImportManyDialog(paths, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.imported is None:
+            return False
+        self.set_project(dialog.imported.project)
+        warnings = len(dialog.imported.report.warnings)
+        self.statusBar().showMessage(
+            "New project from files" + (f" with {warnings} warnings" if warnings else ""),
+            8000)
+        return True
+
     def apply_import(self, outcome: ImportOutcome) -> None:
         """Put what the wizard read into the project (one undoable step)."""
         ws = self.workspace
@@ -600,6 +646,27 @@ class MainWindow(QMainWindow):
         if site_id is not None:
             closed = site_id in self.workspace.current.closed_sites
             edits.set_site_closed(self, self.state, site_id, not closed)
+
+    def _edit_selected_site(self) -> None:
+        site_id = self._selected_site()
+        if site_id is not None:
+            edits.edit_site(self, self.state, site_id)
+
+    def _delete_selected_site(self) -> None:
+        site_id = self._selected_site()
+        if site_id is not None:
+            edits.delete_site(self, self.state, site_id)
+
+    def _edit_selected_need(self) -> None:
+        needs = self.state.selected_need_ids
+        if needs:
+            edits.edit_need(self, self.state, needs[0])
+        else:
+            self.statusBar().showMessage("Select a need on the map or in the table first", 5000)
+
+    def _delete_selected_need(self) -> None:
+        for need_id in self.state.selected_need_ids:
+            edits.delete_need(self, self.state, need_id)
 
     def edit_selected_capacity(self) -> None:
         site_id = self._selected_site()

@@ -23,20 +23,31 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import EstatesError
+from estates_planner.report.figures import POINTS
+from estates_planner.report.kpis import format_delta
 from estates_planner.ui.common import km, money
 from estates_planner.ui.state import WorkspaceState
 
-HEADERS = ("Need / site", "Allowed", "Cost change", "Desk cost", "Travel", "Co-located with")
+# "Score change" is the change in the optimiser score (points, not money) if the need alone
+# moved there; a blocked site has none, as the move cannot be made
+HEADERS = ("Need / site", "Allowed", "Score change", "Desk cost", "Travel", "Co-located with")
 PARTNER_HEADERS = ("Partner", "Shared sites", "Where")
 ALLOWED = 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def partners_text(partners) -> str:
-    """"Acme (ETE) ×2, Bloom (Personal wellbeing)" from (provider, lot) pairs."""
+    """"Acme (ETE) ×2, Bloom (Personal wellbeing)" from (provider, lot) pairs; a provider
+    whose name already says its lot ("North East Works (ETE)") is not told it twice."""
     counts = Counter((p, lot.label if hasattr(lot, "label") else str(lot)) for p, lot in partners)
-    return ", ".join(f"{p} ({lot})" + (f" ×{n}" if n > 1 else "")
+    return ", ".join((p if p.endswith(f"({lot})") else f"{p} ({lot})")
+                     + (f" ×{n}" if n > 1 else "")
                      for (p, lot), n in sorted(counts.items())) or "nobody yet"
+
+
+def _is_unplaced(result, need_id: str) -> bool:  # noqa: ANN001 (PlanResult)
+    alloc = result.allocation_or_none(need_id)
+    return alloc is not None and alloc.site_id is None
 
 
 class ProviderView(QWidget):
@@ -135,10 +146,12 @@ class ProviderView(QWidget):
         except (ImportError, EstatesError) as exc:
             self.message.setText(f"Options are not available: {exc}")
             return
-        self.message.setText(f"{len(self.options)} needs of {provider}. Allowed sites first, "
-                             "cheapest change to the plan first; blocked sites say which rule "
-                             "stops them.")
-        for need_id, options in self.options.items():
+        self.message.setText(f"{len(self.options)} needs of {provider}, unplaced first. "
+                             "Allowed sites first, smallest change in the optimiser score "
+                             "first; blocked sites say which rule stops them.")
+        unplaced_first = sorted(self.options.items(), key=lambda kv: not _is_unplaced(
+            result, kv[0]))
+        for need_id, options in unplaced_first:
             need = ws.dataset.need(need_id)
             current = next((o for o in options if o.is_current), None)
             where = current.site_name if current else "unplaced"
@@ -150,9 +163,10 @@ class ProviderView(QWidget):
                 allowed = "yes (current)" if option.is_current else (
                     "yes" if option.allowed else option.reasons)
                 partners = partners_text(option.partners)
+                change = "—" if option.is_current or not option.allowed else \
+                    format_delta(option.cost_change, POINTS)
                 item = QTreeWidgetItem([
-                    f"{option.site_name} ({option.site_id})", allowed,
-                    money(option.cost_change) if not option.is_current else "—",
+                    f"{option.site_name} ({option.site_id})", allowed, change,
                     money(option.desk_cost), km(option.travel_km), partners])
                 item.setData(0, ID_ROLE, ("site", option.site_id))
                 item.setToolTip(ALLOWED, allowed)
@@ -209,11 +223,16 @@ class ProviderView(QWidget):
             self.partners.addTopLevelItem(item)
         self.partners.resizeColumnToContents(0)
         self.partners.resizeColumnToContents(1)
-        # as tall as its rows (up to six), leaving the rest to the options below
+        # as tall as its rows (up to three: it scrolls), leaving the rest to the options
         row = self.partners.sizeHintForRow(0)
         self.partners.setFixedHeight(self.partners.header().sizeHint().height()
-                                     + row * min(len(found), 6)
+                                     + row * min(len(found), 3)
                                      + 2 * self.partners.frameWidth() + 2)
+
+    def need_order(self) -> list[str]:
+        """The needs as listed (unplaced first)."""
+        return [self.tree.topLevelItem(i).data(0, ID_ROLE)[1]
+                for i in range(self.tree.topLevelItemCount())]
 
     def partner_rows(self) -> list[tuple[str, str, str]]:
         """The partners as shown: (provider, shared sites, site names)."""

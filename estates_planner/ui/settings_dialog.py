@@ -12,14 +12,17 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QVBoxLayout,
 )
 
+from estates_planner.io.settings_toml import read_settings, write_settings
 from estates_planner.model import Settings
 from estates_planner.optimise.rules import RULE_TITLES
+from estates_planner.ui.common import user_action
 
 # label, prefix, suffix, maximum, decimals
 WEIGHTS = {
@@ -32,6 +35,7 @@ WEIGHTS = {
     "unplaced_penalty": ("Penalty per unplaced need", "£", "", 1e9, 0),
     "move_penalty": ("Penalty per move from baseline", "£", "", 1e7, 0),
     "time_limit_s": ("Solver time limit", "", " s", 3_600.0, 0),
+    "journey_warning_km": ("Flag journeys longer than", "", " km", 1_000.0, 0),
 }
 SWITCHES = {
     "women_only_sites": "R3: " + RULE_TITLES["R3"],
@@ -50,7 +54,7 @@ class SettingsDialog(QDialog):
         self.original = settings
         self.spins: dict[str, QDoubleSpinBox] = {}
         self.checks: dict[str, QCheckBox] = {}
-        weights = QGroupBox("Weights (annual £)", self)
+        weights = QGroupBox("Weights (they steer the optimiser score; not money)", self)
         form = QFormLayout(weights)
         for name, (label, prefix, suffix, maximum, decimals) in WEIGHTS.items():
             spin = QDoubleSpinBox(weights)
@@ -99,19 +103,58 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
             self.restore_defaults)
+        self.load_button = buttons.addButton("&Load from file…",
+                                             QDialogButtonBox.ButtonRole.ActionRole)
+        self.load_button.setToolTip("Read a settings TOML file (the command line's "
+                                    "--settings format)")
+        self.load_button.clicked.connect(self.load_file)
+        self.save_button = buttons.addButton("Sa&ve to file…",
+                                             QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.setToolTip("Write these settings as a TOML file for the command "
+                                    "line (--settings) or another project")
+        self.save_button.clicked.connect(self.save_file)
         layout = QVBoxLayout(self)
         layout.addWidget(weights)
         layout.addWidget(rules)
         layout.addWidget(buttons)
 
     def restore_defaults(self) -> None:
-        default = Settings()
+        self.show_settings(Settings())
+
+    def show_settings(self, settings: Settings) -> None:
+        """Put every value of ``settings`` into the form."""
         for name, spin in self.spins.items():
-            spin.setValue(float(getattr(default, name)))
+            spin.setValue(float(getattr(settings, name)))
         for name, check in self.checks.items():
-            check.setChecked(bool(getattr(default, name)))
-        self.measure.setCurrentText(default.travel_measure)
-        self.use_go_live.setChecked(default.go_live is not None)
+            check.setChecked(bool(getattr(settings, name)))
+        self.measure.setCurrentText(settings.travel_measure)
+        self.use_go_live.setChecked(settings.go_live is not None)
+        if settings.go_live is not None:
+            d = settings.go_live
+            self.go_live.setDate(QDate(d.year, d.month, d.day))
+
+    def settings(self) -> Settings:
+        """The form's values as :class:`Settings` (what Save to file writes)."""
+        return self.original.replace(**self.values())
+
+    def load_file(self) -> None:
+        """Read a settings TOML (every problem of the file is shown) into the form; OK
+        applies it to the scenario as one undoable edit."""
+        path, _ = QFileDialog.getOpenFileName(self, "Load settings", "",
+                                              "Settings (*.toml);;All files (*)")
+        if not path:
+            return
+        with user_action(self, "Load settings"):
+            self.show_settings(read_settings(path))
+            self.loaded_from = path
+
+    def save_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save settings", "settings.toml",
+                                              "Settings (*.toml)")
+        if not path:
+            return
+        with user_action(self, "Save settings"):
+            write_settings(self.settings(), path)
 
     def values(self) -> dict[str, object]:
         values: dict[str, object] = {n: s.value() for n, s in self.spins.items()}

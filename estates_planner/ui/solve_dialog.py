@@ -1,4 +1,6 @@
-"""The progress dialog of a solve: objective and bound as they improve, elapsed time, Cancel."""
+"""The progress dialog of a solve: the optimiser score and its bound as they improve, elapsed
+time, Cancel. The score is not money (weights and penalties are in it), so it shows in points
+with a line saying so; the plan's money shows in the key figures once it is found."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from estates_planner.ui.common import money
+from estates_planner.report.figures import SCORE_EXPLANATION_LONG, format_figure
 
 
 class SolveProgressDialog(QDialog):
@@ -36,7 +38,8 @@ class SolveProgressDialog(QDialog):
         self.bound = QLabel("—", self)
         self.gap = QLabel("—", self)
         self.elapsed = QLabel("0 s", self)
-        for label, name in ((self.objective, "Best plan's cost"), (self.bound, "Lower bound"),
+        for label, name in ((self.objective, "Best plan's optimiser score"),
+                            (self.bound, "Lower bound on the score"),
                             (self.gap, "Gap"), (self.elapsed, "Elapsed time")):
             label.setAccessibleName(name)
             label.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -47,8 +50,8 @@ class SolveProgressDialog(QDialog):
         else:
             self.bar.setRange(0, 0)
         form = QFormLayout()
-        form.addRow("Best plan's annual cost:", self.objective)
-        form.addRow("Lower bound (no plan can cost less):", self.bound)
+        form.addRow("Best plan's optimiser score:", self.objective)
+        form.addRow("Lower bound (no plan can score less):", self.bound)
         form.addRow("Gap:", self.gap)
         form.addRow("Elapsed:", self.elapsed)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
@@ -56,6 +59,11 @@ class SolveProgressDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.stage)
         layout.addLayout(form)
+        self.note = QLabel(SCORE_EXPLANATION_LONG + " The plan's annual property cost in £ shows "
+                           "in Key figures when the solve ends.", self)
+        self.note.setWordWrap(True)
+        self.note.setObjectName("scoreNote")
+        layout.addWidget(self.note)
         layout.addWidget(self.bar)
         layout.addWidget(QLabel("Cancel keeps the best plan found so far.", self))
         layout.addWidget(self.buttons)
@@ -67,9 +75,9 @@ class SolveProgressDialog(QDialog):
         if stage:
             self.stage.setText(stage[:1].upper() + stage[1:])
         if math.isfinite(objective):
-            self.objective.setText(money(objective))
+            self.objective.setText(format_figure(objective, "points"))
         if math.isfinite(bound):
-            self.bound.setText(money(bound))
+            self.bound.setText(format_figure(bound, "points"))
         if math.isfinite(objective) and math.isfinite(bound):
             self.gap.setText(f"{100 * max(objective - bound, 0) / max(abs(objective), 1):.1f}%")
         if math.isfinite(elapsed_s):

@@ -22,10 +22,14 @@ from estates_planner.usecases.exporting import (
     export_plan,
 )
 from estates_planner.usecases.importing import (
+    FILE_KINDS,
     TABLE_KINDS,
     Imported,
     dataset_with_table,
+    guess_file_kind,
+    import_chosen_files,
     import_files,
+    input_files,
     read_boundary_layers,
 )
 from estates_planner.usecases.solving import (
@@ -36,7 +40,8 @@ from estates_planner.usecases.solving import (
 )
 
 __all__ = [
-    "EXPORT_FORMATS", "PDF_LAYOUTS", "TABLE_KINDS", "ExportedFile", "Imported", "Solved", "compare",
-    "dataset_with_table", "export_plan", "import_files", "keep_plan",
+    "EXPORT_FORMATS", "FILE_KINDS", "PDF_LAYOUTS", "TABLE_KINDS", "ExportedFile", "Imported",
+    "Solved", "compare", "dataset_with_table", "export_plan", "guess_file_kind",
+    "import_chosen_files", "import_files", "input_files", "keep_plan",
     "read_boundary_layers", "solve_in_project", "warm_start_from",
 ]

@@ -6,13 +6,13 @@ Both read with :mod:`estates_planner.io`; every problem found is collected in on
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyogrio
 
-from estates_planner.errors import ValidationReport
+from estates_planner.errors import EstatesError, ScenarioError, ValidationReport
 from estates_planner.io import load_dataset, read_boundaries
 from estates_planner.io.settings_toml import read_settings
 from estates_planner.model import Dataset
@@ -102,3 +102,84 @@ def dataset_with_table(dataset: Dataset, kind: str, rows: Sequence[object]) -> D
     if kind == "demand":
         return Dataset(dataset.sites, dataset.needs, tuple(rows))
     raise ValueError(f"unknown table kind {kind!r}; use one of {', '.join(TABLE_KINDS)}")
+
+
+# what each kind of input file is called in the multi-file import, in the order it is shown
+FILE_KINDS = {"sites": "Sites", "needs": "Needs", "demand": "Demand points",
+              "boundaries": "Boundaries", "network": "Road network", "settings": "Settings",
+              "skip": "Do not import"}
+_INPUT_SUFFIXES = {".csv", ".txt", ".xlsx", ".gpkg", ".geojson", ".json", ".shp", ".zip",
+                   ".toml", ".graphml"}
+
+
+def input_files(paths: Sequence[Path]) -> list[Path]:
+    """The files to consider: each file given, and the input files directly in each folder."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir()
+                          if p.is_file() and p.suffix.lower() in _INPUT_SUFFIXES)
+        else:
+            out.append(path)
+    return out
+
+
+def guess_file_kind(path: Path) -> str:
+    """What an input file most likely holds, from its name, its suffix and (for tables) its
+    columns; "skip" for a project file. The user confirms or changes every guess."""
+    from estates_planner.io.tables import table_columns
+
+    stem, suffix = path.stem.lower(), path.suffix.lower()
+    if suffix == ".toml":
+        return "settings"
+    if suffix == ".graphml" or "network" in stem or "road" in stem:
+        return "network"
+    if "project" in stem:
+        return "skip"
+    if "bound" in stem or "region" in stem or suffix in (".shp", ".zip"):
+        return "boundaries"
+    for kind in ("needs", "demand", "sites"):
+        if kind.rstrip("s") in stem:
+            return kind
+    try:
+        columns = {c.strip().lower() for c in table_columns(path)}
+    except EstatesError:
+        return "skip"
+    if "need_id" in columns:
+        return "needs"
+    if "site_id" in columns:
+        return "sites"
+    if "pdu" in columns:
+        return "demand"
+    return "boundaries" if suffix in (".gpkg", ".geojson", ".json") else "skip"
+
+
+def import_chosen_files(kinds: Mapping[Path, str], title: str = "Untitled project") -> Imported:
+    """A new project from files each marked with its kind (:data:`FILE_KINDS`): exactly one
+    sites and one needs file; at most one demand, network and settings file; any number of
+    boundary files. Reads them with :func:`import_files`."""
+    by_kind: dict[str, list[Path]] = {k: [] for k in FILE_KINDS}
+    for path, kind in kinds.items():
+        if kind not in FILE_KINDS:
+            raise ScenarioError(f"{path.name}: unknown kind {kind!r}; use one of "
+                                f"{', '.join(FILE_KINDS)}")
+        by_kind[kind].append(path)
+    problems = []
+    for kind in ("sites", "needs"):
+        if len(by_kind[kind]) != 1:
+            found = ", ".join(p.name for p in by_kind[kind]) or "none"
+            problems.append(f"exactly one {FILE_KINDS[kind].lower()} file is needed "
+                            f"(found: {found})")
+    for kind in ("demand", "network", "settings"):
+        if len(by_kind[kind]) > 1:
+            problems.append(f"at most one {FILE_KINDS[kind].lower()} file (found: "
+                            + ", ".join(p.name for p in by_kind[kind]) + ")")
+    if problems:
+        raise ScenarioError("; ".join(problems))
+
+    def one(kind: str) -> Path | None:
+        return by_kind[kind][0] if by_kind[kind] else None
+
+    return import_files(by_kind["sites"][0], by_kind["needs"][0], demand=one("demand"),
+                        boundaries=tuple(by_kind["boundaries"]), settings=one("settings"),
+                        network=one("network"), title=title)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -44,7 +45,11 @@ def test_solve_from_tables_writes_csv_and_summary(tables, tmp_path, capsys) -> N
     # e1 at authority A (£1,000); w1 at B, 0.3 km away: paired (£500 + £6 travel - £5,000);
     # f1 at W (£800); P1 uses three sites (£15,000)
     data = json.loads(summary.read_text())
-    assert set(data) == {"objective", "bound", "gap", "terms", "status", "seconds"}
+    assert {"objective", "bound", "gap", "terms", "status", "seconds", "annual_cost",
+            "travel_person_km", "unplaced_count"} <= set(data)
+    assert data["annual_cost"] == pytest.approx(1000 + 500 + 800)  # desks, no fit-out
+    assert data["travel_person_km"] == pytest.approx(3.0)  # w1: caseload 10 x 0.3 km
+    assert data["unplaced_count"] == 0
     assert data["status"] == "optimal"
     assert data["terms"]["pairing"] == -5000
     assert data["objective"] == pytest.approx(1000 + 500 + 6 + 800 + 15_000 - 5000)
@@ -58,8 +63,12 @@ def test_solve_from_tables_writes_csv_and_summary(tables, tmp_path, capsys) -> N
     assert by_need["e1"]["site_name"] == "'=Alpha House"  # a formula is escaped
     assert by_need["w1"]["paired"] == "true"
     printed = capsys.readouterr()
-    assert "Objective" in printed.out and "Gap" in printed.out and "optimal" in printed.out
-    assert "Proven optimal: no plan under these rules and weights costs less." in printed.out
+    assert "Optimiser score" in printed.out and "Gap" in printed.out and "optimal" in printed.out
+    # money apart: desks £1,000 + £500 + £800; the score in points with no £ sign
+    assert re.search(r"Annual property cost\s+£2,300\n", printed.out)
+    assert re.search(r"Optimiser score\s+12,306 points\n", printed.out)
+    assert "£12,306" not in printed.out
+    assert "Proven optimal: no plan under these rules and weights scores less." in printed.out
     assert "done" in printed.err  # progress lines
 
 

@@ -213,9 +213,12 @@ def test_region_pdf_summary_counts_only_that_region(qapp, tmp_path):
     summary = _text(path, 3, 3)
     assert "Summary for: Yorkshire and the Humber" in summary
     assert "Counts only this report's sites and its regions' unplaced needs" in summary
-    for figure in ("£16,800", "£2,000", "£200", "£15,000", "£34,000", "31.0%"):
+    # money in £ (desks £16,800 + fit-out £2,000 = £18,800); travel 100 person-km weighted
+    # 200 points, locations 15,000 points, score 34,000 points (issue 13: weights not in £)
+    for figure in ("£16,800", "£2,000", "£18,800", "15,000", "34,000", "31.0%"):
         assert figure in summary, figure
-    assert "£1,041,836" not in summary  # the whole plan's total
+    assert "£34,000" not in summary and "£15,000" not in summary
+    assert "1,041,836" not in summary  # the whole plan's score
     rest = _text(path, 3, pages)
     used = [int(u) for u in re.findall(r"Desk-days a week: (\d+) of \d+ used", rest)]
     assert len(used) == 3 and sum(used) == 31  # the summary's "Desk-days placed a week"

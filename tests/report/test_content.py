@@ -83,7 +83,9 @@ def test_summary_figures_match_kpis(content):
     sc = pb.scenario()
     kpis = compute_kpis(sc, pb.plan(sc))
     lines = {k.label: k.text for k in content.kpis}
-    assert lines["Total annual cost (objective)"] == format_value(kpis.objective, "£")
+    assert lines["Optimiser score (points)"] == format_value(kpis.objective, "points")
+    assert lines["Annual property cost"] == format_value(
+        kpis.terms["desk_cost"] + kpis.terms["fit_out"], "£")
     assert content.wellbeing_paired == (0, 1)
     assert content.unplaced == [("N6", "Calm Minds", "Personal wellbeing",
                                  "Greater Manchester", pb.UNPLACED_REASON)]
@@ -120,8 +122,8 @@ def test_region_filter_limits_sections_and_appendix():
 def test_whole_plan_summary_is_the_apps(content):
     assert content.whole_plan and content.summary_for == "the whole plan (all regions)"
     lines = {k.label: k.text for k in content.kpis}
-    assert lines["Total annual cost (objective)"] == "£1,041,836"
-    assert lines["Needs placed"] == "5" and lines["Needs unplaced"] == "1"
+    assert lines["Optimiser score (points)"] == "1,041,836"
+    assert lines["Needs placed"] == "5" and lines["Needs not placed"] == "1"
 
 
 def test_one_region_summary_worked_out_by_hand():
@@ -134,14 +136,17 @@ def test_one_region_summary_worked_out_by_hand():
     # desk: N1 2x3/5x£3,000 = £3,600; N2 3x5/5x£3,000 = £9,000; N3 1x2/5x£2,500 = £1,000;
     # N4 2x4/5x£2,000 = £3,200; together £16,800
     assert lines["Desk cost"] == "£16,800"
-    assert lines["Fit-out (amortised)"] == "£2,000"  # Wakefield's £8,000 over 4 years
-    # travel £2 per person-km: N1 100 x 0.5 km = £100, N3 50 x 1 km = £100, N2 and N4 0 km
-    assert lines["Travel"] == "£200"
-    # (Leeds, S1), (Leeds, S2), (Wakefield, S3): 3 x £5,000
-    assert lines["Separate locations"] == "£15,000"
-    assert lines["Unplaced needs"] == "£0"
-    assert lines["Total annual cost (objective)"] == "£34,000"
-    assert lines["Needs placed"] == "4" and lines["Needs unplaced"] == "0"
+    assert lines["Fit-out (over 4 years)"] == "£2,000"  # Wakefield's £8,000 over 4 years
+    assert lines["Annual property cost"] == "£18,800"  # the only money: desks + fit-out
+    # travel: N1 100 x 0.5 km + N3 50 x 1 km = 100 person-km, N2 and N4 0 km; weighted at
+    # £2 per person-km: 200 points
+    assert lines["Service-user travel (person-km)"] == "100"
+    assert lines["Travel weight (£2.00 per person-km) (points)"] == "200"
+    # (Leeds, S1), (Leeds, S2), (Wakefield, S3): 3 x 5,000 points
+    assert lines["Separate locations (points)"] == "15,000"
+    assert lines["Unplaced penalty (points)"] == "0"
+    assert lines["Optimiser score (points)"] == "34,000"
+    assert lines["Needs placed"] == "4" and lines["Needs not placed"] == "0"
     assert lines["Sites used"] == "3"
     # desk-days 21 (S1) + 8 (S2) + 2 (S3) = 31 of 50 + 20 + 30 = 100
     assert lines["Desk-days placed a week"] == "31"
@@ -166,8 +171,9 @@ def test_the_other_region_carries_the_unplaced_need():
     lines = {k.label: k.text for k in c.kpis}
     # N5 at Manchester office: desk 2x2/5x£3,500 = £2,800, travel 60 x 0.3 km x £2 = £36,
     # one location £5,000; N6 unplaced £1,000,000
-    assert lines["Total annual cost (objective)"] == "£1,007,836"
-    assert lines["Needs unplaced"] == "1"
+    assert lines["Optimiser score (points)"] == "1,007,836"
+    assert lines["Annual property cost"] == "£2,800"
+    assert lines["Needs not placed"] == "1"
     assert [u[0] for u in c.unplaced] == ["N6"]
 
 
@@ -196,7 +202,8 @@ def test_site_choice_counts_only_those_sites():
     lines = {k.label: k.text for k in c.kpis}
     # N1 £3,600 + N2 £9,000 desk, N1's £100 travel, one location £5,000; no unplaced need
     # belongs to a site
-    assert lines["Total annual cost (objective)"] == "£17,700"
+    assert lines["Optimiser score (points)"] == "17,700"
+    assert lines["Annual property cost"] == "£12,600"
     assert c.summary_for == "Leeds Probation Office"
     assert [row[0] for row in c.appendix] == ["N1", "N2"]
 
@@ -233,7 +240,8 @@ def test_status_of_a_plan_not_proven_optimal_says_how_far_it_may_be():
     stopped = replace(result, status="feasible", bound=result.objective - 20_000.0,
                       gap=20_000.0 / result.objective)
     text = build_report_content(sc, stopped).status_text
-    assert text.startswith("Plan status: best found in the time limit (at most £20,000 a year, ")
+    assert text.startswith("Plan status: best found in the time limit (optimiser score "
+                           "at most 20,000 points, ")
     assert text.endswith("%, above the best possible plan)")
     optimal = replace(result, status="optimal", bound=result.objective, gap=0.0)
     assert build_report_content(sc, optimal).status_text == "Plan status: proven optimal"

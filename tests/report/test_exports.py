@@ -134,8 +134,15 @@ def test_xlsx_reopens_with_same_rows(tmp_path, plan):
     assert (s1["desk_days_used"], s1["desk_days_available"]) == (21, 50)
     assert s1["utilisation_pct"] == 42.0
     assert dict(zip(header, sites["S5"], strict=True))["used"] is False
-    kpis = {r[0]: r[1] for r in wb["KPIs"].iter_rows(min_row=2, values_only=True)}
+    kpis = {r[0]: r[1:] for r in wb["KPIs"].iter_rows(min_row=2, values_only=True)}
     assert len(kpis) >= 2
+    # money apart from points: desks and fit-out in £, the score in points
+    money, unit, section = kpis["Annual property cost"]
+    assert money == pytest.approx(result.terms["desk_cost"] + result.terms["fit_out"])
+    assert (unit, section) == ("£ a year (money)", "Money (a year)")
+    score = kpis["Optimiser score (points)"]
+    assert score[0] == pytest.approx(result.objective)
+    assert score[1] == "points (not money)"
 
 
 def _norm(value):

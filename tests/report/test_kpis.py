@@ -82,16 +82,21 @@ def test_empty_plan_has_no_shares(scenario):
 def test_rows_have_one_fixed_order(scenario):
     rows = kpi_rows(compute_kpis(scenario, evaluate_plan(scenario, PLAN)))
     labels = [r.label for r in rows]
-    assert labels[:9] == ["Desk cost", "Fit-out (amortised)", "Travel", "Separate locations",
-                          "Not in authority property", "Wellbeing pairing bonus",
-                          "Unplaced needs", "Moves from baseline",
-                          "Total annual cost (objective)"]
-    assert len(rows) == 27 and len(set(labels)) == 27
+    # money first, then travel, needs, planning weights and last the optimiser score
+    assert labels[:14] == [
+        "Annual property cost", "Desk cost", "Fit-out (over 4 years)",
+        "Service-user travel (person-km)", "Travel weight (£2.00 per person-km) (points)",
+        "Needs placed", "Needs not placed", "Desks of needs not placed",
+        "Separate locations (points)", "Not in authority property (points)",
+        "Wellbeing pairing bonus (points)", "Moves from baseline (points)",
+        "Unplaced penalty (points)", "Optimiser score (points)"]
+    assert [r.unit for r in rows if r.unit == "£"] == ["£"] * 3  # only money carries £
+    assert len(rows) == 30 and len(set(labels)) == 30
     other = kpi_rows(compute_kpis(scenario, evaluate_plan(scenario, {})))
     assert [r.label for r in other] == labels
     by_label = {r.label: r for r in rows}
-    assert by_label["Total annual cost (objective)"] == ("Total annual cost (objective)",
-                                                         pytest.approx(1_016_010), "£")
+    assert by_label["Optimiser score (points)"][:3] == ("Optimiser score (points)",
+                                                        pytest.approx(1_016_010), "points")
     assert by_label["Placed: ETE"].value == 2
     assert by_label["Placed in: Market property"].value == 1
     assert by_label["Separate locations per PDU (mean)"].value == 1.5

@@ -92,7 +92,7 @@ def test_finished_import_replaces_sites_in_one_undoable_step(qtbot, tmp_path, ma
     ws = window.workspace
     assert [s.site_id for s in ws.dataset.sites] == ["X1"]
     assert ws.current.dataset is ws.dataset and ws.undo_label == "Import sites from sites.csv"
-    assert window.table_panel.filters["site_id"].findText("X1") >= 0
+    assert window.table_panel.filters["site_id"].findData("X1") >= 0
     window.act_undo.trigger()
     assert len(ws.dataset.sites) == 5
 

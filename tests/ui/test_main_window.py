@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from estates_planner.report.figures import figure_rows, format_figure
 from estates_planner.report.kpis import compute_kpis, format_value, kpi_rows
 from estates_planner.ui.allocation_table import COLUMN_INDEX
 
@@ -41,9 +42,11 @@ def test_solve_fills_table_and_kpis_as_the_core_computes(qtbot, make_window, pro
     assert result.objective == pytest.approx(direct.objective)
     for alloc in result.allocations:
         assert table_cell(window, alloc.need_id, "site_id") == (alloc.site_id or "")
-    expected = [(r.label, format_value(r.value, r.unit))
-                for r in kpi_rows(compute_kpis(window.workspace.current, result))]
+    kpis = compute_kpis(window.workspace.current, result)
+    expected = [(r.label, format_figure(r.value, r.unit)) for r in figure_rows(kpis.figures)]
     assert window.kpi_panel.rows() == expected
+    assert window.kpi_panel.detail_rows() == [(r.label, format_value(r.value, r.unit))
+                                              for r in kpi_rows(kpis) if r.section == "Plan"]
     assert window.isWindowModified()  # a new plan is something to save
     # R3 by hand: the women's need can only go to Rose House, the one women-only site
     assert table_cell(window, "N-W-1", "site_id") == "W1"
@@ -63,8 +66,8 @@ def test_a_plan_stopped_by_the_time_limit_says_how_far_it_may_be_from_the_best(
                           gap=12_345.0 / priced.objective), ws.current)
     text = window.kpi_panel.status.text()
     assert "feasible, gap" in text
-    assert "At most £12,345 a year above the best possible plan" in text
-    assert "at most £12,345" in window.kpi_panel.status.toolTip()
+    assert "Score at most 12,345 points above the best plan" in text
+    assert "at most 12,345 points" in window.kpi_panel.status.toolTip()
 
 
 def test_solving_after_an_edit_starts_from_the_last_plan(qtbot, make_window, project):
@@ -161,8 +164,9 @@ def test_cancel_mid_solve_keeps_best_plan_and_a_usable_window(qtbot, make_window
     window.act_solve.trigger()
     qtbot.waitUntil(started.is_set, timeout=5000)
     dialog = window.solve_dialog
-    qtbot.waitUntil(lambda: dialog.objective.text() == "£123,456", timeout=5000)
-    assert dialog.bound.text() == "£100,000"
+    # the optimiser score is not money: points, no £ sign
+    qtbot.waitUntil(lambda: dialog.objective.text() == "123,456 points", timeout=5000)
+    assert dialog.bound.text() == "100,000 points"
     assert not window.act_solve.isEnabled()
     # the window stays responsive: an edit goes through while the solver runs
     window.workspace.set_site_closed("M2")

@@ -127,6 +127,8 @@ def test_provider_view_ranks_options_and_names_blocking_rules(qtbot, make_window
     assert blocked.keys() == {"Northgate Office (A1)", "Rose House (W1)"}
     assert blocked["Northgate Office (A1)"].startswith("R4")
     assert blocked["Rose House (W1)"].startswith("R3")
+    # a blocked site shows no saving: the move cannot be made
+    assert [r[2] for r in rows[1:]] == ["—", "—"]
     seen = []
     view.highlightRequested.connect(lambda s, n: seen.append((s, n)))
     top = view.tree.topLevelItem(0)
@@ -154,7 +156,7 @@ def test_compare_two_scenarios_lists_kpi_deltas_and_moved_needs(qtbot, make_wind
     dialog.set_pair("Baseline", "Without P1")
     rows = {r[0]: r[1:] for r in dialog.kpi_table()}
     # with Riverside Hub closed, the North wellbeing need has no allowed site left (R3, R4)
-    assert rows["Needs unplaced"] == ("0", "1", "+1")
+    assert rows["Needs not placed"] == ("0", "1", "+1")
     assert "N-WB-1" in dialog.moved_need_ids()
     seen = []
     dialog.highlightRequested.connect(lambda s, n: seen.append((s, n)))
@@ -169,13 +171,25 @@ def test_compare_summary_reads_right_whichever_plan_is_dearer(qtbot, make_window
     ws = window.workspace
     dialog = _compare_without_p1(qtbot, window, "Copy")
     dialog.set_pair("Baseline", "Copy")
-    assert dialog.summary.text().startswith("B costs the same a year as A; 0 needs moved")
+    assert dialog.summary.text().startswith(
+        "B costs the same a year as A (annual property cost); the same optimiser score; "
+        "0 needs moved")
     dialog.set_pair("Without P1", "Baseline")  # B is the cheaper one: no "-£" with "less"
-    cheaper = ws.result("Without P1").objective - ws.result("Baseline").objective
-    assert cheaper > 0
-    assert dialog.summary.text().startswith(f"B costs £{cheaper:,.0f} a year less than A")
+    a, b = ws.result("Without P1").terms, ws.result("Baseline").terms
+    cheaper = (a["desk_cost"] + a["fit_out"]) - (b["desk_cost"] + b["fit_out"])
+    score = ws.result("Baseline").objective - ws.result("Without P1").objective
+    text = dialog.summary.text()
+    if round(cheaper) != 0:
+        word = "less" if cheaper > 0 else "more"
+        assert text.startswith(f"B costs £{abs(cheaper):,.0f} a year {word} than A")
+    assert f"optimiser score -{abs(score):,.0f} points (not money)" in text
     changes = [dialog.moves.item(r, 5).text() for r in range(dialog.moves.rowCount())]
-    assert changes and all(re.fullmatch(r"[+-]£[\d,]+|0", c) for c in changes), changes
+    # a need's score change is in points: never a £ figure
+    assert changes and all(re.fullmatch(r"[+-][\d,]+|0", c) for c in changes), changes
+    # no column is clipped: the dialog is as wide as its columns
+    table = dialog.moves
+    assert sum(table.columnWidth(c) for c in range(table.columnCount())) <= \
+        table.viewport().width() + 2
 
 
 def test_compare_asks_to_solve_first(make_window, project):
@@ -247,3 +261,24 @@ def test_actions_without_selection_only_say_so(make_window, project, action):
     window = make_window(project)
     getattr(window, action).trigger()
     assert not window.workspace.can_undo
+
+
+def test_provider_view_lists_unplaced_needs_first_and_names_lots_once(qtbot, make_window,
+                                                                        project):
+    from estates_planner.model import Lot
+    from estates_planner.ui.provider_view import partners_text
+
+    assert partners_text([("North East Works (ETE)", Lot.ETE), ("Bloom", Lot.WELLBEING),
+                          ("Bloom", Lot.WELLBEING)]) == (
+        "Bloom (Personal wellbeing) ×2, North East Works (ETE)")
+    window = make_window(project)
+    window.workspace.set_site_closed("W1")  # Hope's women's need has nowhere to go
+    solve(qtbot, window)
+    view = window.provider_view
+    view.set_provider("Acme")
+    assert view.need_order() == ["N-ETE-1", "S-ETE-1"]
+    window.workspace.set_site_closed("A2")
+    window.workspace.set_site_closed("M2")
+    solve(qtbot, window)
+    view.set_provider("Acme")
+    assert view.need_order() == ["S-ETE-1", "N-ETE-1"]  # S-ETE-1 is unplaced now
