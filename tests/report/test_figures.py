@@ -104,8 +104,8 @@ def test_cli_says_how_travel_is_measured_in_the_pdf_cover_words(tmp_path, capsys
     save_project(new_project(scenario().dataset, title="Hand case"), path)
     assert main(["solve", str(path), "--no-save", "--time-limit", "5"]) == 0
     err = capsys.readouterr().err
-    assert "Travel is measured in straight lines (British National Grid)." in err
+    assert "Journeys measured as straight lines (British National Grid)." in err
     sc = scenario()
-    cover = build_report_content(sc, evaluate_plan(sc, {"E1": "S1"})).data_sources
-    assert any(line.endswith("is measured in straight lines (British National Grid)")
-               for line in cover)
+    content = build_report_content(sc, evaluate_plan(sc, {"E1": "S1"}))
+    assert "Journeys measured as straight lines (British National Grid)" in content.data_sources
+    assert content.travel_text == "Journeys measured as straight lines (British National Grid)"
