@@ -1,0 +1,1 @@
+"""Studies that run many solves: the late-data robustness study (docs/robustness.md)."""
