@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "project_commands",  # import, info
     "solve_command",  # solve
     "export_command",  # export
+    "robustness_command",  # robustness
     "gui_command",  # gui
 )
 
