@@ -2,10 +2,10 @@
 
 Region R: site A (authority, 10 desks = 50 desk-days a week, £1,000 a desk) holds N1 (7 desks
 x 5 days = 35 desk-days) and N2 (7 desks x 2 days = 14): 49 of 50, 98 % used. Site B next
-door (40 desks, £3,000 a desk) is dearer. Any growth of N1 or N2 (a volume factor above 1
-rounds 7 desks up to 8 or 9) takes A over capacity, and then N2 moves to B: it is the cheaper
-one to move (7 x 2/5 x £2,000 = £5,600 a year more, against £14,000 for N1). So N1 never
-moves, and N2 moves in exactly the samples where max(f1, f2) > 1.
+door (40 desks, £3,000 a desk) is dearer. Growth (a volume factor above 1 rounds 7 desks up
+to 8 or 9) mostly takes A over capacity, and then N2 moves to B: it is the cheaper one to
+move (7 x 2/5 x £2,000 = £5,600 a year more, against £14,000 for N1). So N1 never moves, and
+N2 moves in exactly the samples where 5 x ceil(7 f1) + 2 x ceil(7 f2) > 50.
 Region S: N3 alone at C, with room to spare: it never moves.
 """
 
