@@ -32,6 +32,7 @@ class CandidateFigures:
 
     name: str
     headroom_pct: float
+    samples: int  # samples adapted (every one the study asked for)
     plan_money: float  # the plan before any change
     plan_unplaced: int
     money: tuple[float, float, float]  # P10, P50, P90 after adapting
@@ -108,7 +109,8 @@ def _candidate_figures(plan: CandidatePlan, samples: list[SampleOutcome],
     regrets = [o.score - o.moves * move_penalty - o.fresh_score for o in samples
                if o.fresh_score is not None]
     return CandidateFigures(
-        name=plan.name, headroom_pct=plan.headroom_pct, plan_money=plan.money,
+        name=plan.name, headroom_pct=plan.headroom_pct, samples=len(samples),
+        plan_money=plan.money,
         plan_unplaced=plan.unplaced, money=_percentiles(money), money_mean=_mean(money),
         moves=_percentiles(moves), moves_mean=_mean(moves), unplaced=_percentiles(unplaced),
         unplaced_mean=_mean(unplaced), score_mean=_mean([o.score for o in samples]),
