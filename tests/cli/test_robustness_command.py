@@ -13,7 +13,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 from studies.hand_case import hand_scenario
 
 from estates_planner.cli import main

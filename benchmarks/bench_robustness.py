@@ -1,0 +1,88 @@
+"""Robustness study benchmark: the sample project's plan against 100 sampled futures.
+
+Prints the time of the same study (the same plan, the same samples, no headroom candidates so
+that every task is one sample) run three ways: a plain loop in this process, a local Dask
+cluster of 1 worker and one of 2 workers. From them: the speed-up of 2 workers over 1, and
+Dask's overhead per sample (1 worker against the plain loop; target <= 10 %). It also checks
+that the three give the same figures, and prints `uptime` beside them, as the machine may be
+shared.
+
+Run: ``python benchmarks/bench_robustness.py [--samples 100] [--work-limit 2]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from estates_planner.project import open_project  # noqa: E402
+from estates_planner.studies import (  # noqa: E402
+    StudySettings,
+    run_study,
+    solve_fixed_work,
+    wait_for_cleanup,
+)
+
+
+def uptime() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "uptime not available"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=100)
+    parser.add_argument("--work-limit", type=float, default=None,
+                        help="sample_work_limit (default: the scenario's setting)")
+    args = parser.parse_args()
+    project = open_project(REPO / "data" / "sample_project.gpkg")
+    scenario = project.scenarios[0]
+    overrides = {"samples": args.samples, "headroom_pct": ()}
+    if args.work_limit is not None:
+        overrides["sample_work_limit"] = args.work_limit
+    study = StudySettings.from_scenario(scenario, **overrides)
+    print(f"Sample project: {len(scenario.dataset.needs)} needs, "
+          f"{len(scenario.dataset.sites)} sites; {study.samples} samples, seed {study.seed}, "
+          f"work limit {study.sample_work_limit:g} per sample")
+    plan, _ = solve_fixed_work(scenario, study.sample_work_limit * 4)
+    chosen = plan.assignment
+    print(f"  before: {uptime()}")
+    timings = {}
+    results = {}
+    for label, options in (("plain loop", {"inline": True}),
+                           ("Dask, 1 worker", {"n_workers": 1}),
+                           ("Dask, 2 workers", {"n_workers": 2})):
+        start = time.perf_counter()
+        results[label] = run_study(scenario, study, chosen=chosen, **options)
+        timings[label] = time.perf_counter() - start
+        wait_for_cleanup()
+        print(f"  {label:<16} {timings[label]:7.1f} s  "
+              f"({timings[label] / study.samples:.2f} s a sample)   {uptime()}")
+    base = results["plain loop"]
+    same = all(r.candidates == base.candidates and r.needs.equals(base.needs)
+               and r.sites.equals(base.sites) for r in results.values())
+    overhead = (timings["Dask, 1 worker"] - timings["plain loop"]) / study.samples
+    share = overhead / (timings["plain loop"] / study.samples)
+    print(f"  speed-up, 2 workers over 1: "
+          f"{timings['Dask, 1 worker'] / timings['Dask, 2 workers']:.2f}x")
+    print(f"  Dask's overhead per sample: {overhead * 1000:+.0f} ms ({100 * share:+.1f} % of a "
+          f"sample; target <= 10 %), cluster start included")
+    print(f"  same figures from all three: {same}")
+    chosen_figures = base.chosen
+    print(f"  the plan: money P10/P50/P90 £{chosen_figures.money[0]:,.0f} / "
+          f"£{chosen_figures.money[1]:,.0f} / £{chosen_figures.money[2]:,.0f}; moves P50 "
+          f"{chosen_figures.moves[1]:.0f}, P90 {chosen_figures.moves[2]:.0f}; unplaced P90 "
+          f"{chosen_figures.unplaced[2]:.0f}; needs always kept "
+          f"{int((base.needs['stability'] >= 1).sum())} of {len(base.needs)}")
+
+
+if __name__ == "__main__":
+    main()
