@@ -168,7 +168,8 @@ def _run_on_dask(inp: StudyInput, chosen: CandidatePlan | None, headrooms: list[
         else:
             client = Client(scheduler_address, timeout=_CONNECT_TIMEOUT_S,
                             set_as_default=False)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, RuntimeError) as exc:
+        # RuntimeError: a local worker process failed to start
         _close_later(None, cluster)
         where = scheduler_address or "a local cluster"
         raise EstatesError(f"cannot start the study on {where}: {exc}") from exc

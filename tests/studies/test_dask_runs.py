@@ -103,3 +103,13 @@ def test_a_worker_killed_mid_study_loses_no_sample(hand, external_cluster):
     assert workers[1].wait(10) is not None
     assert [c.samples for c in result.candidates] == [150, 150]
     same_figures(result, inline)
+
+
+def test_an_unreachable_scheduler_is_named(hand, monkeypatch):
+    from estates_planner.errors import EstatesError
+    from estates_planner.studies import runner
+
+    monkeypatch.setattr(runner, "_CONNECT_TIMEOUT_S", 1.0)
+    sc, settings, _ = hand
+    with pytest.raises(EstatesError, match="cannot start the study on tcp://127.0.0.1:9"):
+        run_study(sc, settings, scheduler_address="tcp://127.0.0.1:9")
