@@ -234,11 +234,13 @@ class RobustnessDialog(QDialog):
         except EstatesError as exc:
             QMessageBox.warning(self, "Study settings", str(exc))
             return
-        ws.set_settings("Change late-data study settings", **changes)
-        scenario = ws.scenario_for_costs()
+        # the saved plan is the one to test, unless the scenario was edited since it was
+        # solved (asked before the study settings change: they do not change the plan)
         previous = ws.result()
         chosen = previous.assignment if previous is not None and not ws.result_is_stale() \
             else None
+        ws.set_settings("Change late-data study settings", **changes)
+        scenario = ws.scenario_for_costs()
         study = StudySettings.from_scenario(scenario)
         address = self.scheduler.text().strip() or None
         self.worker = StudyWorker(scenario, study, chosen, address, self._run)
