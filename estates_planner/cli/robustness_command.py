@@ -162,6 +162,14 @@ def format_study(result) -> str:  # noqa: ANN001 (StudyResult)
             lines.append(f"    {row.need_id:<16} at {row.site_id:<10} kept in "
                          f"{100 * row.stability:5.1f} %; moves mostly for {row.main_reason}, "
                          f"most often to {row.most_frequent_new_site}")
+    sites = result.sites[result.sites["over_capacity_share"] > 0].sort_values(
+        ["over_capacity_share", "site_id"], ascending=[False, True]).head(10)
+    if len(sites):
+        lines.append("  Sites the plan overfills before adapting:")
+        for row in sites.itertuples(index=False):
+            lines.append(f"    {row.site_name:<30} in {100 * row.over_capacity_share:5.1f} % "
+                         f"of samples; used in {100 * row.used_share:5.1f} %, P90 desk-day "
+                         f"use {row.p90_desk_use_pct:5.1f} %")
     return "\n".join(lines)
 
 

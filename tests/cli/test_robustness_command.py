@@ -57,6 +57,9 @@ def test_robustness_writes_the_stability_csv_and_summary_and_saves(tmp_path, cap
     assert data["candidates"][0]["moves_mean"] == round(grown / 12, 2)
     printed = capsys.readouterr()
     assert "Late-data study of 'Hand': 12 samples, seed 3" in printed.out
+    # A is overfilled exactly when N2 has to move
+    assert f"Site A                         in {100 * grown / 12:5.1f} % of samples; " \
+        "used in 100.0 %" in printed.out
     saved = open_project(project)
     assert set(saved.tables) >= {"robustness_needs", "robustness_sites", "robustness_plans"}
 
