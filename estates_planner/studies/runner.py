@@ -180,14 +180,18 @@ def _run_on_dask(inp: StudyInput, chosen: CandidatePlan | None, headrooms: list[
 
 
 def _local_cluster(n_workers: int):  # noqa: ANN202 (distributed.LocalCluster)
+    import dask
     from distributed import LocalCluster
 
-    # no dashboard; the scheduler's small HTTP service (health, metrics) on any free port of
-    # the loopback (by default it takes 8787, which another cluster may hold)
-    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                        host="127.0.0.1", dashboard_address=None,
-                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                        silence_logs=logging.ERROR)
+    # - the workers' statistical profiler samples every task's stack every 10 ms: CPU taken
+    #   from the solves for a dashboard nobody looks at here (the nannies pass this on);
+    # - no dashboard; the scheduler's small HTTP service (health, metrics) on any free port
+    #   of the loopback (by default it takes 8787, which another cluster may hold)
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                            host="127.0.0.1", dashboard_address=None,
+                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                            silence_logs=logging.ERROR)
 
 
 def _submit_and_wait(client, inp: StudyInput, chosen: CandidatePlan | None,  # noqa: ANN001
