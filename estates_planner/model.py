@@ -179,11 +179,25 @@ class Settings:
     keep_sites_across_years: bool = False  # a need stays at one site in every year placed
     # a placed need whose journey is longer than this is flagged (not a rule: a warning)
     journey_warning_km: float = 60.0
+    # the late-data robustness study (estates_planner.studies, docs/robustness.md): how many
+    # sampled futures, their seed, and how volumes, late needs and sites change in each
+    samples: int = 100
+    seed: int = 0
+    need_change_pct: float = 20.0  # each need's desks and caseload scaled within ± this
+    late_need_rate: float = 0.05  # extra needs arriving late, per need of the data
+    site_delay_prob: float = 0.1  # a site not yet available slips by six months
+    site_loss_prob: float = 0.02  # a site drops out
+    # CP-SAT deterministic time per sample's solve (not wall time, so that results do not
+    # depend on how loaded the machine is); see docs/robustness.md for its measurement
+    sample_work_limit: float = 2.0
+    headroom_pct: tuple[float, ...] = (5.0, 10.0, 15.0)  # candidates' capacity held back
 
     WEIGHT_NAMES = ("travel_weight", "amortisation_years", "location_penalty",
                     "authority_preference", "pairing_bonus", "pairing_radius_km",
                     "unplaced_penalty", "move_penalty")
     SWITCH_NAMES = ("women_only_sites", "wellbeing_outside_authority", "same_region", "strict")
+    STUDY_NAMES = ("samples", "seed", "need_change_pct", "late_need_rate", "site_delay_prob",
+                   "site_loss_prob", "sample_work_limit", "headroom_pct")
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

@@ -17,7 +17,13 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from estates_planner import __version__
-from estates_planner.cli import data_commands, export_command, project_commands, solve_command
+from estates_planner.cli import (
+    data_commands,
+    export_command,
+    project_commands,
+    robustness_command,
+    solve_command,
+)
 from estates_planner.errors import EstatesError
 
 # modules that each add one or more sub-commands
@@ -26,6 +32,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     project_commands,  # import, info
     solve_command,  # solve
     export_command,  # export
+    robustness_command,  # robustness
 )
 
 

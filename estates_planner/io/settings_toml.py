@@ -29,9 +29,14 @@ _DEFAULTS = Settings()
 _FLOAT_FIELDS = tuple(n for n in FIELD_NAMES
                       if isinstance(getattr(_DEFAULTS, n), float))
 _BOOL_FIELDS = tuple(n for n in FIELD_NAMES if isinstance(getattr(_DEFAULTS, n), bool))
+_INT_FIELDS = tuple(n for n in FIELD_NAMES if type(getattr(_DEFAULTS, n)) is int)
+_TUPLE_FIELDS = tuple(n for n in FIELD_NAMES if isinstance(getattr(_DEFAULTS, n), tuple))
+# the robustness study's shares and limits (docs/robustness.md)
+_PROBABILITY_FIELDS = ("late_need_rate", "site_delay_prob", "site_loss_prob")
+_BELOW_100_FIELDS = ("need_change_pct",)  # a volume factor of 1 - pct/100 must stay > 0
 TRAVEL_MEASURES = ("km", "minutes")
 # weights that must be strictly positive (they divide, or bound a solve)
-_POSITIVE_FIELDS = ("amortisation_years", "time_limit_s")
+_POSITIVE_FIELDS = ("amortisation_years", "time_limit_s", "sample_work_limit")
 _DATE_FIELDS = ("go_live", "contract_start")
 MAX_CONTRACT_YEARS = 10
 
@@ -84,6 +89,18 @@ def _check_value(key: str, value: object, source: str, report: ValidationReport)
 
     if key in _BOOL_FIELDS:
         return value if isinstance(value, bool) else bad("true or false")
+    if key in _INT_FIELDS:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return bad("a whole number")
+        if key == "samples" and value < 1:
+            return bad("a whole number ≥ 1")
+        return value if value >= 0 else bad("a whole number ≥ 0")
+    if key in _TUPLE_FIELDS:
+        ok = isinstance(value, list | tuple) and all(
+            not isinstance(v, bool) and isinstance(v, int | float) and 0 <= v < 100
+            for v in value)
+        return tuple(float(v) for v in value) if ok else \
+            bad("a list of percentages from 0 to below 100, such as [5, 10, 15]")
     if key in _FLOAT_FIELDS:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return bad("a number")
@@ -94,6 +111,10 @@ def _check_value(key: str, value: object, source: str, report: ValidationReport)
             return bad("a number > 0")
         if number < 0:
             return bad("a number ≥ 0 (weights cannot be negative)")
+        if key in _PROBABILITY_FIELDS and number > 1:
+            return bad("a share from 0 to 1")
+        if key in _BELOW_100_FIELDS and number >= 100:
+            return bad("a percentage below 100")
         return number
     if key == "contract_years":
         if isinstance(value, bool) or not isinstance(value, int | float) \
@@ -180,5 +201,7 @@ def _toml_value(value: object) -> str:
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'

@@ -235,6 +235,10 @@ class MainWindow(QMainWindow):
                                       "Find the best plan for the current scenario")
         self.act_compare = self._action("&Compare scenarios…", self.compare_scenarios,
                                         "Ctrl+K", "compare", "Two scenarios side by side")
+        self.act_robustness = self._action("Test against &late changes…",
+                                           self.test_robustness, None, None,
+                                           "Which placements hold when volumes, needs and "
+                                           "sites change late, and a plan with headroom")
         self.act_new_scenario = self._action("&New scenario…", self.scenarios_panel.create,
                                              "Ctrl+Shift+N")
         self.act_duplicate = self._action("&Duplicate scenario…",
@@ -296,6 +300,7 @@ class MainWindow(QMainWindow):
                                   self.act_delete])
         scenario_menu.addSeparator()
         scenario_menu.addAction(self.act_compare)
+        scenario_menu.addAction(self.act_robustness)
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.act_zoom_all, self.act_zoom_selection])
         view_menu.addAction(self.act_basemap)
@@ -692,6 +697,15 @@ class MainWindow(QMainWindow):
             self.compare_dialog.finished.connect(self._compare_closed)
         self.compare_dialog.show()
         self.compare_dialog.raise_()
+
+    def test_robustness(self) -> None:
+        """Scenario ▸ Test against late changes… (the study runs in the dialog's worker)."""
+        from estates_planner.ui.robustness_dialog import RobustnessDialog
+
+        dialog = RobustnessDialog(self.workspace, self)
+        dialog.highlightRequested.connect(self.map.highlight)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
     def _compare_closed(self) -> None:
         self.map.highlight([], [])
