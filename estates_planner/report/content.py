@@ -21,7 +21,7 @@ from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed, Settings,
 from estates_planner.optimise.result import PlanResult
 from estates_planner.optimise.rules import RULE_TITLES
 from estates_planner.report.exports import allocation_rows
-from estates_planner.report.headline import Headline, compute_headline
+from estates_planner.report.figures import PlanFigures
 from estates_planner.report.kpis import Kpis, compute_kpis, format_value, kpi_rows
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
@@ -168,7 +168,8 @@ class ReportContent:
     whole_plan: bool = True  # False when the summary counts only part of the plan
     sites_chosen: bool = False  # the report covers chosen sites, not whole regions
     travel_text: str = ""  # how journeys are measured, the one wording (travel_measure_text)
-    headline: Headline | None = None  # the summary's money, weights and score (same scope)
+    figures: PlanFigures | None = None  # the summary's money, weights and score (same scope)
+    summary_need_ids: frozenset[str] = frozenset()  # the needs the summary counts
 
     @property
     def service_user_groups(self) -> list[tuple[str, list[PduJourneyLine]]]:
@@ -428,7 +429,8 @@ def build_report_content(
         whole_plan=not limited,
         sites_chosen=site_filter is not None,
         travel_text=travel_measure_text(travel_name),
-        headline=compute_headline(scenario, summary_result),
+        figures=kpis.figures,
+        summary_need_ids=frozenset(in_scope),
     )
 
 
