@@ -30,15 +30,17 @@ _DAY_ALIASES = {d.lower(): i for i, d in enumerate(WEEKDAYS)} | {
 } | {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
 
 # the weights a planner can change, with how they read in a report
+# the settings' weights and penalties in points: they steer the optimiser, nobody pays them
 WEIGHT_LABELS: Mapping[str, tuple[str, str]] = {
-    "travel_weight": ("Travel weight", "£{:,.2f} per person-km"),
+    "travel_weight": ("Travel weight", "{:,.2f} points per person-km"),
     "amortisation_years": ("Fit-out amortised over", "{:g} years"),
-    "location_penalty": ("Separate location penalty", "£{:,.0f} per site per PDU"),
-    "authority_preference": ("ETE/accommodation not in authority property", "£{:,.0f} per need"),
-    "pairing_bonus": ("Wellbeing pairing bonus", "£{:,.0f} per paired need"),
+    "location_penalty": ("Separate location penalty", "{:,.0f} points per site per PDU"),
+    "authority_preference": ("ETE/accommodation not in authority property",
+                             "{:,.0f} points per need"),
+    "pairing_bonus": ("Wellbeing pairing bonus", "{:,.0f} points per paired need"),
     "pairing_radius_km": ("Pairing radius", "{:g} km"),
-    "unplaced_penalty": ("Unplaced need penalty", "£{:,.0f} per need"),
-    "move_penalty": ("Move from baseline penalty", "£{:,.0f} per need"),
+    "unplaced_penalty": ("Unplaced need penalty", "{:,.0f} points per need"),
+    "move_penalty": ("Move from baseline penalty", "{:,.0f} points per need"),
 }
 SHORT_LOT: Mapping[Lot, str] = {Lot.ETE: "ETE", Lot.ACCOMMODATION: "Accommodation",
                                 Lot.WELLBEING: "Wellbeing", Lot.WOMENS: "Women's"}

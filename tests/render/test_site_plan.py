@@ -112,7 +112,7 @@ def test_money_apart_from_weights_and_the_penalty(written):
     assert "Annual property cost £21,600" in raw
     assert "Desk cost £19,600" in raw and "Fit-out (over 4 years) £2,000" in raw
     assert "Service-user travel 118 person-km" in raw
-    assert "Travel weight (£2.00 per person-km) 236 points" in raw
+    assert "Travel weight (2.00 points per person-km) 236 points" in raw
     assert "Needs not placed 1 need" in raw and "Desks of needs not placed 1 desk" in raw
     assert "Separate locations 20,000 points" in raw  # among the planning weights
     score = raw[raw.index("Optimiser score (not money)"):]
