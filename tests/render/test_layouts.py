@@ -85,7 +85,7 @@ def test_summary_layout_has_every_region_in_few_pages(qapp, tmp_path):
     assert "Plan summary" in text
     for region in (pb.GM, pb.YORKS):
         assert region in text
-    # the region table's figures, worked out in tests/report/test_headline.py (report.figures, report.regions)
+    # the region table's figures, worked out in tests/report/test_headline.py
     assert f"{pb.YORKS} 3 4 0 £18,800 2 of 2 (100%) 0 of 1 (0%)" in text
     assert f"{pb.GM} 1 1 1 £2,800 1 of 1 (100%) 0 of 0 (–)" in text
     assert "Annual property cost £21,600" in text
