@@ -124,6 +124,20 @@ def test_money_apart_from_weights_and_the_penalty(written):
         assert not_money not in raw, not_money
 
 
+def test_full_layout_says_what_would_place_each_need(written):
+    """N6 (Calm Minds, wellbeing, Manchester) sits 0.0 km from Manchester Probation Office,
+    an authority site: R4 alone stops it, so allowing wellbeing at authority sites places it.
+    No placed need travels over 60 km (the longest is N3's 1.0 km)."""
+    _project, path, _n, _ = written
+    raw = " ".join(_text(path, raw=True).split())
+    section = raw[raw.rindex("Needs not placed and long journeys"):]
+    assert "1 need not placed; 0 placed needs with a journey over 60 km" in section
+    assert "N6 Calm Minds (Wellbeing) Greater Manchester 1" in section
+    assert "Manchester Probation Office, 0.0 km away" in section and "(R4)" in section
+    assert "Allow wellbeing needs at authority sites" in section
+    assert "Journeys over" not in section
+
+
 def test_fonts_embedded_and_text_selectable(written):
     _p, path, _n, _ = written
     fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
