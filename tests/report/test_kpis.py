@@ -85,7 +85,7 @@ def test_rows_have_one_fixed_order(scenario):
     # money first, then travel, needs, planning weights and last the optimiser score
     assert labels[:14] == [
         "Annual property cost", "Desk cost", "Fit-out (over 4 years)",
-        "Service-user travel (person-km)", "Travel weight (£2.00 per person-km) (points)",
+        "Service-user travel (person-km)", "Travel weight (2.00 points per person-km) (points)",
         "Needs placed", "Needs not placed", "Desks of needs not placed",
         "Separate locations (points)", "Not in authority property (points)",
         "Wellbeing pairing bonus (points)", "Moves from baseline (points)",
