@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.optimise.result import PlanResult
+from estates_planner.ui.contract_years import install_contract_years
 from estates_planner.ui import edits
 from estates_planner.ui.allocation_table import AllocationPanel
 from estates_planner.ui.autosave import Autosaver
@@ -88,6 +89,7 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.map_controls = install_map_controls(self)  # Find (Ctrl+F), View → legend
+        self.contract = install_contract_years(self)  # Scenario ▸ Plan contract years…
         self.status_scenario = QLabel(self)
         self.status_scenario.setAccessibleName("Current scenario")
         self.statusBar().addPermanentWidget(self.status_scenario)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -153,3 +154,53 @@ def store_contract(project: object, ramp: Ramp, result: MultiYearResult) -> None
     if ramp.rows:
         tables[RAMP_TABLE] = ramp_to_frame(ramp)
     tables[CONTRACT_PLAN_TABLE] = contract_plan_frame(result)
+
+
+@dataclass(frozen=True)
+class ContractRun:
+    """A contract plan solved in a project: the scenario as planned (its settings carry the
+    years and the keep-sites switch), the ramp used, the plan and warnings as sentences."""
+
+    scenario: Scenario
+    ramp: Ramp
+    result: MultiYearResult
+    warnings: tuple[str, ...] = ()
+
+
+def plan_contract_in_project(project: object, scenario_name: str, *, years: int,
+                             ramp_path: str | Path | None = None,
+                             keep_sites: bool | None = None,
+                             time_limit_s: float | None = None,
+                             progress: ProgressCallback | None = None,
+                             cancel: Cancel | None = None) -> ContractRun:
+    """Plan the contract years of a project's scenario and keep the plan in the project.
+
+    The app's "Plan contract years…" command: the same steps as the CLI's ``solve --years``
+    (ramp from ``ramp_path`` or the project, the scenario's settings updated, the project's
+    travel model, the plan and ramp stored in ``project.tables``), so both give one plan.
+
+    Raises
+    ------
+    ScenarioError
+        ``years`` below 2 or above the maximum.
+    InputValidationError
+        the ramp has errors.
+    """
+    from estates_planner.travel.resolve import with_travel
+
+    scenario = project.scenario(scenario_name)  # type: ignore[attr-defined]
+    years = contract_year_count(scenario, years)
+    if years == 1:
+        raise ScenarioError("a contract plan needs 2 or more years")
+    ramp, warnings = contract_ramp(scenario, ramp_path, project)
+    scenario = scenario_for_contract(scenario, years)
+    if keep_sites is not None and keep_sites != scenario.settings.keep_sites_across_years:
+        scenario = scenario.with_settings(keep_sites_across_years=keep_sites)
+    limit = scenario.settings.time_limit_s if time_limit_s is None else time_limit_s
+    result = plan_contract(with_travel(project, scenario), ramp, years, time_limit_s=limit,
+                           progress=progress, cancel=cancel)
+    if scenario != project.scenario(scenario_name):  # type: ignore[attr-defined]
+        project.put_scenario(scenario)  # type: ignore[attr-defined]
+        scenario = project.scenario(scenario_name)  # type: ignore[attr-defined]
+    store_contract(project, ramp, result)
+    return ContractRun(scenario, ramp, result, tuple(warnings))

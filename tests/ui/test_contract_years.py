@@ -1,0 +1,112 @@
+"""The contract plan in the app (issue 15): the year selector drives the key figures and the
+allocation table, the dock lists the moves and why, the inspector shows desk-days per year.
+
+Hand case, two contract years from 2027-04-01: site A (£1,000 a desk) whose lease ends on
+2028-03-31 and site B (£3,000), one need N1 of 1 desk all week, move penalty 500 points.
+Year 1 at A, year 2 at B: 1,000 + 3,000 + 500 = 4,500 points, against B throughout 6,000.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from datetime import date
+from pathlib import Path
+
+# the optimiser tests' hand-case builders (tests/ has no packages: import mode is importlib)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "optimise"))
+from plan_checker import make_scenario, need, site  # noqa: E402
+
+from estates_planner.ui.allocation_table import COLUMN_INDEX  # noqa: E402
+from estates_planner.usecases.multiyear import plan_contract_in_project  # noqa: E402
+
+START = date(2027, 4, 1)
+END_OF_YEAR_1 = date(2028, 3, 31)
+
+
+def _project():
+    from estates_planner.project import new_project
+
+    a = dataclasses.replace(site("A", 1000.0, desks=1), available_until=END_OF_YEAR_1)
+    scenario = make_scenario([a, site("B", 3000.0, desks=1)], [need("N1")], go_live=START,
+                             move_penalty=500.0)
+    project = new_project(scenario.dataset, title="Two contract years")
+    project.put_scenario(scenario.replace(name=project.scenario_names[0],
+                                          dataset=project.dataset))
+    return project
+
+
+def _planned_window(make_window):
+    project = _project()
+    window = make_window(project)
+    run = plan_contract_in_project(project, window.workspace.current.name, years=2,
+                                   time_limit_s=10.0)
+    window.contract.finished(run)
+    return window, run
+
+
+def _site_in_table(window) -> str:
+    model = window.table_panel.model
+    return model.index(model.row_of("N1"), COLUMN_INDEX["site_id"]).data()
+
+
+def test_the_use_case_plans_and_stores_the_hand_optimum():
+    project = _project()
+    run = plan_contract_in_project(project, project.scenario_names[0], years=2,
+                                   time_limit_s=10.0)
+    assert [run.result.plan(k)["N1"] for k in (1, 2)] == ["A", "B"]
+    assert run.result.objective == 4500.0
+    assert run.scenario.settings.contract_years == 2
+    assert project.scenario(project.scenario_names[0]).settings.contract_years == 2
+    table = project.tables["contract_plan"]
+    assert table.values.tolist() == [[1, "N1", "A"], [2, "N1", "B"]]
+
+
+def test_year_selector_drives_key_figures_and_table(make_window):
+    window, _run = _planned_window(make_window)
+    selector = window.contract.selector
+    assert [selector.itemText(i) for i in range(selector.count())] == [
+        "All years", "Year 1", "Year 2"]
+    selector.choose(1)
+    rows = dict(window.kpi_panel.rows())
+    assert rows["Desk cost"] == "£1,000"
+    assert _site_in_table(window) in ("A", "Site A")
+    selector.choose(2)
+    rows = dict(window.kpi_panel.rows())
+    assert rows["Desk cost"] == "£3,000"
+    assert _site_in_table(window) in ("B", "Site B")
+    selector.choose(0)
+    assert window.workspace.result() is None  # the scenario had no plan of its own
+
+
+def test_dock_shows_moves_costs_and_comparison(make_window):
+    window, _run = _planned_window(make_window)
+    panel = window.contract.panel
+    assert [(m.need_id, m.year, m.from_site, m.to_site, m.reason) for m in panel.moves] == [
+        ("N1", 2, "A", "B", "lease ends")]
+    tabs = {panel.tabs.tabText(i): panel.tabs.widget(i) for i in range(panel.tabs.count())}
+    assert list(tabs) == ["Terms", "Property cost", "Comparison", "Moves (1)"]
+    moves = tabs["Moves (1)"]
+    assert [moves.item(0, c).text() for c in range(3)] == ["N1", "Year 2", "Site A → Site B"]
+    assert "lease ends on 2028-03-31" in moves.item(0, 3).text()
+    cost = tabs["Property cost"]
+    assert [cost.item(0, c).text() for c in (1, 2, 3)] == ["£1,000", "£3,000", "£4,000"]
+    comparison = tabs["Comparison"]
+    assert comparison.item(0, 1).text() == "4,500 pts"
+    # no cell of the points tables is in pounds
+    for name in ("Terms", "Comparison"):
+        table = tabs[name]
+        texts = [table.item(r, c).text() for r in range(table.rowCount())
+                 for c in range(table.columnCount()) if table.item(r, c)]
+        assert not any("£" in t for t in texts)
+
+
+def test_inspector_shows_desk_days_per_year(make_window):
+    window, _run = _planned_window(make_window)
+    window.state.set_selection(["A"], [])
+    rows = window.contract.occupancy.rows
+    assert [r[:2] for r in rows] == [("Year 1", "5 of 5"), ("Year 2", "not available")]
+    assert not window.contract.occupancy.isHidden()
+    window.state.set_selection(["B"], [])
+    assert [r[:2] for r in window.contract.occupancy.rows] == [
+        ("Year 1", "0 of 5"), ("Year 2", "5 of 5")]
