@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.optimise.result import PlanResult
-from estates_planner.ui.contract_years import install_contract_years
 from estates_planner.ui import edits
 from estates_planner.ui.allocation_table import AllocationPanel
 from estates_planner.ui.autosave import Autosaver
 from estates_planner.ui.common import user_action
 from estates_planner.ui.compare_dialog import CompareDialog
+from estates_planner.ui.contract_years import install_contract_years
 from estates_planner.ui.guide import show_guide
 from estates_planner.ui.inspector import Inspector
 from estates_planner.ui.kpi_panel import KpiPanel
