@@ -23,6 +23,8 @@ from estates_planner.optimise.progress import Cancel, ProgressCallback
 
 # the contract plan kept in the project, one row per need and active year
 CONTRACT_PLAN_TABLE = "contract_plan"
+# its comparison (plan, score and saving in points), which pricing the plan cannot give back
+CONTRACT_COMPARISON_TABLE = "contract_comparison"
 
 
 def contract_ramp(scenario: Scenario, ramp_path: str | Path | None = None,
@@ -154,6 +156,58 @@ def store_contract(project: object, ramp: Ramp, result: MultiYearResult) -> None
     if ramp.rows:
         tables[RAMP_TABLE] = ramp_to_frame(ramp)
     tables[CONTRACT_PLAN_TABLE] = contract_plan_frame(result)
+    from estates_planner.report.multiyear import comparison_rows
+
+    tables[CONTRACT_COMPARISON_TABLE] = pd.DataFrame(
+        [(label, float(objective), float(saving), float(share))
+         for label, objective, saving, share in comparison_rows(result)],
+        columns=["plan", "score_points", "saving_points", "saving_fraction"])
+
+
+@dataclass(frozen=True)
+class StoredContract:
+    """A contract plan read back from a project: re-priced from its table (status
+    "evaluated"), with the comparison rows stored beside it."""
+
+    scenario: Scenario
+    ramp: Ramp
+    result: MultiYearResult
+    comparison: tuple[tuple[str, float, float, float], ...]
+
+
+def stored_contract(project: object, scenario: Scenario) -> StoredContract | None:
+    """The project's contract plan priced for ``scenario``, or None when the project holds
+    none or it was planned for other needs or another number of years than the scenario's
+    ``contract_years``."""
+    from estates_planner.optimise.multiyear.pricing import price_contract_plan
+
+    tables = getattr(project, "tables", None) or {}
+    frame = tables.get(CONTRACT_PLAN_TABLE)
+    years = scenario.settings.contract_years
+    if frame is None or frame.empty or years < 2:
+        return None
+    if sorted({int(y) for y in frame["year"]}) != list(range(1, years + 1)):
+        return None
+    need_ids = {n.need_id for n in scenario.dataset.needs}
+    site_ids = {s.site_id for s in scenario.dataset.sites}
+    plans: list[dict[str, str | None]] = [{} for _ in range(years)]
+    for year, need_id, site_id in frame[["year", "need_id", "site_id"]].itertuples(
+            index=False):
+        site = str(site_id) if isinstance(site_id, str) and site_id else None
+        if need_id not in need_ids or (site is not None and site not in site_ids):
+            return None
+        plans[int(year) - 1][str(need_id)] = site
+    try:
+        ramp, _warnings = contract_ramp(scenario, None, project)
+    except InputValidationError:
+        return None
+    result = price_contract_plan(scenario, ramp, plans)
+    comparison = tables.get(CONTRACT_COMPARISON_TABLE)
+    rows = () if comparison is None else tuple(
+        (str(r[0]), float(r[1]), float(r[2]), float(r[3]))
+        for r in comparison[["plan", "score_points", "saving_points",
+                             "saving_fraction"]].itertuples(index=False))
+    return StoredContract(scenario, ramp, result, rows)
 
 
 @dataclass(frozen=True)

@@ -1,39 +1,15 @@
 """The contract plan in the app (issue 15): the year selector drives the key figures and the
 allocation table, the dock lists the moves and why, the inspector shows desk-days per year.
 
-Hand case, two contract years from 2027-04-01: site A (£1,000 a desk) whose lease ends on
-2028-03-31 and site B (£3,000), one need N1 of 1 desk all week, move penalty 500 points.
-Year 1 at A, year 2 at B: 1,000 + 3,000 + 500 = 4,500 points, against B throughout 6,000.
+The hand case is tests/contract_case.py: year 1 at A, year 2 at B, 4,500 points.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import sys
-from datetime import date
-from pathlib import Path
+from contract_case import contract_project as _project
 
-# the optimiser tests' hand-case builders (tests/ has no packages: import mode is importlib)
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "optimise"))
-from plan_checker import make_scenario, need, site  # noqa: E402
-
-from estates_planner.ui.allocation_table import COLUMN_INDEX  # noqa: E402
-from estates_planner.usecases.multiyear import plan_contract_in_project  # noqa: E402
-
-START = date(2027, 4, 1)
-END_OF_YEAR_1 = date(2028, 3, 31)
-
-
-def _project():
-    from estates_planner.project import new_project
-
-    a = dataclasses.replace(site("A", 1000.0, desks=1), available_until=END_OF_YEAR_1)
-    scenario = make_scenario([a, site("B", 3000.0, desks=1)], [need("N1")], go_live=START,
-                             move_penalty=500.0)
-    project = new_project(scenario.dataset, title="Two contract years")
-    project.put_scenario(scenario.replace(name=project.scenario_names[0],
-                                          dataset=project.dataset))
-    return project
+from estates_planner.ui.allocation_table import COLUMN_INDEX
+from estates_planner.usecases.multiyear import plan_contract_in_project
 
 
 def _planned_window(make_window):
