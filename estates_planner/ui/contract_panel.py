@@ -8,6 +8,7 @@ property cost) is shown in £; the optimiser's terms, score and savings in point
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -75,8 +76,11 @@ class ContractPanel(QWidget):
         self.moves = []
         self.headline.setText("No contract plan yet: Scenario ▸ Plan contract years…")
 
-    def show_plan(self, scenario: Scenario, ramp: Ramp, result: MultiYearResult) -> None:
-        """Fill the tabs from ``result`` (planned for ``scenario`` with ``ramp``)."""
+    def show_plan(self, scenario: Scenario, ramp: Ramp, result: MultiYearResult,
+                  comparison: Sequence[tuple[str, float, float, float]] | None = None) -> None:
+        """Fill the tabs from ``result`` (planned for ``scenario`` with ``ramp``);
+        ``comparison`` rows default to the result's own (a plan read back from a project
+        is re-priced and brings its stored rows)."""
         self.tabs.clear()
         n = len(result.years)
         years = [f"Year {k}" for k in range(1, n + 1)]
@@ -94,7 +98,8 @@ class ContractPanel(QWidget):
                          "Property cost")
         rows = [[label, _points(objective), _points(saving),
                  "–" if not math.isfinite(share) else f"{100 * share:.1f} %"]
-                for label, objective, saving, share in comparison_rows(result)]
+                for label, objective, saving, share in (
+                    comparison_rows(result) if comparison is None else comparison)]
         rows.insert(0, ["This plan (all years together)", _points(result.objective), "", ""])
         self.tabs.addTab(_table(["Plan", "Score", "Saving", "Saving %"], rows, "Comparison"),
                          "Comparison")

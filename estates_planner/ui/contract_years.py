@@ -40,7 +40,11 @@ from estates_planner.ui.occupancy_view import OccupancyView
 from estates_planner.ui.solve_dialog import SolveProgressDialog
 from estates_planner.ui.workers import start_solve
 from estates_planner.ui.year_selector import ALL_YEARS, YearSelector
-from estates_planner.usecases.multiyear import ContractRun, plan_contract_in_project
+from estates_planner.usecases.multiyear import (
+    ContractRun,
+    plan_contract_in_project,
+    stored_contract,
+)
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +175,7 @@ class ContractYears(QObject):
         self.occupancy = OccupancyView(window.inspector)
         window.inspector.layout().addWidget(self.occupancy)
         window.state.selectionChanged.connect(self._selection)
-        window.state.projectChanged.connect(self._forget)
+        window.state.projectChanged.connect(self.load_stored)
         self.action = QAction("Plan contract &years…", window)
         self.action.setStatusTip("Plan several contract years together, with a ramp")
         self.action.triggered.connect(self.plan)
@@ -219,12 +223,13 @@ class ContractYears(QObject):
         self.dialog.show()
         self.thread = start_solve(self.worker, self.window)
 
-    def finished(self, run: ContractRun) -> None:
+    def finished(self, run: ContractRun,
+                 comparison: tuple[tuple[str, float, float, float], ...] | None = None) -> None:
         """Show a finished plan (also for a plan made without the worker)."""
         ws = self.window.workspace
         self.run = run
         self.own_result = ws.result(run.scenario.name)
-        self.panel.show_plan(run.scenario, run.ramp, run.result)
+        self.panel.show_plan(run.scenario, run.ramp, run.result, comparison)
         self.selector.set_years(len(run.result.years))
         self.dock.raise_()
         self.window.statusBar().showMessage(
@@ -280,12 +285,19 @@ class ContractYears(QObject):
             return
         self.occupancy.show_site(site_ids[0], run.scenario, run.ramp, run.result)
 
-    def _forget(self) -> None:
+    def load_stored(self) -> None:
+        """Another project: show the contract plan it keeps for the current scenario (re-
+        priced from its table, with its stored comparison), else an empty dock."""
         self.run = None
         self.own_result = None
         self.panel.clear()
         self.selector.set_years(0)
         self.occupancy.show_site(None)
+        ws = self.window.workspace
+        stored = stored_contract(ws.project, ws.scenario_for_costs())
+        if stored is not None:
+            self.finished(ContractRun(ws.current, stored.ramp, stored.result),
+                          stored.comparison)
 
 
 def install_contract_years(window) -> ContractYears:  # noqa: ANN001 (MainWindow)
@@ -296,4 +308,5 @@ def install_contract_years(window) -> ContractYears:  # noqa: ANN001 (MainWindow
     scenario_menu = next(a.menu() for a in bar.actions() if a.text() == "&Scenario")
     toolbar = window.findChild(QToolBar, "mainToolbar")
     contract.add_to(scenario_menu, toolbar)
+    contract.load_stored()
     return contract

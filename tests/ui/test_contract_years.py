@@ -86,3 +86,21 @@ def test_inspector_shows_desk_days_per_year(make_window):
     window.state.set_selection(["B"], [])
     assert [r[:2] for r in window.contract.occupancy.rows] == [
         ("Year 1", "0 of 5"), ("Year 2", "5 of 5")]
+
+
+def test_a_saved_contract_plan_shows_when_the_project_opens(make_window, tmp_path):
+    from estates_planner.project import open_project, save_project
+
+    project = _project()
+    plan_contract_in_project(project, project.scenario_names[0], years=2, time_limit_s=10.0)
+    opened = open_project(save_project(project, tmp_path / "p.gpkg"))
+    window = make_window(opened)
+    contract = window.contract
+    assert contract.run is not None and contract.run.result.status == "evaluated"
+    assert contract.run.result.objective == 4500.0  # re-priced from the stored table
+    assert contract.selector.count() == 3
+    comparison = contract.panel.tabs.widget(2)
+    # planning year by year also finds A then B; keeping the final year's site (B) costs more
+    assert [[comparison.item(r, c).text() for c in (1, 2, 3)] for r in (1, 2)] == [
+        ["4,500 pts", "0 pts", "0.0 %"], ["6,000 pts", "1,500 pts", "25.0 %"]]
+    assert [(m.year, m.reason) for m in contract.panel.moves] == [(2, "lease ends")]
