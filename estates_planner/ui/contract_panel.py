@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -40,7 +41,10 @@ def _pounds(x: float) -> str:
     return f"£{x:,.0f}"
 
 
-def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget:
+def _table(headers: list[str], rows: list[list[str]], name: str, *,
+           figures_from: int = 1, stretch: int = 0) -> QTableWidget:
+    """A read-only table: columns from ``figures_from`` on are figures (right-aligned,
+    sized to their contents); column ``stretch`` takes the spare width and wraps."""
     table = QTableWidget(len(rows), len(headers))
     table.setObjectName(name)
     table.setAccessibleName(name)
@@ -50,10 +54,15 @@ def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget
     table.setWordWrap(True)
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            if c >= figures_from:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                      | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table
 
 
@@ -84,9 +93,12 @@ class ContractPanel(QWidget):
         self.tabs.clear()
         n = len(result.years)
         years = [f"Year {k}" for k in range(1, n + 1)]
+        status = ("re-priced from the saved plan" if result.status == "evaluated"
+                  else result.status)
         self.headline.setText(
             f"{scenario.name}: {n} contract years, score {_points(result.objective)} over the "
-            f"horizon ({result.status}), {len(result.moves)} moves between years")
+            f"horizon ({status}), {len(result.moves)} moves between years. Property cost is "
+            "money (£); the score and its terms are planning points.")
         rows = [[label, *[_points(v) for v in values] + [""] * (n - len(values)),
                  _points(total)] for label, values, total in terms_by_year(result)]
         self.tabs.addTab(_table(["Term (points)", *years, "Horizon"], rows, "Terms by year"),
@@ -101,12 +113,18 @@ class ContractPanel(QWidget):
                 for label, objective, saving, share in (
                     comparison_rows(result) if comparison is None else comparison)]
         rows.insert(0, ["This plan (all years together)", _points(result.objective), "", ""])
-        self.tabs.addTab(_table(["Plan", "Score", "Saving", "Saving %"], rows, "Comparison"),
+        self.tabs.addTab(_table(["Plan", "Score", "Saving", "Saving %"], rows, "Comparison",
+                                stretch=0),
                          "Comparison")
         self.moves = explain_moves(scenario, ramp, result)
         ds = scenario.dataset
         rows = [[m.need_id, f"Year {m.year}",
                  f"{ds.site(m.from_site).name} → {ds.site(m.to_site).name}", m.why]
                 for m in self.moves]
-        self.tabs.addTab(_table(["Need", "Year", "From → to", "Why"], rows, "Moves"),
+        moves = _table(["Need", "Year", "From → to", "Why"], rows, "Moves", figures_from=4,
+                       stretch=3)
+        # the sites' names fit a third of the width; why takes the rest and wraps
+        moves.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        moves.setColumnWidth(2, 380)
+        self.tabs.addTab(moves,
                          f"Moves ({len(self.moves)})")
