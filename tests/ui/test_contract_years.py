@@ -104,3 +104,19 @@ def test_a_saved_contract_plan_shows_when_the_project_opens(make_window, tmp_pat
     assert [[comparison.item(r, c).text() for c in (1, 2, 3)] for r in (1, 2)] == [
         ["4,500 pts", "0 pts", "0.0 %"], ["6,000 pts", "1,500 pts", "25.0 %"]]
     assert [(m.year, m.reason) for m in contract.panel.moves] == [(2, "lease ends")]
+
+
+def test_plan_contract_years_runs_in_a_worker_with_keep_sites(qtbot, make_window):
+    window = make_window(_project())
+    contract = window.contract
+    scenario_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Scenario")
+    assert contract.action in scenario_menu.actions()
+    contract.start(2, None, keep_sites=True, time_limit_s=10.0)
+    qtbot.waitUntil(lambda: contract.run is not None and contract.thread is None,
+                    timeout=30_000)
+    # keeping one site in every year: B throughout, 3,000 + 3,000 points, no move
+    assert [contract.run.result.plan(k)["N1"] for k in (1, 2)] == ["B", "B"]
+    assert contract.run.result.objective == 6000.0
+    assert contract.panel.moves == []
+    assert window.workspace.current.settings.keep_sites_across_years
+    assert contract.action.isEnabled()
