@@ -43,6 +43,7 @@ from estates_planner.ui.year_selector import ALL_YEARS, YearSelector
 from estates_planner.usecases.multiyear import (
     ContractRun,
     plan_contract_in_project,
+    store_contract,
     stored_contract,
 )
 
@@ -130,9 +131,10 @@ class ContractWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
+            # the project is the GUI thread's: ContractYears.apply stores the run there
             run = plan_contract_in_project(self.project, self.scenario_name,
                                            progress=self._report, cancel=self.cancel_event,
-                                           **self.options)
+                                           store=False, **self.options)
         except CancelledError:
             self.failed.emit("Planning was cancelled before any plan was found.")
         except EstatesError as exc:
@@ -160,7 +162,6 @@ class ContractYears(QObject):
         super().__init__(window)
         self.window = window
         self.run: ContractRun | None = None
-        self.own_result = None  # the scenario's plan, shown again on All
         self.selected_sites: list[str] = []
         self.worker: ContractWorker | None = None
         self.thread = None
@@ -214,7 +215,7 @@ class ContractYears(QObject):
         self.dialog = SolveProgressDialog(f"{scenario.name}, {years} contract years", limit,
                                           self.window)
         self.worker.progress.connect(self.dialog.update_progress)
-        self.worker.finished.connect(self.finished)
+        self.worker.finished.connect(self.apply)
         self.worker.failed.connect(self._failed)
         self.worker.done.connect(self._done)
         self.dialog.cancelRequested.connect(self.worker.cancel,
@@ -223,12 +224,29 @@ class ContractYears(QObject):
         self.dialog.show()
         self.thread = start_solve(self.worker, self.window)
 
+    def apply(self, run: ContractRun) -> None:
+        """Keep a plan solved in the worker: the scenario's contract years and keep-sites
+        setting as an undoable settings change, the plan and ramp in the project's tables."""
+        ws = self.window.workspace
+        name = run.scenario.name
+        if name not in ws.scenario_names:
+            return  # renamed or deleted while planning
+        wanted = run.scenario.settings
+        current = ws.scenario(name).settings
+        changes = {key: getattr(wanted, key)
+                   for key in ("contract_years", "keep_sites_across_years")
+                   if getattr(wanted, key) != getattr(current, key)}
+        if changes and name == ws.current_name:
+            ws.set_settings(f"Plan contract years of {name}", **changes)
+        store_contract(ws.project, run.ramp, run.result)
+        ws.mark_unsaved()
+        self.finished(ContractRun(ws.scenario(name), run.ramp, run.result, run.warnings))
+
     def finished(self, run: ContractRun,
                  comparison: tuple[tuple[str, float, float, float], ...] | None = None) -> None:
         """Show a finished plan (also for a plan made without the worker)."""
         ws = self.window.workspace
         self.run = run
-        self.own_result = ws.result(run.scenario.name)
         self.panel.show_plan(run.scenario, run.ramp, run.result, comparison)
         self.selector.set_years(len(run.result.years))
         self.dock.raise_()
@@ -259,7 +277,8 @@ class ContractYears(QObject):
 
     # ------------------------------------------------------------------ showing
     def show_year(self, year: int) -> None:
-        """Year k: that year's plan in the map, table and key figures; All: the own plan."""
+        """Year k: that year's plan in the map, table and key figures; All: the scenario's
+        own plan. Shown only: the project keeps its own plan (saves are unchanged)."""
         run = self.run
         if run is None:
             return
@@ -267,15 +286,7 @@ class ContractYears(QObject):
         name = run.scenario.name
         if name not in ws.scenario_names:
             return
-        scenario = ws.project.scenario(name)
-        if year == ALL_YEARS:
-            if self.own_result is not None:
-                ws.set_result(self.own_result, scenario)
-            else:
-                ws.project.results.pop(name, None)
-                self.window.state.resultChanged.emit(name)
-            return
-        ws.set_result(run.result.years[year - 1].result, scenario)
+        ws.show_plan(name, None if year == ALL_YEARS else run.result.years[year - 1].result)
 
     def _selection(self, site_ids: list, _need_ids: list) -> None:
         self.selected_sites = list(site_ids)
@@ -289,7 +300,6 @@ class ContractYears(QObject):
         """Another project: show the contract plan it keeps for the current scenario (re-
         priced from its table, with its stored comparison), else an empty dock."""
         self.run = None
-        self.own_result = None
         self.panel.clear()
         self.selector.set_years(0)
         self.occupancy.show_site(None)

@@ -226,12 +226,15 @@ def plan_contract_in_project(project: object, scenario_name: str, *, years: int,
                              keep_sites: bool | None = None,
                              time_limit_s: float | None = None,
                              progress: ProgressCallback | None = None,
-                             cancel: Cancel | None = None) -> ContractRun:
+                             cancel: Cancel | None = None,
+                             store: bool = True) -> ContractRun:
     """Plan the contract years of a project's scenario and keep the plan in the project.
 
     The app's "Plan contract years…" command: the same steps as the CLI's ``solve --years``
     (ramp from ``ramp_path`` or the project, the scenario's settings updated, the project's
     travel model, the plan and ramp stored in ``project.tables``), so both give one plan.
+    ``store=False`` leaves the project untouched (the app solves in a worker thread and
+    applies the run on its own thread, as an undoable settings change plus the tables).
 
     Raises
     ------
@@ -253,6 +256,8 @@ def plan_contract_in_project(project: object, scenario_name: str, *, years: int,
     limit = scenario.settings.time_limit_s if time_limit_s is None else time_limit_s
     result = plan_contract(with_travel(project, scenario), ramp, years, time_limit_s=limit,
                            progress=progress, cancel=cancel)
+    if not store:
+        return ContractRun(scenario, ramp, result, tuple(warnings))
     if scenario != project.scenario(scenario_name):  # type: ignore[attr-defined]
         project.put_scenario(scenario)  # type: ignore[attr-defined]
         scenario = project.scenario(scenario_name)  # type: ignore[attr-defined]

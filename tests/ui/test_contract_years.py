@@ -51,6 +51,8 @@ def test_year_selector_drives_key_figures_and_table(make_window):
     rows = dict(window.kpi_panel.rows())
     assert rows["Desk cost"] == "£3,000"
     assert _site_in_table(window) in ("B", "Site B")
+    # shown only: the project keeps no single-year plan, so a save writes none
+    assert window.workspace.project.results == {}
     selector.choose(0)
     assert window.workspace.result() is None  # the scenario had no plan of its own
 
@@ -118,5 +120,9 @@ def test_plan_contract_years_runs_in_a_worker_with_keep_sites(qtbot, make_window
     assert [contract.run.result.plan(k)["N1"] for k in (1, 2)] == ["B", "B"]
     assert contract.run.result.objective == 6000.0
     assert contract.panel.moves == []
-    assert window.workspace.current.settings.keep_sites_across_years
+    ws = window.workspace
+    assert ws.current.settings.keep_sites_across_years
+    assert ws.current.settings.contract_years == 2
+    assert ws.project.tables["contract_plan"].values.tolist() == [[1, "N1", "B"], [2, "N1", "B"]]
+    assert ws.modified
     assert contract.action.isEnabled()
