@@ -245,7 +245,6 @@ class ContractYears(QObject):
     def finished(self, run: ContractRun,
                  comparison: tuple[tuple[str, float, float, float], ...] | None = None) -> None:
         """Show a finished plan (also for a plan made without the worker)."""
-        ws = self.window.workspace
         self.run = run
         self.panel.show_plan(run.scenario, run.ramp, run.result, comparison)
         self.selector.set_years(len(run.result.years))
