@@ -47,7 +47,9 @@ def main(path: str) -> None:
     contract.panel.tabs.setCurrentIndex(3)
     app.processEvents()
     contract.dock.grab().save(str(OUT / "contract-years.png"))
-    window.grab().save(str(OUT / "contract-years-window.png"))
+    contract.selector.choose(3)  # the toolbar's year selector: the map and figures of year 3
+    app.processEvents()
+    window.grab().save(str(Path(tempfile.gettempdir()) / "contract-years-window.png"))
     window.close()
 
 
