@@ -110,9 +110,6 @@ def write_site_plan(project: Any, scenario_name: str, path: str | os.PathLike[st
     """
     options = options or PdfOptions()
     scenario, result = _scenario_and_plan(project, scenario_name)
-    from estates_planner.usecases.multiyear import stored_contract
-
-    contract = stored_contract(project, scenario)  # the "Contract years" section, if any
     ds = scenario.dataset
     if options.layout == "provider" and options.provider not in ds.providers:
         raise ExportError(f"no provider '{options.provider}' in the project; it has: "
@@ -122,6 +119,11 @@ def write_site_plan(project: Any, scenario_name: str, path: str | os.PathLike[st
         travel_model = travel_model_for(project, scenario)
     except EstatesError:  # a damaged stored network: straight lines, and the PDF says so
         travel_model = None
+    from estates_planner.usecases.multiyear import stored_contract
+
+    # the "Contract years" section, if any, priced with the journeys the plan was solved with
+    contract = stored_contract(project, scenario if travel_model is None
+                               else scenario.replace(travel=travel_model))
     title = {"summary": "Plan summary", "provider": "Provider pack",
              "region": "Region pack"}.get(options.layout, options.title)
     content = build_report_content(
