@@ -57,12 +57,16 @@ def draw_stability(painter: QPainter, frame, prepared, state) -> list[int]:
             if row is None:
                 continue
             cls = stability_class(float(share))
+            if cls == len(STABILITY_CLASSES) - 1:
+                continue  # a need that stays put needs no mark: only movers are ringed
             drawn.add(cls)
             (x, y), = frame.to_px(prepared.need_xy[[row]]).tolist()
             _ring(painter, QPointF(x, y), 5.5 * unit, STABILITY_CLASSES[cls][1], 2.0 * unit)
     if content.site_stability and content.is_visible(SITES):
+        shown = set(state.layout.site_rows(prepared).tolist()) if len(state.layout.order) \
+            else set()  # sites drawn on their own; a cluster's sites are not ringed
         rows = [prepared.site_index[s] for s in content.site_stability
-                if s in prepared.site_index]
+                if s in prepared.site_index and prepared.site_index[s] in shown]
         if rows:
             px = state.layout.drawn_px(prepared, rows, frame.to_px(prepared.site_xy[rows]))
             radii = prepared.site_radius[rows] * lod
@@ -93,8 +97,10 @@ def stability_legend_entries(prepared, state=None) -> list:
         return []
     classes = getattr(state, "extra", {}).get("stability_classes") if state is not None else None
     if classes is None:
-        shares = list(content.site_stability.values()) + list(content.need_stability.values())
-        classes = sorted({stability_class(float(s)) for s in shares})
+        top = len(STABILITY_CLASSES) - 1
+        classes = sorted({stability_class(float(s)) for s in content.site_stability.values()}
+                         | {stability_class(float(s)) for s in content.need_stability.values()}
+                         - {top})
     if not classes:
         return []
     entries = [LegendEntry("Stability (late changes)", None, header=True)]

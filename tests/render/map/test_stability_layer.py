@@ -38,6 +38,7 @@ def close_to(actual, expected: str, tolerance: int) -> bool:
 
 
 VERMILION = STABILITY_CLASSES[0][1]
+ORANGE = STABILITY_CLASSES[1][1]
 BLUE = STABILITY_CLASSES[2][1]
 
 
@@ -61,16 +62,18 @@ def test_no_study_draws_no_stability_colours_and_no_legend_rows(mds, mscenario, 
 
 def test_study_rings_sites_and_needs_in_their_class(mds, mscenario, mresult):
     content = MapContent(dataset=mds, scenario=mscenario, result=mresult,
-                         site_stability={"P1": 0.25}, need_stability={"N1": 1.0})
+                         site_stability={"P1": 0.25}, need_stability={"N1": 0.6, "N2": 1.0})
     image = draw(content)
     assert any(close_to(c, VERMILION, 20) for c in _around(image, 300, 300, 22))
-    assert any(close_to(c, BLUE, 20) for c in _around(image, 150, 250, 8))
+    assert any(close_to(c, ORANGE, 20) for c in _around(image, 150, 250, 8))
+    # a need that stays put in every sample is not ringed
+    assert not any(close_to(c, BLUE, 20) for c in _around(image, 250, 250, 8))
     assert not any(close_to(c, VERMILION, 20) for c in _around(image, 100, 300, 22))
     labels = [e.label for e in overlays.legend_entries(PreparedContent(content))]
     i = labels.index("Stability (late changes)")
-    # only the two classes drawn, not the middle one
-    assert labels[i + 1:i + 3] == [STABILITY_CLASSES[0][2], STABILITY_CLASSES[2][2]]
-    assert STABILITY_CLASSES[1][2] not in labels
+    # only the two classes drawn, not the top one
+    assert labels[i + 1:i + 3] == [STABILITY_CLASSES[0][2], STABILITY_CLASSES[1][2]]
+    assert STABILITY_CLASSES[2][2] not in labels
     assert STABILITY in content.layer_names()
 
 
