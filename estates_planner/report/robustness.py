@@ -12,7 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from estates_planner.studies.aggregate import NEEDS_TABLE, PLANS_TABLE, SITES_TABLE
+# the study's tables in the project (names fixed by studies.aggregate, which the report layer
+# may not import: a test checks they agree)
+NEEDS_TABLE = "robustness_needs"
+SITES_TABLE = "robustness_sites"
+PLANS_TABLE = "robustness_plans"
 
 LEAST_STABLE_ROWS = 10
 OVER_CAPACITY_ROWS = 8

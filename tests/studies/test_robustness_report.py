@@ -84,3 +84,11 @@ def test_pdf_has_the_section_only_with_a_study(tmp_path, qapp):
         assert "Robustness to late changes" in words
         assert "Candidate plans compared" in words
         assert f"£{result.chosen.money[1]:,.0f}" in words
+
+
+def test_table_names_agree_with_the_study():
+    from estates_planner.report import robustness as report
+    from estates_planner.studies import aggregate
+
+    assert (report.NEEDS_TABLE, report.SITES_TABLE, report.PLANS_TABLE) == \
+        (aggregate.NEEDS_TABLE, aggregate.SITES_TABLE, aggregate.PLANS_TABLE)

@@ -9,7 +9,6 @@ hides the site's own kind shape, fill or outline.
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
