@@ -58,11 +58,11 @@ from estates_planner.render.pdf.pages import (
 )
 from estates_planner.render.pdf.robustness import layout_robustness
 from estates_planner.render.pdf.sections import layout_sections
-from estates_planner.report.robustness import robustness_content
 from estates_planner.render.pdf.toc import layout_toc
 from estates_planner.report.content import build_report_content
 from estates_planner.report.exports import atomic_path
 from estates_planner.report.headline import region_rows
+from estates_planner.report.robustness import robustness_content
 from estates_planner.report.sentences import project_display_name
 from estates_planner.travel.resolve import travel_model_for
 
