@@ -56,11 +56,13 @@ from estates_planner.render.pdf.pages import (
     layout_cover,
     layout_summary,
 )
+from estates_planner.render.pdf.robustness import layout_robustness
 from estates_planner.render.pdf.sections import layout_sections
 from estates_planner.render.pdf.toc import layout_toc
 from estates_planner.report.content import build_report_content
 from estates_planner.report.exports import atomic_path
 from estates_planner.report.regions import region_rows
+from estates_planner.report.robustness import robustness_content
 from estates_planner.report.sentences import project_display_name
 from estates_planner.travel.resolve import travel_model_for
 
@@ -132,6 +134,7 @@ def write_site_plan(project: Any, scenario_name: str, path: str | os.PathLike[st
         regions=options.regions or None, site_ids=options.site_ids or None,
         created=options.created, title=title, travel_model=travel_model)
     maps = ReportMaps(project, scenario, result)
+    maps.robustness = robustness_content(project, scenario_name)  # None without a study
 
     target = Path(path)
     with atomic_path(target) as tmp:
@@ -182,10 +185,12 @@ def _draw(path: Path, options: PdfOptions, content: Any, maps: ReportMaps,
             if options.layout == "summary":
                 layout_short_summary(doc, scenario, result, options.regions or None)
                 _contract_section(doc, contract, short=True)
+                layout_robustness(doc, getattr(maps, "robustness", None))
             else:
                 toc_at = len(doc.pages)
                 layout_summary(doc, scenario, result)
                 _contract_section(doc, contract, short=False)
+                layout_robustness(doc, getattr(maps, "robustness", None))
                 if options.include_sections:
                     names = [g.name for g in content.regions]
                     lines = {r.region: region_figures_line(r)

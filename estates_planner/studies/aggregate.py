@@ -221,6 +221,16 @@ def stored_stability(project: object, scenario_name: str) -> dict[str, float]:
     return dict(zip(mine["need_id"], mine["stability"].astype(float), strict=True))
 
 
+def stored_site_use(project: object, scenario_name: str) -> dict[str, float]:
+    """site_id -> share of samples the site stays used, from the scenario's saved study
+    (empty when there is none)."""
+    frame = getattr(project, "tables", {}).get(SITES_TABLE)
+    if frame is None or "scenario" not in frame.columns:
+        return {}
+    mine = frame[frame["scenario"] == scenario_name]
+    return dict(zip(mine["site_id"], mine["used_share"].astype(float), strict=True))
+
+
 def candidate_assignment(project: object, scenario_name: str,
                          candidate: str) -> dict[str, str | None]:
     """The saved plan of a candidate (need_id -> site_id or None)."""

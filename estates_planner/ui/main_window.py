@@ -360,8 +360,14 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
 
         dialog = RobustnessDialog(self.workspace, self)
         dialog.highlightRequested.connect(self.map.highlight)
+        dialog.studyStored.connect(self._study_stored)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+
+    def _study_stored(self) -> None:
+        """A late-data study was kept: the map can shade stability and lists its layer."""
+        getattr(self.map, "refresh", lambda: None)()
+        self._refresh_layers()
 
     def _compare_closed(self) -> None:
         self.map.highlight([], [])

@@ -56,8 +56,13 @@ class MapViewBinding(MapBinding):
         self.refresh()
 
     def content(self) -> MapContent:
+        from estates_planner.studies.aggregate import stored_site_use, stored_stability
+
         ws = self.state.workspace
+        name = ws.current.name if ws.current is not None else ""
         return MapContent(
+            site_stability=stored_site_use(ws.project, name),
+            need_stability=stored_stability(ws.project, name),
             dataset=ws.dataset, result=ws.result(), scenario=ws.current,
             layers=ws.project.layers, highlighted_need_ids=self._highlighted,
             highlighted_site_ids=self._highlighted_sites,

@@ -122,6 +122,7 @@ class RobustnessDialog(QDialog):
     """
 
     highlightRequested = Signal(list, list)
+    studyStored = Signal()  # the study is in the project's tables: the map can shade it
 
     def __init__(self, workspace, parent=None, run: Callable[..., object] | None = None) -> None:
         super().__init__(parent)
@@ -289,6 +290,7 @@ class RobustnessDialog(QDialog):
         self.result = result
         store_study(self.workspace.project, result)
         self.workspace.mark_unsaved()  # the study is saved with the project
+        self.studyStored.emit()
         self.show_result(result)
 
     def _failed(self, message: str) -> None:

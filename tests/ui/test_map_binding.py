@@ -198,3 +198,20 @@ def test_map_says_when_its_plan_is_out_of_date(qtbot, make_window, project):
     window.workspace.redo()
     _solve(qtbot, window)
     assert banner.isHidden()
+
+
+def test_stability_layer_listed_only_once_a_study_is_stored(make_window, project):
+    import pandas as pd
+
+    from estates_planner.render.map.content import STABILITY
+
+    window = make_window(project)
+    names = [n for n, _label in window.layers_panel.layers()]
+    assert STABILITY not in names  # no study: no layer, nothing shaded
+    scenario = window.workspace.current.name
+    project.tables["robustness_needs"] = pd.DataFrame(
+        {"scenario": [scenario], "need_id": ["N-ACC-1"], "stability": [0.25]})
+    window._study_stored()
+    names = [n for n, _label in window.layers_panel.layers()]
+    assert STABILITY in names
+    assert window.map.content().need_stability == {"N-ACC-1": 0.25}

@@ -25,6 +25,7 @@ LABELS = "Labels"
 COASTLINE = "Coastline"
 MOVED_HIGHLIGHT = "Moved between plans"
 BOUNDARY_PREFIX = "Boundaries: "
+STABILITY = "Stability (late changes)"
 
 
 def boundary_layer_name(layer: str) -> str:
@@ -79,10 +80,16 @@ class MapContent:
     base_layer: Any = None
     highlight_label: str = MOVED_HIGHLIGHT
     spread_site_ids: frozenset[str] = frozenset()
+    # the scenario's late-data study (empty without one): site -> share of samples it stays
+    # used, need -> share of samples it keeps its site; drawn by render.map.stability
+    site_stability: dict[str, float] = field(default_factory=dict)
+    need_stability: dict[str, float] = field(default_factory=dict)
 
     def layer_names(self) -> list[str]:
         """Layer names, top of the drawing order first."""
         names = [LABELS, SITES, NEEDS, LINES]
+        if self.site_stability or self.need_stability:
+            names.insert(1, STABILITY)
         if self.catchment is not None:
             names.append(CATCHMENT)
         names += [boundary_layer_name(n) for n in self.layers]

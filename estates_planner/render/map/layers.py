@@ -269,6 +269,8 @@ def draw_static(painter: QPainter, frame: MapFrame, prepared: PreparedContent,
                           gui)
         draw_clusters(painter, layout, options.font, unit)
     painter.restore()
+    from estates_planner.render.map.stability import draw_stability
+    draw_stability(painter, frame, prepared, state)
     return state
 
 
