@@ -13,6 +13,7 @@ import estates_planner.render.map.style as style
 from estates_planner.render.map.content import CATCHMENT, LINES, NEEDS, SITES
 from estates_planner.render.map.frame import MapFrame, RenderOptions
 from estates_planner.render.map.prepared import PreparedContent
+from estates_planner.render.map.stability import stability_legend_entries
 from estates_planner.render.map.style import SiteStyle
 
 
@@ -188,8 +189,8 @@ def legend_entries(prepared: PreparedContent, state=None) -> list[LegendEntry]:
         entries.append(LegendEntry(content.highlight_label, _moved_drawer))
     if len(prepared.line_need) and content.is_visible(LINES):
         entries.append(LegendEntry("Need to its site", _line_drawer))
-    from estates_planner.render.map.stability import stability_legend_entries
-    entries += stability_legend_entries(prepared, state)
+    entries += [LegendEntry(label, draw, header=header)
+                for label, draw, header in stability_legend_entries(prepared, state)]
     layers = [layer for layer in prepared.polygon_layers if content.is_visible(layer.name)]
     if layers or (prepared.catchment_path is not None and content.is_visible(CATCHMENT)):
         entries.append(LegendEntry("Areas", None, header=True))

@@ -87,10 +87,10 @@ def _ring(painter: QPainter, centre: QPointF, radius: float, colour: str, width:
     painter.drawEllipse(centre, radius, radius)
 
 
-def stability_legend_entries(prepared, state=None) -> list:
-    """The layer's legend rows: a header and one row per class drawn (none without a study)."""
-    from estates_planner.render.map.overlays import LegendEntry  # overlays imports this module
-
+def stability_legend_entries(prepared, state=None) -> list[tuple[str, object, bool]]:
+    """The layer's legend rows as (label, draw or None, is a header): a header and one row
+    per class drawn (none without a study). The legend (overlays) makes its entries from them,
+    so this module does not import the legend's."""
     content = prepared.content
     if not shows_stability(content):
         return []
@@ -102,11 +102,11 @@ def stability_legend_entries(prepared, state=None) -> list:
                          - {top})
     if not classes:
         return []
-    entries = [LegendEntry("Stability (late changes)", None, header=True)]
+    entries: list[tuple[str, object, bool]] = [("Stability (late changes)", None, True)]
     for cls in classes:
         colour = STABILITY_CLASSES[cls][1]
-        entries.append(LegendEntry(STABILITY_CLASSES[cls][2],
-                                   lambda p, c, u, col=colour: _ring(p, c, 5 * u, col, 2.5 * u)))
+        entries.append((STABILITY_CLASSES[cls][2],
+                        lambda p, c, u, col=colour: _ring(p, c, 5 * u, col, 2.5 * u), False))
     return entries
 
 
