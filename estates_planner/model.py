@@ -90,6 +90,9 @@ class ServiceNeed:
     # where the service-user point came from: "own" (the row), "demand" (PDU point from the
     # demand table) or "authority mean" (mean of the PDU's authority sites)
     location_source: str = "own"
+    # weekdays the need must keep (0 = Monday .. 4 = Friday), from the needs' ``days``
+    # column; empty when the optimiser may choose them (issue 17)
+    fixed_days: tuple[int, ...] = ()
     extra: Mapping[str, object] = field(default_factory=lambda: _EMPTY, compare=False)
 
     @property
@@ -166,11 +169,16 @@ class Settings:
     strict: bool = False
     travel_measure: str = "km"  # "km" or "minutes" when a travel network is loaded
     time_limit_s: float = 10.0
+    # R2 per weekday: every site's desks and rooms hold on each day of a weekly rota; off
+    # gives the weekly desk-day total alone (the rule before issue 17)
+    daily_capacity: bool = True
+    same_day_bonus: float = 2_000.0  # GBP off per paired wellbeing need sharing a weekday
 
     WEIGHT_NAMES = ("travel_weight", "amortisation_years", "location_penalty",
                     "authority_preference", "pairing_bonus", "pairing_radius_km",
-                    "unplaced_penalty", "move_penalty")
-    SWITCH_NAMES = ("women_only_sites", "wellbeing_outside_authority", "same_region", "strict")
+                    "unplaced_penalty", "move_penalty", "same_day_bonus")
+    SWITCH_NAMES = ("women_only_sites", "wellbeing_outside_authority", "same_region", "strict",
+                    "daily_capacity")
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
@@ -268,6 +276,10 @@ class Allocation:
     pairing_bonus: float = 0.0
     moved: bool = False
     unplaced_reason: str = ""
+    # the need's weekdays in the plan's rota (0 = Monday), empty when unplaced
+    weekdays: tuple[int, ...] = ()
+    same_day: bool = False  # a paired wellbeing need sharing a weekday with its pair
+    same_day_bonus: float = 0.0
 
     @property
     def placed(self) -> bool:

@@ -16,6 +16,7 @@ import numpy as np
 from estates_planner.model import Lot, Scenario
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays, plan_result
 from estates_planner.optimise.result import PlanResult
+from estates_planner.optimise.rota import DayFit, daily_rule
 
 
 def greedy_plan(scenario: Scenario) -> PlanResult:
@@ -50,6 +51,9 @@ def greedy_assignment(arrays: ScenarioArrays, *, allowed: np.ndarray | None = No
     pdu_at: dict[str, np.ndarray] = {}
     hosts: dict[str, np.ndarray] = {}  # sites hosting an ETE/accommodation need of a PDU
     site_of = np.full(n, UNPLACED, dtype=np.int64)
+    # the daily rule: a site takes a need only while its needs still have a weekly rota
+    day_fit = DayFit.of(arrays, exact=False) if daily_rule(st) else None
+    at_site: dict[int, set[int]] = {}
     kept = [] if initial is None else [i for i in range(n) if initial[i] != UNPLACED]
     kept_set = set(kept)
     work = [(i, True) for i in kept] + [(i, False) for i in range(n) if i not in kept_set]
@@ -59,7 +63,8 @@ def greedy_assignment(arrays: ScenarioArrays, *, allowed: np.ndarray | None = No
             & (room_free >= arrays.room_days[i])
         if from_initial:
             j = int(initial[i])  # type: ignore[index]
-            if not ok[j]:
+            if not ok[j] or (day_fit is not None
+                             and not day_fit.fits(j, at_site.get(j, set()) | {i}, new=i)):
                 work.append((i, False))  # no longer allowed or full: place it greedily later
                 continue
         else:
@@ -72,10 +77,15 @@ def greedy_assignment(arrays: ScenarioArrays, *, allowed: np.ndarray | None = No
                 cost = cost - st.pairing_bonus * arrays.near[:, hosts[need.pdu]].any(axis=1)
             cost = np.where(ok, cost, np.inf)
             j = int(np.argmin(cost))
+            while day_fit is not None and math.isfinite(cost[j]) \
+                    and not day_fit.fits(j, at_site.get(j, set()) | {i}, new=i):
+                cost[j] = np.inf
+                j = int(np.argmin(cost))
             if not math.isfinite(cost[j]):
                 continue
         at = pdu_at.setdefault(need.pdu, np.zeros(m, dtype=bool))
         site_of[i] = j
+        at_site.setdefault(j, set()).add(i)
         desk_free[j] -= arrays.desk_days[i]
         room_free[j] -= arrays.room_days[i]
         used[j] = True

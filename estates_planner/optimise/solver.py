@@ -35,6 +35,7 @@ from estates_planner.optimise.progress import (
     StopWatcher,
 )
 from estates_planner.optimise.result import PlanResult
+from estates_planner.optimise.rota import max_wellbeing_bonus
 
 _PROGRESS_EVERY_S = 0.1
 _LOCAL_SEARCH_SHARE = 0.25  # of a part's time, at least, for the plan search (local + LNS)
@@ -769,7 +770,7 @@ class _Run:
                 value = min(value, st.unplaced_penalty)
             best[int(i)] = value
             if needs[i].lot is Lot.WELLBEING:
-                value -= max(st.pairing_bonus, 0.0)
+                value -= max_wellbeing_bonus(st)
             total += value
         if not st.strict:
             total += self._shortage_penalty(part, best)

@@ -30,7 +30,10 @@ NO_HOOKS = (lambda s: None, lambda s: None)
 
 
 def objective_of(model: AllocationModel, site_of: np.ndarray) -> float:
-    return plan_result(model.arrays, site_of, status="x", bound=math.nan, seconds=0).objective
+    """The plan's objective without the same-day bonus: the moves price every other term
+    exactly, the same-day one depends on the rota plan_result builds afterwards."""
+    result = plan_result(model.arrays, site_of, status="x", bound=math.nan, seconds=0)
+    return result.objective - result.terms["same_day"]
 
 
 def plan_of(model: AllocationModel, placement: dict[str, str | None]) -> np.ndarray:
