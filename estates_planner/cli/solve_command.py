@@ -56,6 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="seconds to search (default: the settings' time_limit_s)")
     p.add_argument("--out", type=Path, metavar="allocation.csv",
                    help="write the plan as an allocation CSV")
+    p.add_argument("--rota", type=Path, metavar="rota.csv",
+                   help="write the plan's weekly rota (site, weekday, need) as a CSV")
     p.add_argument("--summary", type=Path, metavar="FILE.json",
                    help="write the summary (objective, bound, gap, terms, status, seconds) "
                    "as JSON")
@@ -103,6 +105,11 @@ def run_solve(args: argparse.Namespace) -> int:
 
         write_allocation_csv(scenario, result, args.out)
         print(f"Wrote the allocation to {args.out}", file=sys.stderr)
+    if args.rota is not None:
+        from estates_planner.io.rota_csv import write_rota_csv
+
+        write_rota_csv(scenario, result, args.rota)
+        print(f"Wrote the rota to {args.rota}", file=sys.stderr)
     if args.summary is not None:
         _write_json(args.summary, summary_dict(result))
         print(f"Wrote the summary to {args.summary}", file=sys.stderr)
@@ -129,7 +136,7 @@ def _check_args(args: argparse.Namespace) -> None:
         raise ScenarioError("give either a project file or --sites and --needs, not both")
     if args.project is None and not (args.sites and args.needs):
         raise ScenarioError("give a project file, or both --sites FILE and --needs FILE")
-    for flag in ("out", "summary"):
+    for flag in ("out", "rota", "summary"):
         path = getattr(args, flag)
         if path is not None and not path.expanduser().resolve().parent.is_dir():
             raise ScenarioError(f"--{flag} {path}: the folder {path.parent} does not exist")
@@ -222,7 +229,9 @@ def summary_dict(result) -> dict[str, object]:  # noqa: ANN001 (PlanResult)
     return {"objective": num(result.objective), "bound": num(result.bound),
             "gap": None if not math.isfinite(result.gap) else float(result.gap),
             "terms": {k: num(v) for k, v in result.terms.items()},
-            "status": result.status, "seconds": round(float(result.seconds), 3)}
+            "status": result.status, "seconds": round(float(result.seconds), 3),
+            "days_over_capacity": int(result.days_over_capacity),
+            "needs_sharing_a_day": sum(1 for a in result.allocations if a.same_day)}
 
 
 def format_summary(result) -> str:  # noqa: ANN001 (PlanResult)
@@ -241,6 +250,12 @@ def format_summary(result) -> str:  # noqa: ANN001 (PlanResult)
     lines.append(f"  {'Seconds':<{width}}{result.seconds:.1f}")
     placed = sum(1 for a in result.allocations if a.site_id is not None)
     lines.append(f"  {'Needs placed':<{width}}{placed} of {len(result.allocations)}")
+    # the weekly rota (issue 17): site-weekdays over capacity (0 under the daily rule) and
+    # paired wellbeing needs in on a day with their ETE/accommodation pair
+    lines.append(f"  {'Days over capacity':<{width}}{result.days_over_capacity}")
+    paired = sum(1 for a in result.allocations if a.paired)
+    same = sum(1 for a in result.allocations if a.same_day)
+    lines.append(f"  {'Sharing a day with pair':<{width}}{same} of {paired} paired needs")
     if result.proof_text:
         lines.append(result.proof_text)
     return "\n".join(lines)

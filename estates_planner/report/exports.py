@@ -19,13 +19,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from estates_planner.errors import ExportError
+from estates_planner.io.weekdays import format_weekdays
 from estates_planner.model import BNG_EPSG, Scenario, Settings
 from estates_planner.optimise.result import PlanResult
 
 ALLOCATION_COLUMNS: tuple[str, ...] = (
     "need_id", "provider", "lot", "region", "pdu", "site_id", "site_name", "site_kind",
     "desks", "interview_rooms", "days_per_week", "desk_cost", "travel_km", "travel_cost",
-    "paired", "unplaced_reason",
+    "paired", "unplaced_reason", "weekdays",
 )
 
 SITE_COLUMNS: tuple[str, ...] = (
@@ -173,6 +174,8 @@ def allocation_rows(scenario: Scenario, result: PlanResult) -> list[dict[str, ob
             "unplaced_reason": ("" if site else
                                 (a.unplaced_reason if a and a.unplaced_reason
                                  else "not in this plan")),
+            # the plan's rota (issue 17), e.g. "Mon,Tue,Thu"
+            "weekdays": format_weekdays(a.weekdays) if a and site else "",
         })
     return rows
 

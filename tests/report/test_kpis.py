@@ -28,7 +28,9 @@ def test_kpis_of_the_hand_plan(scenario):
     assert k.terms["desk_cost"] == pytest.approx(5000)
     assert k.terms["locations"] == pytest.approx(15_000)  # Leeds 2 sites, Bristol 1
     assert k.terms["pairing"] == pytest.approx(-5000)
-    assert k.objective == pytest.approx(1_016_010)
+    # the paired wellbeing need and its anchor are in on all five days: same day -2,000
+    assert k.terms["same_day"] == pytest.approx(-2000)
+    assert k.objective == pytest.approx(1_014_010)
     assert (k.needs_total, k.needs_placed, k.needs_unplaced) == (5, 4, 1)
     assert dict(k.placed_by_lot) == {Lot.ETE: 2, Lot.ACCOMMODATION: 1, Lot.WELLBEING: 1,
                                      Lot.WOMENS: 0}
@@ -82,16 +84,16 @@ def test_empty_plan_has_no_shares(scenario):
 def test_rows_have_one_fixed_order(scenario):
     rows = kpi_rows(compute_kpis(scenario, evaluate_plan(scenario, PLAN)))
     labels = [r.label for r in rows]
-    assert labels[:9] == ["Desk cost", "Fit-out (amortised)", "Travel", "Separate locations",
-                          "Not in authority property", "Wellbeing pairing bonus",
-                          "Unplaced needs", "Moves from baseline",
-                          "Total annual cost (objective)"]
-    assert len(rows) == 27 and len(set(labels)) == 27
+    assert labels[:10] == ["Desk cost", "Fit-out (amortised)", "Travel", "Separate locations",
+                           "Not in authority property", "Wellbeing pairing bonus",
+                           "Same-day pairing bonus", "Unplaced needs", "Moves from baseline",
+                           "Total annual cost (objective)"]
+    assert len(rows) == 28 and len(set(labels)) == 28
     other = kpi_rows(compute_kpis(scenario, evaluate_plan(scenario, {})))
     assert [r.label for r in other] == labels
     by_label = {r.label: r for r in rows}
     assert by_label["Total annual cost (objective)"] == ("Total annual cost (objective)",
-                                                         pytest.approx(1_016_010), "£")
+                                                         pytest.approx(1_014_010), "£")
     assert by_label["Placed: ETE"].value == 2
     assert by_label["Placed in: Market property"].value == 1
     assert by_label["Separate locations per PDU (mean)"].value == 1.5
