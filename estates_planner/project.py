@@ -59,6 +59,7 @@ from estates_planner.model import (
     Site,
     SiteKind,
 )
+from estates_planner.io.weekdays import WeekdayError, format_weekdays, parse_weekdays
 from estates_planner.optimise.result import PlanResult, SiteUsage
 from estates_planner.settings_io import settings_from_dict, settings_to_dict
 
@@ -603,7 +604,9 @@ def _write_own_tables(con: sqlite3.Connection, project: Project, metadata: Mappi
                         json.dumps(list(r.messages), ensure_ascii=False)))
         allocations += [(key, i, a.need_id, a.site_id, _num(a.desk_cost), _num(a.travel_km),
                          _num(a.travel_cost), _num(a.authority_penalty), bool(a.paired),
-                         _num(a.pairing_bonus), bool(a.moved), a.unplaced_reason)
+                         _num(a.pairing_bonus), bool(a.moved), a.unplaced_reason,
+                         format_weekdays(a.weekdays), bool(a.same_day),
+                         _num(a.same_day_bonus))
                         for i, a in enumerate(r.allocations)]
         usage += [(key, site, u.site_id, u.desk_days_used, u.desk_days_available,
                    u.room_days_used, u.room_days_available, json.dumps(list(u.need_ids)))
@@ -617,7 +620,8 @@ def _write_own_tables(con: sqlite3.Connection, project: Project, metadata: Mappi
         ("scenario", "TEXT"), ("position", "INTEGER"), ("need_id", "TEXT"), ("site_id", "TEXT"),
         ("desk_cost", "REAL"), ("travel_km", "REAL"), ("travel_cost", "REAL"),
         ("authority_penalty", "REAL"), ("paired", "BOOLEAN"), ("pairing_bonus", "REAL"),
-        ("moved", "BOOLEAN"), ("unplaced_reason", "TEXT")), allocations, stamp,
+        ("moved", "BOOLEAN"), ("unplaced_reason", "TEXT"), ("weekdays", "TEXT"),
+        ("same_day", "BOOLEAN"), ("same_day_bonus", "REAL")), allocations, stamp,
         "Where each need sits in each scenario's plan, with its cost terms")
     _create_table(con, USAGE_TABLE, (
         ("scenario", "TEXT"), ("key", "TEXT"), ("site_id", "TEXT"), ("desk_days_used", "INTEGER"),
@@ -812,6 +816,17 @@ def _extras(row: Mapping[str, object], extra_types: Mapping[str, str]) -> dict[s
     return {k: _decode_extra(row[k], t) for k, t in extra_types.items()}
 
 
+def _fixed_days(row: Mapping[str, object], extra_types: Mapping[str, str]) -> tuple[int, ...]:
+    """A need's fixed weekdays from its extra 'days' column (checked when it was imported)."""
+    key = next((k for k in extra_types if k.strip().casefold() == "days"), None)
+    if key is None:
+        return ()
+    try:
+        return parse_weekdays(row[key])
+    except WeekdayError:
+        return ()
+
+
 def _bad_row(file: str, table: str, fid: object, exc: Exception) -> ProjectFileError:
     return ProjectFileError(f"{file}, layer '{table}', feature {fid}: {exc} (was the file "
                             "edited outside Estates Planner?)")
@@ -859,6 +874,7 @@ def _read_needs(con, file, extra_types) -> list[ServiceNeed]:
                 easting=x, northing=y,
                 max_travel_km=None if r["max_travel_km"] is None else float(r["max_travel_km"]),
                 location_source=str(r["location_source"] or "own"),
+                fixed_days=_fixed_days(r, extra_types),
                 extra=_extras(r, extra_types)))
         except (ValueError, TypeError) as exc:
             raise _bad_row(file, NEEDS_LAYER, fid, exc) from exc
@@ -910,6 +926,27 @@ def _read_scenarios(con, file, dataset, tables) -> list[Scenario]:
     return scenarios
 
 
+def _read_rota(con, file, allocations: dict[str, list[Allocation]]) -> None:
+    """The weekdays and same-day flags of the allocations (issue 17), when the file has them
+    (files saved before have none: their plans then have no rota until solved again)."""
+    have = {r[1].lower() for r in con.execute(f'PRAGMA table_info("{ALLOCATIONS_TABLE}")')}
+    if not {"weekdays", "same_day", "same_day_bonus"} <= have:
+        return
+    rows = _select(con, file, ALLOCATIONS_TABLE, ("scenario", "weekdays", "same_day",
+                                                  "same_day_bonus"))
+    seen: dict[str, int] = {}
+    for key, days, same, bonus in rows:
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        a = allocations[key][k]
+        try:
+            weekdays = parse_weekdays(days)
+        except WeekdayError:
+            weekdays = ()
+        allocations[key][k] = dataclasses.replace(
+            a, weekdays=weekdays, same_day=bool(same), same_day_bonus=_unnum(bonus or 0.0))
+
+
 def _read_results(con, file, tables) -> dict[str, PlanResult]:
     if RESULTS_TABLE not in tables:
         return {}
@@ -922,6 +959,7 @@ def _read_results(con, file, tables) -> dict[str, PlanResult]:
         allocations.setdefault(key, []).append(Allocation(
             need_id, site_id, _unnum(desk), _unnum(km, optional=True), _unnum(travel),
             _unnum(auth), bool(paired), _unnum(bonus), bool(moved), reason or ""))
+    _read_rota(con, file, allocations)
     usage: dict[str, dict[str, SiteUsage]] = {}
     for key, k, site_id, du, da, ru, ra, ids in _select(con, file, USAGE_TABLE, (
             "scenario", "key", "site_id", "desk_days_used", "desk_days_available",
