@@ -77,11 +77,13 @@ class PartModel:
                  hint: np.ndarray, should_stop: Callable[[], bool], *,
                  desk_cap: np.ndarray | None = None, room_cap: np.ndarray | None = None,
                  fit_out_paid: np.ndarray | None = None, day_caps: DayCaps | None = None,
-                 day_hint: dict[int, tuple[int, ...]] | None = None) -> None:
+                 day_hint: dict[int, tuple[int, ...]] | None = None,
+                 daily: bool = True) -> None:
         """``desk_cap``/``room_cap`` override the capacities and ``fit_out_paid`` marks sites
         whose fit-out is already paid (used when re-fitting a few needs inside a plan);
         ``day_caps`` does the same per weekday under the daily rule, and ``day_hint`` gives
-        the hinted plan's weekdays by need."""
+        the hinted plan's weekdays by need; ``daily=False`` leaves the daily rule out (the
+        local search's weekly phase)."""
         desk_cap = arrays.desk_cap if desk_cap is None else desk_cap
         room_cap = arrays.room_cap if room_cap is None else room_cap
         self.part = part
@@ -94,7 +96,7 @@ class PartModel:
         m = self.model
         # the daily rule (issue 17): weekday variables and rows, in rota_model
         self.weekdays: WeekdayRows | None = None
-        if daily_rule(st):
+        if daily and daily_rule(st):
             self.weekdays = WeekdayRows(m, needs, *daily_capacities(arrays), day_caps)
             if day_hint is None and day_caps is None:
                 day_hint = rota_hint(arrays, hint, part.needs)

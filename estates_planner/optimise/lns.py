@@ -110,7 +110,8 @@ def resolve_exactly(state: PlanState, group: Iterable[int], *, time_limit_s: flo
     try:
         model = PartModel(a, Component(needs=group, sites=sites), candidates,
                           state.site_of, out_of_time, desk_cap=desk_cap, room_cap=room_cap,
-                          fit_out_paid=used_outside > 0, day_caps=day_caps)
+                          fit_out_paid=used_outside > 0, day_caps=day_caps,
+                          daily=state.day_fit is not None)
     except CancelledError:
         return 0.0, False
     remaining = ends - time.perf_counter()

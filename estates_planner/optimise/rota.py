@@ -37,6 +37,7 @@ _EXACT_SITE_S = 0.5  # at most, for the exact rota of one site when the greedy o
 _EXACT_GROUP_S = 1.0  # at most, for the exact rota of one group of paired sites
 _EXACT_BUDGET_S = 3.0  # at most, for all the exact rotas of one plan
 _HINT_BUDGET_S = 0.2  # at most, for the exact rotas of a part's hint
+_EXACT_ENFORCE_S = 2.0  # at most, per site, for the last check of a plan's rotas
 _CACHE_LIMIT = 50_000
 _EXACT_FIT_S = 0.05  # at most, for one exact "does it fit" model (small sites: milliseconds)
 _EXTEND_MAX = 12  # needs at a site, at most, for which a known rota is extended need by need
@@ -607,3 +608,31 @@ def rota_hint(arrays, site_of: np.ndarray, members: np.ndarray,  # noqa: ANN001
     only[idx] = site_of[idx]
     rota = build_rota(arrays, only, budget_s=budget_s, time_limit_s=budget_s)
     return {int(i): rota.days[int(i)] for i in idx if only[int(i)] != UNPLACED}
+
+
+def enforce_rotas(arrays, site_of: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    """``site_of`` with needs left out where a site has no rota (the last guard: a plan is
+    never accepted under the daily rule without one). Normally nothing changes: the plans
+    of the search have rotas; a starting plan cut short by the time limit may not. At such
+    a site the need taking most of a day's desks and rooms is left out first, until the
+    site has a rota (a DayFit "no" from an exact model cut short counts as no rota too).
+    """
+    from estates_planner.optimise.evaluate import UNPLACED
+
+    # a longer exact model than the search's: a "no" here leaves a need out
+    desk, room = daily_capacities(arrays)
+    check = DayFit(arrays.scenario.dataset.needs, desk, room, exact_s=_EXACT_ENFORCE_S)
+    site_of = site_of.copy()
+    at_site: dict[int, set[int]] = defaultdict(set)
+    for i, j in enumerate(site_of.tolist()):
+        if j != UNPLACED:
+            at_site[j].add(i)
+    for j, members in at_site.items():
+        while members and not check.fits(j, members):
+            # leave out the need that takes most of a day (desks and rooms against the site's)
+            i = max(members, key=lambda k: (check.desks[k] / max(check.desk_cap[j], 1)
+                                            + check.rooms[k] / max(check.room_cap[j], 1),
+                                            check.days[k], -k))
+            members.discard(i)
+            site_of[i] = UNPLACED
+    return site_of

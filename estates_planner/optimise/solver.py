@@ -35,7 +35,8 @@ from estates_planner.optimise.progress import (
     StopWatcher,
 )
 from estates_planner.optimise.result import PlanResult
-from estates_planner.optimise.rota import max_wellbeing_bonus
+from estates_planner.optimise.rota import daily_rule, enforce_rotas, max_wellbeing_bonus
+from estates_planner.optimise.rota_search import weekly_first
 
 _PROGRESS_EVERY_S = 0.1
 _LOCAL_SEARCH_SHARE = 0.25  # of a part's time, at least, for the plan search (local + LNS)
@@ -577,7 +578,9 @@ class _Run:
                     arrays, self.model.candidates, plan, part.needs, lns=False,
                     deadline=min(now + _LOCAL_SEARCH_SHARE * share, self.deadline), **improve)
                 cost = take_plan(start)
-                if cost is not None and cost - self.trivial[k] > _HARD_GAP * abs(cost):
+                # under the daily rule the weekly model gives the plan instead (rota_search)
+                if cost is not None and cost - self.trivial[k] > _HARD_GAP * abs(cost) \
+                        and not daily_rule(st):
                     # a hard part: whole-PDU re-fits improve the plan, taking all but the
                     # second CP-SAT needs for its bound (root LP and cuts of ~100 needs)
                     now = time.perf_counter()
@@ -591,6 +594,14 @@ class _Run:
             def search(k: int, start: np.ndarray, until: float) -> None:
                 """CP-SAT on part k from ``start`` until ``until``; keeps the better outcome."""
                 part = parts[k]
+                if daily_rule(st) and k not in weekly_bound:
+                    # the daily rule (issue 17): the weekly relaxation first, for a plan
+                    # to start from and a bound (optimise/rota_search.py)
+                    start, weekly_bound[k] = weekly_first(
+                        arrays, part, self.model.candidates, start, until=until,
+                        should_stop=stop, register=watcher.register,
+                        unregister=watcher.unregister,
+                        price=lambda p, part=part: self._part_objectives(p, [part])[0])
                 try:
                     pm = PartModel(arrays, part, self.model.candidates, start, stop)
                 except CancelledError:
@@ -606,6 +617,7 @@ class _Run:
                     unregister=watcher.unregister,
                     on_update=lambda o, b: tracker.update(
                         k, None if o is None else o / PENCE, b / PENCE))
+                outcome.bound = max(outcome.bound, weekly_bound.get(k, -math.inf))
                 with lock:
                     outcomes[k] = _better(outcomes[k], outcome)
                     best = outcomes[k]
@@ -616,6 +628,7 @@ class _Run:
                 tracker.update(k, None if best is None else best.objective,
                                outcome.bound, force=True)
 
+            weekly_bound: dict[int, float] = {}  # part -> bound of its weekly relaxation
             keys = [part_cache.part_key(arrays, p, self.model.candidates) for p in parts]
             # parts solved before (unchanged by this what-if) start from their answer; the
             # first round searches only the new parts, later rounds every unproven one
@@ -684,6 +697,10 @@ class _Run:
                 bound += max(outcome.bound, trivial) if outcome is not None else trivial
                 all_optimal = False
                 unsolved += 1
+        if st.daily_capacity:
+            # no plan is accepted without a rota at every site (issue 17): a starting plan
+            # cut short by the clock is made to fit by leaving needs out (rota.py)
+            site_of = enforce_rotas(arrays, site_of)
         if st.strict and (site_of == UNPLACED).any() and not cancelled:
             raise InfeasibleError(
                 f"No plan placing every need was found within the time limit of "
