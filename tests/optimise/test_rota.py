@@ -120,7 +120,7 @@ def test_rooms_bind_on_one_day_only() -> None:
     a = with_fixed(need("A", desks=1, rooms=1, days=1), (0,))
     c = need("C", desks=1, rooms=1, days=3)
     d = with_fixed(need("D", desks=1, rooms=1, days=1), (0,))
-    sc = make_scenario(sites, [a, c, d])
+    sc = make_scenario(sites, [a, c, d]).with_pin("A", "S")  # A and D alike: A stays
     result = solve(sc)
     assert result.assignment == {"A": "S", "C": "S", "D": "T"}
     assert 0 not in result.allocation("C").weekdays
