@@ -34,10 +34,10 @@ from estates_planner.model import ServiceNeed, Settings
 
 DAYS = 5
 _EXACT_SITE_S = 0.5  # at most, for the exact rota of one site when the greedy one fails
-_EXACT_GROUP_S = 1.0  # at most, for the exact rota of one group of paired sites
-_EXACT_BUDGET_S = 3.0  # at most, for all the exact rotas of one plan
+_EXACT_GROUP_S = 0.5  # at most, for the exact rota of one group of paired sites
+_EXACT_BUDGET_S = 1.0  # at most, for all the exact rotas of one plan (its pricing waits)
 _HINT_BUDGET_S = 0.2  # at most, for the exact rotas of a part's hint
-_EXACT_ENFORCE_S = 2.0  # at most, per site, for the last check of a plan's rotas
+_EXACT_ENFORCE_S = 0.5  # at most, per site, for the last check of a plan's rotas
 _CACHE_LIMIT = 50_000
 _EXACT_FIT_S = 0.05  # at most, for one exact "does it fit" model (small sites: milliseconds)
 _EXTEND_MAX = 12  # needs at a site, at most, for which a known rota is extended need by need
