@@ -203,6 +203,8 @@ class PartModel:
         self.trivial_bound = trivial
         # one bulk write instead of a call per variable (thousands of them)
         hinted = [(v, hint_x[key]) for key, v in self.x.items()] + hint_vals + hint_u
+        if self.weekdays is not None:
+            hinted += self.weekdays.hints
         m.proto.solution_hint.vars.extend([v.index for v, _ in hinted])
         m.proto.solution_hint.values.extend([val for _, val in hinted])
 

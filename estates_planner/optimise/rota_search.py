@@ -97,6 +97,7 @@ def repair_rotas(state: PlanState, members: list[int],
 _WEEKLY_CP_SAT_SHARE = 0.4  # of a part's search time, at most, for the weekly model
 _DAILY_MOVES_SHARE = 0.1  # of the time left then, for the daily-checked moves
 _DAILY_MOVES_S = 0.5  # and at most this
+_MIN_WEEKLY_S = 0.2  # no weekly model with less time than this for it
 
 
 def weekly_first(arrays, part, candidates: list, start: np.ndarray,  # noqa: ANN001
@@ -120,7 +121,7 @@ def weekly_first(arrays, part, candidates: list, start: np.ndarray,  # noqa: ANN
 
     now = time.perf_counter()
     limit = _WEEKLY_CP_SAT_SHARE * (until - now)
-    if limit < 0.05 or should_stop():
+    if limit < _MIN_WEEKLY_S or should_stop():
         return start, -np.inf
     try:
         model = PartModel(arrays, part, candidates, start, should_stop, daily=False)
@@ -135,12 +136,13 @@ def weekly_first(arrays, part, candidates: list, start: np.ndarray,  # noqa: ANN
     plan[part.needs] = outcome.site_of
     state = PlanState(arrays, candidates, plan)
     members = [int(i) for i in part.needs]
-    repair_rotas(state, members, should_stop)
+    repair_rotas(state, members, lambda: should_stop() or time.perf_counter() > until)
     left = until - time.perf_counter()
-    search_plan(state, members,
-                deadline=time.perf_counter() + min(_DAILY_MOVES_SHARE * max(left, 0.0),
-                                                   _DAILY_MOVES_S),
-                should_stop=should_stop, hooks=(register, unregister), lns=False)
+    if left > 0.2:
+        search_plan(state, members,
+                    deadline=time.perf_counter() + min(_DAILY_MOVES_SHARE * left,
+                                                       _DAILY_MOVES_S),
+                    should_stop=should_stop, hooks=(register, unregister), lns=False)
     mine, theirs = price(state.site_of), price(start)
     if mine is None or (theirs is not None and theirs <= mine):
         return start, bound
