@@ -215,6 +215,7 @@ def improve_plan(arrays: ScenarioArrays, candidates: list[np.ndarray], site_of: 
     state = PlanState(arrays, candidates, site_of)
     members = [int(i) for i in need_ids]
     if state.day_fit is not None:
+        state.day_fit.stop = lambda: should_stop() or time.perf_counter() > deadline
         # the daily rule: search the weekly rule first, then give each site a rota
         from estates_planner.optimise.rota_search import weekly_then_daily
 

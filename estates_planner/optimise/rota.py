@@ -24,7 +24,7 @@ The weekday variables of the CP-SAT model are in :mod:`estates_planner.optimise.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -184,6 +184,10 @@ class DayFit:
         self.exact_s = exact_s
         # (site, needs) -> a rota of them (need -> weekdays), or None when none is known
         self.cache: dict[tuple[int, frozenset[int]], dict[int, tuple[int, ...]] | None] = {}
+        # once this says stop (the search's deadline or a cancel), questions that need a
+        # greedy or exact rota are answered "no" at once: the search is ending, and a
+        # local search asking hundreds of them overran a solve's time limit by seconds
+        self.stop: Callable[[], bool] = lambda: False
 
     @classmethod
     def of(cls, arrays, *, exact: bool = True) -> DayFit:  # noqa: ANN001 (an import cycle)
@@ -208,6 +212,8 @@ class DayFit:
         key = (int(j), group)
         if key in self.cache:
             return self.cache[key] is not None
+        if self.stop():
+            return False  # not cached: a later question may have the time
         rota = self._extend_known(j, group, dcap, rcap, new)
         if rota is None:
             items = [_item(self.needs, int(i)) for i in sorted(group)]

@@ -70,6 +70,8 @@ def repair_rotas(state: PlanState, members: list[int],
         if should_stop():
             break
         while state.at_site[j] and not check.fits(j, state.at_site[j]):
+            if should_stop():  # the check now answers "no" to all: leave the rest
+                return total
             best: tuple[float, int, int] | None = None
             for i in sorted(state.at_site[j]):
                 cand = state.candidates[i]
@@ -135,6 +137,8 @@ def weekly_first(arrays, part, candidates: list, start: np.ndarray,  # noqa: ANN
     plan = start.copy()
     plan[part.needs] = outcome.site_of
     state = PlanState(arrays, candidates, plan)
+    if state.day_fit is not None:
+        state.day_fit.stop = lambda: should_stop() or time.perf_counter() > until
     members = [int(i) for i in part.needs]
     repair_rotas(state, members, lambda: should_stop() or time.perf_counter() > until)
     left = until - time.perf_counter()
