@@ -97,20 +97,24 @@ class WeekdayRows:
         desk_cap, room_cap = self.caps(j)
         needs = self.needs
         self._add_week_conflicts(users, y, int(desk_cap.min()), int(room_cap.min()))
+        rows = None  # each user's weekday literals, made once for both resources
         for size_of, cap in ((lambda n: int(n.desks), desk_cap),
                              (lambda n: int(n.interview_rooms), room_cap)):
             sizes = [size_of(needs[i]) for i, _ in users]
             if sum(sizes) <= int(cap.min()):
                 continue  # all of them fit on every day: never binding
+            if rows is None:
+                rows = [self.day_lits(i, j, x) for i, x in users]
             for d in range(DAYS):
                 c = int(cap[d])
-                terms = [(lit, s) for (i, x), s in zip(users, sizes, strict=True) if s
-                         for lit in (self.day_lits(i, j, x)[d],) if lit is not None]
-                if sum(s for _, s in terms) <= c:
+                lits = [row[d] for row in rows]
+                terms = [(v, sz) for v, sz in zip(lits, sizes, strict=True)
+                         if sz and v is not None]
+                if sum(sz for _, sz in terms) <= c:
                     continue
-                expr = LinearExpr.weighted_sum([v for v, _ in terms], [s for _, s in terms])
+                expr = LinearExpr.weighted_sum([v for v, _ in terms], [sz for _, sz in terms])
                 self.model.add(expr <= (c * y if y is not None else c))
-                big = [v for v, s in terms if 2 * s > c]
+                big = [v for v, sz in terms if 2 * sz > c]
                 if len(big) > 1:  # no two of these fit on one day
                     self.model.add(LinearExpr.sum(big) <= (y if y is not None else 1))
 
