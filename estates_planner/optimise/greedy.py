@@ -53,6 +53,7 @@ def greedy_assignment(arrays: ScenarioArrays, *, allowed: np.ndarray | None = No
     site_of = np.full(n, UNPLACED, dtype=np.int64)
     # the daily rule: a site takes a need only while its needs still have a weekly rota
     day_fit = DayFit.of(arrays, exact=False) if daily_rule(st) else None
+    exact_fit = DayFit.of(arrays) if day_fit is not None else None
     at_site: dict[int, set[int]] = {}
     kept = [] if initial is None else [i for i in range(n) if initial[i] != UNPLACED]
     kept_set = set(kept)
@@ -77,11 +78,18 @@ def greedy_assignment(arrays: ScenarioArrays, *, allowed: np.ndarray | None = No
                 cost = cost - st.pairing_bonus * arrays.near[:, hosts[need.pdu]].any(axis=1)
             cost = np.where(ok, cost, np.inf)
             j = int(np.argmin(cost))
+            tried = cost.copy()
             while day_fit is not None and math.isfinite(cost[j]) \
                     and not day_fit.fits(j, at_site.get(j, set()) | {i}, new=i):
                 cost[j] = np.inf
                 j = int(np.argmin(cost))
-            if not math.isfinite(cost[j]):
+            if not math.isfinite(cost[j]) and day_fit is not None:
+                # no greedy rota anywhere: ask the exact model about the cheapest few sites
+                # before leaving the need out (which costs the whole unplaced penalty)
+                j = _exact_fallback(exact_fit, tried, at_site, i)
+                if j is None:
+                    continue
+            elif not math.isfinite(cost[j]):
                 continue
         at = pdu_at.setdefault(need.pdu, np.zeros(m, dtype=bool))
         site_of[i] = j
@@ -94,3 +102,18 @@ def greedy_assignment(arrays: ScenarioArrays, *, allowed: np.ndarray | None = No
             h = hosts.setdefault(need.pdu, np.zeros(m, dtype=bool))
             h[j] = True
     return site_of
+
+
+_EXACT_TRIES = 5  # sites per need, at most, asked of the exact rota model in the greedy fill
+
+
+def _exact_fallback(check: DayFit | None, cost: np.ndarray, at_site: dict[int, set[int]],
+                    i: int) -> int | None:
+    """The cheapest of a need's few cheapest sites with room where an exact rota exists."""
+    if check is None:
+        return None
+    finite = np.flatnonzero(np.isfinite(cost))
+    for j in finite[np.argsort(cost[finite], kind="stable")][:_EXACT_TRIES].tolist():
+        if check.fits(j, at_site.get(j, set()) | {i}, new=i):
+            return int(j)
+    return None

@@ -45,8 +45,8 @@ def weekly_then_daily(state: PlanState, members: list[int], *, deadline: float,
     finally:
         state.day_fit = check
     total += repair_rotas(state, members, should_stop)
-    if lns and time.perf_counter() < deadline and not should_stop():
-        # the cheap moves alone (lns=False) stop here: CP-SAT's weekday model follows
+    if time.perf_counter() < deadline and not should_stop():
+        # the daily-checked moves: above all, they place the needs the repair left out
         total += improve(deadline, lns)
     return total
 
