@@ -46,6 +46,7 @@ import shapely
 
 from estates_planner import PROJECT_FORMAT_VERSION, __version__
 from estates_planner.errors import EstatesError, ProjectFileError, ScenarioError
+from estates_planner.io.weekdays import WeekdayError, format_weekdays, parse_weekdays
 from estates_planner.model import (
     BNG_EPSG,
     Allocation,
@@ -59,7 +60,6 @@ from estates_planner.model import (
     Site,
     SiteKind,
 )
-from estates_planner.io.weekdays import WeekdayError, format_weekdays, parse_weekdays
 from estates_planner.optimise.result import PlanResult, SiteUsage
 from estates_planner.settings_io import settings_from_dict, settings_to_dict
 

@@ -173,7 +173,8 @@ def plan_result(arrays: ScenarioArrays, site_of: np.ndarray, *, status: str, bou
     the rules and the plan's free capacity.
     """
     from estates_planner.optimise.reasons import UnplacedReasons  # it needs usage_totals
-    from estates_planner.optimise.rota import build_rota, rota_messages, same_day_bonus
+    from estates_planner.optimise.rota import build_rota, same_day_bonus
+    from estates_planner.optimise.rota_explain import rota_messages
 
     sc = arrays.scenario
     st = sc.settings

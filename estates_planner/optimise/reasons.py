@@ -13,7 +13,8 @@ import numpy as np
 
 from estates_planner.model import Lot, ServiceNeed
 from estates_planner.optimise import rules
-from estates_planner.optimise.rota import DayFit, Rota, daily_capacities, day_sentence
+from estates_planner.optimise.rota import DayFit, Rota, daily_capacities
+from estates_planner.optimise.rota_explain import day_sentence
 
 if TYPE_CHECKING:
     from estates_planner.optimise.evaluate import ScenarioArrays
@@ -66,8 +67,8 @@ def _alike(arrays: ScenarioArrays, i: int, own_rules: set[str]) -> tuple:
     km = arrays.distances.km[i]
     within = (km <= need.max_travel_km).tobytes() if need.max_travel_km is not None else b""
     return (need.lot, need.region, need.max_travel_km, need.desks, need.interview_rooms,
-            need.days_per_week, need.fixed_days, own, arrays.allowed[i].tobytes(), np.isfinite(km).tobytes(),
-            within)
+            need.days_per_week, need.fixed_days, own, arrays.allowed[i].tobytes(),
+            np.isfinite(km).tobytes(), within)
 
 
 def unplaced_reason(arrays: ScenarioArrays, i: int, desk_used: np.ndarray,

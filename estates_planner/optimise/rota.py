@@ -88,7 +88,8 @@ def _item(needs: Sequence[ServiceNeed], i: int) -> _Item:
 
 
 def greedy_site_days(items: Sequence[_Item], desk_cap: int, room_cap: int,
-                     prefer: dict[int, set[int]] | None = None) -> dict[int, tuple[int, ...]] | None:
+                     prefer: dict[int, set[int]] | None = None,
+                     ) -> dict[int, tuple[int, ...]] | None:
     """A rota of one site by a greedy fill, or None when the fill fails (a rota may exist).
 
     Fixed days first, then the largest needs first, each on its emptiest days that fit
@@ -499,74 +500,12 @@ def _tally(arrays, site_of: np.ndarray, days: list[tuple[int, ...]],  # noqa: AN
                 over=over, site_of=site_of)
 
 
-def day_sentence(need: ServiceNeed, site_name: str, desk_free: Sequence[int],
-                 room_free: Sequence[int]) -> str:
-    """Why the daily rule, not the weekly total, keeps ``need`` from a site: e.g. "no day has
-    8 free desks at Leeds Hub (most free on a day: 5, on Tue)"."""
-    from estates_planner.io.weekdays import WEEKDAYS, format_weekdays
-
-    desk_free = np.asarray(desk_free)
-    room_free = np.asarray(room_free)
-    if need.fixed_days:
-        fixed = list(need.fixed_days)
-        short_desk = [d for d in fixed if desk_free[d] < need.desks]
-        what = f"{need.desks} free desk{'s' if need.desks != 1 else ''}" if short_desk else \
-            f"{need.interview_rooms} free interview room{'s' if need.interview_rooms != 1 else ''}"
-        return (f"its fixed days {format_weekdays(fixed)} do not all have {what} at "
-                f"{site_name}")
-    ok_desk = desk_free >= need.desks
-    ok_room = room_free >= need.interview_rooms
-    days = need_days(need)
-    count = int((ok_desk & ok_room).sum())
-    if int(ok_desk.sum()) < days:
-        best = int(np.argmax(desk_free))
-        if count:
-            return (f"only {count} of the {days} days it needs have {need.desks} free desks "
-                    f"at {site_name} ({format_weekdays(np.flatnonzero(ok_desk & ok_room))})")
-        return (f"no day has {need.desks} free desk{'s' if need.desks != 1 else ''} at "
-                f"{site_name} (most free on a day: {max(int(desk_free[best]), 0)}, on "
-                f"{WEEKDAYS[best]})")
-    best = int(np.argmax(room_free))
-    if count:
-        return (f"only {count} of the {days} days it needs have {need.interview_rooms} free "
-                f"interview rooms at {site_name} "
-                f"({format_weekdays(np.flatnonzero(ok_desk & ok_room))})")
-    return (f"no day has {need.interview_rooms} free interview room"
-            f"{'s' if need.interview_rooms != 1 else ''} at {site_name} (most free on a day: "
-            f"{max(int(room_free[best]), 0)}, on {WEEKDAYS[best]})")
-
-
 def fits_on_days(need: ServiceNeed, desk_free: Sequence[int], room_free: Sequence[int]) -> bool:
     """Whether ``need`` alone finds its days in a site's free room per weekday."""
     ok = (np.asarray(desk_free) >= need.desks) & (np.asarray(room_free) >= need.interview_rooms)
     if need.fixed_days:
         return bool(all(ok[d] for d in need.fixed_days))
     return int(ok.sum()) >= need_days(need)
-
-
-def rota_messages(arrays, rota: Rota) -> list[str]:  # noqa: ANN001
-    """A sentence per site with a weekday over capacity in ``rota`` (a plan the weekly rule
-    alone accepts, or a plan given from outside)."""
-    from estates_planner.io.weekdays import WEEKDAYS
-
-    sites = arrays.scenario.dataset.sites
-    desk_day, room_day = daily_capacities(arrays)
-    by_site: dict[int, list[int]] = defaultdict(list)
-    for j, d in rota.over:
-        by_site[j].append(d)
-    out = []
-    for j, days in sorted(by_site.items()):
-        parts = []
-        for d in days:
-            bits = []
-            if rota.desk_use[j, d] > desk_day[j]:
-                bits.append(f"{rota.desk_use[j, d]} desks of {desk_day[j]}")
-            if rota.room_use[j, d] > room_day[j]:
-                bits.append(f"{rota.room_use[j, d]} interview rooms of {room_day[j]}")
-            parts.append(f"{WEEKDAYS[d]} {' and '.join(bits)}")
-        out.append(f"R2 (daily): {sites[j].name} has no weekly rota within its capacity; "
-                   f"over on " + "; ".join(parts))
-    return out
 
 
 def residual_day_caps(check: DayFit, at_site: dict[int, set[int]], freed: set[int],

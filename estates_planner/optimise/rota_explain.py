@@ -1,4 +1,4 @@
-"""The daily rule and the same-day bonus in explanations (issue 17).
+"""The daily rule and the same-day bonus in explanations and messages (issue 17).
 
 Kept beside :mod:`estates_planner.optimise.explain`, which prices single moves from a few
 per-plan tallies: a move's same-day change is estimated the same way (see
@@ -8,14 +8,23 @@ blocked with a sentence such as "no day has 8 free desks at Leeds Hub".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from estates_planner.model import Lot, Scenario, ServiceNeed, Site
 from estates_planner.optimise.candidates import capacities
-from estates_planner.optimise.rota import DAYS, DayFit, day_sentence, daily_rule, same_day_bonus
+from estates_planner.optimise.rota import (
+    DAYS,
+    DayFit,
+    Rota,
+    daily_capacities,
+    daily_rule,
+    need_days,
+    same_day_bonus,
+)
 from estates_planner.optimise.rules import Block
 
 if TYPE_CHECKING:
@@ -90,3 +99,65 @@ class DailyCheck:
                 room[d] -= other.interview_rooms
         return [Block("R2", day_sentence(need, site.name, desk, room)
                       + " (the weekly total has room, but no weekly rota fits it)")]
+
+
+def day_sentence(need: ServiceNeed, site_name: str, desk_free: Sequence[int],
+                 room_free: Sequence[int]) -> str:
+    """Why the daily rule, not the weekly total, keeps ``need`` from a site: e.g. "no day has
+    8 free desks at Leeds Hub (most free on a day: 5, on Tue)"."""
+    from estates_planner.io.weekdays import WEEKDAYS, format_weekdays
+
+    desk_free = np.asarray(desk_free)
+    room_free = np.asarray(room_free)
+    if need.fixed_days:
+        fixed = list(need.fixed_days)
+        short_desk = [d for d in fixed if desk_free[d] < need.desks]
+        what = f"{need.desks} free desk{'s' if need.desks != 1 else ''}" if short_desk else \
+            f"{need.interview_rooms} free interview room{'s' if need.interview_rooms != 1 else ''}"
+        return (f"its fixed days {format_weekdays(fixed)} do not all have {what} at "
+                f"{site_name}")
+    ok_desk = desk_free >= need.desks
+    ok_room = room_free >= need.interview_rooms
+    days = need_days(need)
+    count = int((ok_desk & ok_room).sum())
+    if int(ok_desk.sum()) < days:
+        best = int(np.argmax(desk_free))
+        if count:
+            return (f"only {count} of the {days} days it needs have {need.desks} free desks "
+                    f"at {site_name} ({format_weekdays(np.flatnonzero(ok_desk & ok_room))})")
+        return (f"no day has {need.desks} free desk{'s' if need.desks != 1 else ''} at "
+                f"{site_name} (most free on a day: {max(int(desk_free[best]), 0)}, on "
+                f"{WEEKDAYS[best]})")
+    best = int(np.argmax(room_free))
+    if count:
+        return (f"only {count} of the {days} days it needs have {need.interview_rooms} free "
+                f"interview rooms at {site_name} "
+                f"({format_weekdays(np.flatnonzero(ok_desk & ok_room))})")
+    return (f"no day has {need.interview_rooms} free interview room"
+            f"{'s' if need.interview_rooms != 1 else ''} at {site_name} (most free on a day: "
+            f"{max(int(room_free[best]), 0)}, on {WEEKDAYS[best]})")
+
+
+def rota_messages(arrays, rota: Rota) -> list[str]:  # noqa: ANN001
+    """A sentence per site with a weekday over capacity in ``rota`` (a plan the weekly rule
+    alone accepts, or a plan given from outside)."""
+    from estates_planner.io.weekdays import WEEKDAYS
+
+    sites = arrays.scenario.dataset.sites
+    desk_day, room_day = daily_capacities(arrays)
+    by_site: dict[int, list[int]] = defaultdict(list)
+    for j, d in rota.over:
+        by_site[j].append(d)
+    out = []
+    for j, days in sorted(by_site.items()):
+        parts = []
+        for d in days:
+            bits = []
+            if rota.desk_use[j, d] > desk_day[j]:
+                bits.append(f"{rota.desk_use[j, d]} desks of {desk_day[j]}")
+            if rota.room_use[j, d] > room_day[j]:
+                bits.append(f"{rota.room_use[j, d]} interview rooms of {room_day[j]}")
+            parts.append(f"{WEEKDAYS[d]} {' and '.join(bits)}")
+        out.append(f"R2 (daily): {sites[j].name} has no weekly rota within its capacity; "
+                   f"over on " + "; ".join(parts))
+    return out

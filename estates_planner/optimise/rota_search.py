@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-
-import numpy as np
 from typing import TYPE_CHECKING
 
+import numpy as np
 
 from estates_planner.optimise.evaluate import UNPLACED
 

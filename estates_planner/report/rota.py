@@ -16,6 +16,7 @@ from estates_planner.io.weekdays import WEEKDAYS
 from estates_planner.model import Scenario
 from estates_planner.optimise.result import PlanResult
 
+
 @dataclass(frozen=True)
 class DayInSite:
     """One weekday at one site: the needs in (need_id, provider, lot label, desks, rooms),
