@@ -36,6 +36,8 @@ DAYS = 5
 _EXACT_SITE_S = 0.5  # at most, for the exact rota of one site when the greedy one fails
 _EXACT_GROUP_S = 0.5  # at most, for the exact rota of one group of paired sites
 _EXACT_BUDGET_S = 1.0  # at most, for all the exact rotas of one plan (its pricing waits)
+_LARGE_PLAN_NEEDS = 2_000
+_EXACT_BUDGET_LARGE_S = 0.2  # the same for a plan of more needs than that
 _HINT_BUDGET_S = 0.2  # at most, for the exact rotas of a part's hint
 _EXACT_ENFORCE_S = 0.5  # at most, per site, for the last check of a plan's rotas
 _CACHE_LIMIT = 50_000
@@ -322,7 +324,7 @@ def pair_hosts(arrays, site_of: np.ndarray, paired: np.ndarray) -> dict[int, lis
 
 
 def build_rota(arrays, site_of: np.ndarray, paired: np.ndarray | None = None,  # noqa: ANN001
-               *, time_limit_s: float = _EXACT_GROUP_S, budget_s: float = _EXACT_BUDGET_S,
+               *, time_limit_s: float = _EXACT_GROUP_S, budget_s: float | None = None,
                ) -> Rota:
     """The rota of a plan: weekdays per placed need, fewest days over capacity, then the
     most paired wellbeing needs sharing a day with their pair.
@@ -337,6 +339,14 @@ def build_rota(arrays, site_of: np.ndarray, paired: np.ndarray | None = None,  #
     """
     import time
 
+    if budget_s is None:
+        # with the daily rule off the rota is for information (days over capacity): the
+        # greedy one, without exact models (a weekly plan of the sample overbooks 77
+        # site-days, and trying to fit them took the whole budget of every pricing)
+        # with it on, a plan of many thousand needs gets less: its pricing is waited for
+        budget_s = (0.0 if not daily_rule(arrays.scenario.settings)
+                    else _EXACT_BUDGET_S if len(site_of) <= _LARGE_PLAN_NEEDS
+                    else _EXACT_BUDGET_LARGE_S)
     ends = time.perf_counter() + budget_s
     from estates_planner.optimise.evaluate import UNPLACED, paired_needs
 
