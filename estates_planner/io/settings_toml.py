@@ -29,7 +29,9 @@ _DEFAULTS = Settings()
 _FLOAT_FIELDS = tuple(n for n in FIELD_NAMES
                       if isinstance(getattr(_DEFAULTS, n), float))
 _BOOL_FIELDS = tuple(n for n in FIELD_NAMES if isinstance(getattr(_DEFAULTS, n), bool))
-_INT_FIELDS = tuple(n for n in FIELD_NAMES if type(getattr(_DEFAULTS, n)) is int)
+# contract_years has its own check (a range of years) below
+_INT_FIELDS = tuple(n for n in FIELD_NAMES
+                    if type(getattr(_DEFAULTS, n)) is int and n != "contract_years")
 _TUPLE_FIELDS = tuple(n for n in FIELD_NAMES if isinstance(getattr(_DEFAULTS, n), tuple))
 # the robustness study's shares and limits (docs/robustness.md)
 _PROBABILITY_FIELDS = ("late_need_rate", "site_delay_prob", "site_loss_prob")

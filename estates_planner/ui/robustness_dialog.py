@@ -80,7 +80,7 @@ class StudyWorker(QObject):
         except EstatesError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 - to the app's one hook: logged and shown
-            from estates_planner.ui.app import report_unexpected
+            from estates_planner.ui.errors_hook import report_unexpected
 
             log.error("unexpected error in the robustness study")
             report_unexpected(exc)
@@ -207,7 +207,7 @@ class RobustnessDialog(QDialog):
     # ------------------------------------------------------------------ running
     def setting_changes(self) -> dict[str, object]:
         """The study settings as the form has them (checked by the core's rules)."""
-        from estates_planner.settings_io import settings_from_dict
+        from estates_planner.io.settings_toml import settings_from_dict
 
         try:
             headroom = [float(t) for t in self.headroom.text().replace(";", ",").split(",")

@@ -6,9 +6,9 @@ import dataclasses
 from datetime import date
 
 import pytest
-from estates_planner.settings_io import read_settings, settings_from_dict, write_settings
 from studies.hand_case import hand_scenario
 
+from estates_planner.io.settings_toml import read_settings, settings_from_dict, write_settings
 from estates_planner.model import Settings
 from estates_planner.studies import StudySettings, draw_changes
 from estates_planner.studies.samples import _months_later, sample_scenario
