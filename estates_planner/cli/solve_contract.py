@@ -47,7 +47,7 @@ def run_contract_solve(args: argparse.Namespace, project: object | None, scenari
         raise
     finally:
         bar.finish()
-    print(format_contract_summary(result))
+    print(format_contract_summary(result, scenario))
     for message in result.messages:
         print(f"note: {message}", file=sys.stderr)
     if args.out is not None:
@@ -70,9 +70,11 @@ def run_contract_solve(args: argparse.Namespace, project: object | None, scenari
     return 0
 
 
-def format_contract_summary(result: MultiYearResult) -> str:
-    """Per-year objectives, the horizon's terms, the comparison and what is proven."""
+def format_contract_summary(result: MultiYearResult, scenario: Scenario | None = None) -> str:
+    """Money (property cost by year, when the scenario is given) apart from the optimiser
+    score by year and by term (points, not money), the comparison and what is proven."""
     from estates_planner.optimise.result import TERM_LABELS
+    from estates_planner.report.multiyear import property_cost_by_year
 
     labels = dict(TERM_LABELS)
     labels["fit_out"] = "Fit-out (inside years)"
@@ -81,29 +83,39 @@ def format_contract_summary(result: MultiYearResult) -> str:
     width = max(len(v) for v in labels.values()) + 2
     lines = [f"Contract plan for scenario '{result.scenario_name}' over "
              f"{len(result.years)} years"]
+    if scenario is not None:
+        lines.append("  Money: property cost (desks, and each site's fit-out in its first "
+                     "year of use)")
+        costs = property_cost_by_year(scenario, result)
+        for y, cost in zip(result.years, costs, strict=True):
+            lines.append(f"  {y.year.label:<{width}}£{cost:>16,.0f}")
+        lines.append(f"  {'Over the contract':<{width}}£{sum(costs):>16,.0f}")
+    lines.append("  Optimiser score by year (points, not money: it ranks plans)")
     for y in result.years:
         when = f" from {y.year.first_day.isoformat()}" if y.year.first_day else ""
-        lines.append(f"  {y.year.label + when:<{width}}£{y.objective:>16,.2f}   "
-                     f"{y.placed} placed, {y.unplaced} unplaced")
+        lines.append(f"  {y.year.label + when:<{width}}{y.objective:>17,.0f}   "
+                     f"{y.placed} placed, {y.unplaced} not placed")
+    lines.append("  Optimiser score by term over the horizon (points)")
     for key, value in result.terms.items():
         if key == "fit_out" and not value:
             continue
-        lines.append(f"  {labels.get(key, key):<{width}}£{value:>16,.2f}")
-    lines.append(f"  {'Horizon total':<{width}}£{result.objective:>16,.2f}")
-    bound = f"£{result.bound:>16,.2f}" if math.isfinite(result.bound) else "unknown"
-    lines.append(f"  {'Bound':<{width}}{bound}")
+        lines.append(f"  {labels.get(key, key):<{width}}{value:>17,.0f}")
+    lines.append(f"  {'Optimiser score':<{width}}{result.objective:>17,.0f}")
+    bound = f"{result.bound:>17,.0f}" if math.isfinite(result.bound) else "unknown"
+    lines.append(f"  {'Bound (points)':<{width}}{bound}")
     gap = f"{100 * result.gap:.3f} %" if math.isfinite(result.gap) else "unknown"
     lines.append(f"  {'Gap':<{width}}{gap}")
     lines.append(f"  {'Status':<{width}}{result.status}")
     lines.append(f"  {'Seconds':<{width}}{result.seconds:.1f}")
-    lines.append(f"  {'Moves between years':<{width}}{len(result.moves)}")
+    lines.append(f"  {'Needs moved between years':<{width}}{len(result.moves)}")
     for name, label in COMPARISON_NAMES.items():
         saving = result.saving_against(name)
         if saving is None:
             continue
         other = result.comparison[name]
-        lines.append(f"  {label}: £{other.objective:,.2f}; planning the years together "
-                     f"saves £{saving[0]:,.2f} ({100 * saving[1]:.2f} %)")
+        lines.append(f"  {label}: score {other.objective:,.0f} points; planning the years "
+                     f"together scores {saving[0]:,.0f} points ({100 * saving[1]:.2f} %) "
+                     "lower")
         if other.messages:
             lines.append("    (not proven in its time: " + "; ".join(other.messages) + ")")
     if result.proof_text:

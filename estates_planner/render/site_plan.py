@@ -60,7 +60,7 @@ from estates_planner.render.pdf.sections import layout_sections
 from estates_planner.render.pdf.toc import layout_toc
 from estates_planner.report.content import build_report_content
 from estates_planner.report.exports import atomic_path
-from estates_planner.report.headline import region_rows
+from estates_planner.report.regions import region_rows
 from estates_planner.report.sentences import project_display_name
 from estates_planner.travel.resolve import travel_model_for
 
@@ -177,7 +177,7 @@ def _draw(path: Path, options: PdfOptions, content: Any, maps: ReportMaps,
                 layout_short_summary(doc, scenario, result, options.regions or None)
             else:
                 toc_at = len(doc.pages)
-                layout_summary(doc, scenario.settings)
+                layout_summary(doc, scenario, result)
                 if options.include_sections:
                     names = [g.name for g in content.regions]
                     lines = {r.region: region_figures_line(r)

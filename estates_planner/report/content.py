@@ -21,7 +21,7 @@ from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed, Settings,
 from estates_planner.optimise.result import PlanResult
 from estates_planner.optimise.rules import RULE_TITLES
 from estates_planner.report.exports import allocation_rows
-from estates_planner.report.headline import Headline, compute_headline
+from estates_planner.report.figures import PlanFigures
 from estates_planner.report.kpis import Kpis, compute_kpis, format_value, kpi_rows
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
@@ -30,15 +30,17 @@ _DAY_ALIASES = {d.lower(): i for i, d in enumerate(WEEKDAYS)} | {
 } | {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
 
 # the weights a planner can change, with how they read in a report
+# the settings' weights and penalties in points: they steer the optimiser, nobody pays them
 WEIGHT_LABELS: Mapping[str, tuple[str, str]] = {
-    "travel_weight": ("Travel weight", "£{:,.2f} per person-km"),
+    "travel_weight": ("Travel weight", "{:,.2f} points per person-km"),
     "amortisation_years": ("Fit-out amortised over", "{:g} years"),
-    "location_penalty": ("Separate location penalty", "£{:,.0f} per site per PDU"),
-    "authority_preference": ("ETE/accommodation not in authority property", "£{:,.0f} per need"),
-    "pairing_bonus": ("Wellbeing pairing bonus", "£{:,.0f} per paired need"),
+    "location_penalty": ("Separate location penalty", "{:,.0f} points per site per PDU"),
+    "authority_preference": ("ETE/accommodation not in authority property",
+                             "{:,.0f} points per need"),
+    "pairing_bonus": ("Wellbeing pairing bonus", "{:,.0f} points per paired need"),
     "pairing_radius_km": ("Pairing radius", "{:g} km"),
-    "unplaced_penalty": ("Unplaced need penalty", "£{:,.0f} per need"),
-    "move_penalty": ("Move from baseline penalty", "£{:,.0f} per need"),
+    "unplaced_penalty": ("Unplaced need penalty", "{:,.0f} points per need"),
+    "move_penalty": ("Move from baseline penalty", "{:,.0f} points per need"),
 }
 SHORT_LOT: Mapping[Lot, str] = {Lot.ETE: "ETE", Lot.ACCOMMODATION: "Accommodation",
                                 Lot.WELLBEING: "Wellbeing", Lot.WOMENS: "Women's"}
@@ -168,7 +170,8 @@ class ReportContent:
     whole_plan: bool = True  # False when the summary counts only part of the plan
     sites_chosen: bool = False  # the report covers chosen sites, not whole regions
     travel_text: str = ""  # how journeys are measured, the one wording (travel_measure_text)
-    headline: Headline | None = None  # the summary's money, weights and score (same scope)
+    figures: PlanFigures | None = None  # the summary's money, weights and score (same scope)
+    summary_need_ids: frozenset[str] = frozenset()  # the needs the summary counts
 
     @property
     def service_user_groups(self) -> list[tuple[str, list[PduJourneyLine]]]:
@@ -428,7 +431,8 @@ def build_report_content(
         whole_plan=not limited,
         sites_chosen=site_filter is not None,
         travel_text=travel_measure_text(travel_name),
-        headline=compute_headline(scenario, summary_result),
+        figures=kpis.figures,
+        summary_need_ids=frozenset(in_scope),
     )
 
 

@@ -178,7 +178,7 @@ def figure_rows(figures: PlanFigures) -> list[FigureRow]:
                   MONEY, GUIDE_FIGURES),
         FigureRow(travel, "Service-user travel", f.travel_person_km, "person-km",
                   GUIDE_FIGURES),
-        FigureRow(travel, f"Travel weight (£{f.travel_weight:,.2f} per {per})",
+        FigureRow(travel, f"Travel weight ({f.travel_weight:,.2f} points per {per})",
                   f.travel_weighted_points, POINTS, GUIDE_WEIGHTS),
         FigureRow(needs, "Needs placed", f.needs_placed, "needs", GUIDE_FIGURES),
         FigureRow(needs, "Needs not placed", f.unplaced_count, "needs", GUIDE_UNPLACED),

@@ -276,15 +276,15 @@ def settings_rows(settings: Settings) -> list[tuple[str, str]]:
         ("R5 Needs placed in their own region", on[settings.same_region]),
         ("Strict mode (every need must be placed)", on[settings.strict]),
         ("Go-live date", settings.go_live.isoformat() if settings.go_live else "not set"),
-        ("Travel weight", f"{format_value(settings.travel_weight, '£2dp')} per {per}"),
+        ("Travel weight", f"{settings.travel_weight:,.2f} points per {per}"),
         ("Fit-out amortised over", f"{settings.amortisation_years:g} years"),
-        ("Separate location penalty", f"{format_value(settings.location_penalty, '£')} per "
+        ("Separate location penalty", f"{settings.location_penalty:,.0f} points per "
                                       "site a PDU uses"),
-        ("Not in authority property", f"{format_value(settings.authority_preference, '£')} "
+        ("Not in authority property", f"{settings.authority_preference:,.0f} points "
                                       "per ETE/accommodation need"),
-        ("Wellbeing pairing bonus", f"{format_value(settings.pairing_bonus, '£')} per paired "
+        ("Wellbeing pairing bonus", f"{settings.pairing_bonus:,.0f} points off per paired "
                                     f"need, within {settings.pairing_radius_km:g} km"),
-        ("Unplaced penalty", f"{format_value(settings.unplaced_penalty, '£')} per need"),
-        ("Move penalty", f"{format_value(settings.move_penalty, '£')} per need moved from "
+        ("Unplaced penalty", f"{settings.unplaced_penalty:,.0f} points per need"),
+        ("Move penalty", f"{settings.move_penalty:,.0f} points per need moved from "
                          "the baseline"),
     ]

@@ -73,9 +73,9 @@ def initial_project(argv: list[str], settings: QSettings):
             return open_project(path), "\n".join(problems)
         except EstatesError as exc:
             problems.append(str(exc))
-    from estates_planner.ui.main_window import _empty_project
+    from estates_planner.ui.main_files import empty_project
 
-    return _empty_project(), "\n".join(problems)
+    return empty_project(), "\n".join(problems)
 
 
 def create_main_window(argv: list[str], settings: QSettings | None = None,

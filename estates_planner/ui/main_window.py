@@ -8,17 +8,14 @@ anything else reaches the application's exception hook.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -27,20 +24,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from estates_planner.errors import EstatesError
-from estates_planner.model import Dataset
 from estates_planner.optimise.result import PlanResult
 from estates_planner.ui import edits
-from estates_planner.ui.about import show_about
 from estates_planner.ui.allocation_table import AllocationPanel
 from estates_planner.ui.autosave import Autosaver
-from estates_planner.ui.common import icon, is_bundled_sample, user_action, user_folder_for
+from estates_planner.ui.common import user_action
 from estates_planner.ui.compare_dialog import CompareDialog
 from estates_planner.ui.guide import show_guide
-from estates_planner.ui.import_wizard import ImportOutcome, ImportWizard, guess_kind
 from estates_planner.ui.inspector import Inspector
 from estates_planner.ui.kpi_panel import KpiPanel
 from estates_planner.ui.layers_dock import LayersPanel
+from estates_planner.ui.main_actions import ActionsMixin
+from estates_planner.ui.main_files import FilesMixin
 from estates_planner.ui.map_controls import install_map_controls
 from estates_planner.ui.map_view_binding import create_map
 from estates_planner.ui.provider_view import ProviderView
@@ -50,24 +45,14 @@ from estates_planner.ui.solve_dialog import SolveProgressDialog
 from estates_planner.ui.state import WorkspaceState
 from estates_planner.ui.unplaced_panel import UnplacedPanel
 from estates_planner.ui.workers import SolveWorker, start_solve
-from estates_planner.usecases import TABLE_KINDS, dataset_with_table
 from estates_planner.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-MAX_RECENT = 8
-PROJECT_FILTER = "Estates Planner projects (*.gpkg)"
-IMPORT_SUFFIXES = {".csv", ".txt", ".xlsx", ".geojson", ".json", ".shp", ".zip"}
 APP_TITLE = "Estates Planner"
 
 
-def _empty_project():
-    from estates_planner.project import new_project
-
-    return new_project(Dataset((), ()), title="Untitled project")
-
-
-class MainWindow(QMainWindow):
+class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
     """The application window for one open project at a time.
 
     Parameters
@@ -189,142 +174,6 @@ class MainWindow(QMainWindow):
             self._layout_restored = True
             QTimer.singleShot(0, self._default_dock_sizes)
 
-    def _action(self, text: str, slot, shortcut=None, icon_name: str | None = None,
-                tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if icon_name:
-            action.setIcon(icon(icon_name))
-        plain = text.replace("&", "").rstrip("…")
-        action.setStatusTip(tip or plain)
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{plain} ({keys})" if keys else plain)
-        action.triggered.connect(slot)
-        return action
-
-    def _build_actions(self) -> None:
-        k = QKeySequence.StandardKey
-        self.act_new = self._action("&New project", self.new_project, k.New, "new",
-                                    "Start an empty project and import data into it")
-        self.act_open = self._action("&Open…", self.open_dialog, k.Open, "open",
-                                     "Open a project file")
-        self.act_save = self._action("&Save", self.save, k.Save, "save", "Save the project")
-        self.act_save_as = self._action("Save &As…", self.save_as, k.SaveAs, None,
-                                        "Save the project under another name")
-        self.act_import = self._action("&Import…", lambda: self.import_data(), "Ctrl+I",
-                                       "import", "Import sites, needs, demand or boundaries")
-        self.act_import_many = self._action(
-            "New project from &files…", lambda: self.import_many(), None, None,
-            "Sites, needs, demand, boundaries, network and settings in one pass")
-        self.act_export = self._action("&Export…", self.export, "Ctrl+E", "export",
-                                       "Export site plans (PDF) and tables")
-        self.act_export.setEnabled(
-            importlib.util.find_spec("estates_planner.ui.export_dialog") is not None)
-        self.act_quit = self._action("&Quit", self.close, k.Quit, None, "Quit Estates Planner")
-        self.act_undo = self._action("&Undo", self.workspace.undo, k.Undo, "undo")
-        self.act_redo = self._action("&Redo", self.workspace.redo, "Ctrl+Shift+Z", "redo")
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(k.Redo)])
-        # the menu names the edit ("Undo Close Rose House"); the toolbar stays short
-        self.act_undo.setIconText("Undo")
-        self.act_redo.setIconText("Redo")
-        self.act_settings = self._action("Scenario &settings…", self.edit_settings, "Ctrl+,",
-                                         "settings", "Weights and rule switches of this "
-                                         "scenario")
-        self.act_solve = self._action("&Solve", self.solve, "F5", "solve",
-                                      "Find the best plan for the current scenario")
-        self.act_compare = self._action("&Compare scenarios…", self.compare_scenarios,
-                                        "Ctrl+K", "compare", "Two scenarios side by side")
-        self.act_robustness = self._action("Test against &late changes…",
-                                           self.test_robustness, None, None,
-                                           "Which placements hold when volumes, needs and "
-                                           "sites change late, and a plan with headroom")
-        self.act_new_scenario = self._action("&New scenario…", self.scenarios_panel.create,
-                                             "Ctrl+Shift+N")
-        self.act_duplicate = self._action("&Duplicate scenario…",
-                                          self.scenarios_panel.duplicate, "Ctrl+D")
-        self.act_rename = self._action("&Rename scenario…", self.scenarios_panel.rename, "F2")
-        self.act_delete = self._action("De&lete scenario", self.scenarios_panel.delete)
-        self.act_zoom_all = self._action("Zoom to &all", self.map.zoom_to_all, "Ctrl+0",
-                                         "zoom-all")
-        self.act_zoom_selection = self._action("Zoom to &selection", self.map.zoom_to_selection,
-                                               "Ctrl+J", "zoom-selection")
-        self.act_pin = self._action("&Pin selected needs where they are", self.pin_selected,
-                                    "Ctrl+P", "pin")
-        self.act_unpin = self._action("U&npin selected needs", self.unpin_selected,
-                                      "Ctrl+Shift+P", "unpin")
-        self.act_close_site = self._action("&Close or reopen selected site",
-                                           self.toggle_selected_site, "Ctrl+W", "close-site")
-        self.act_capacity = self._action("Edit site &capacity…", self.edit_selected_capacity,
-                                         "Ctrl+Shift+C")
-        self.act_add_site = self._action("Add &site…", lambda: edits.edit_site(
-            self, self.state, None), None, None, "Add a site by grid reference or longitude "
-            "and latitude")
-        self.act_edit_site = self._action("&Edit selected site…", self._edit_selected_site)
-        self.act_delete_site = self._action("Delete selected site", self._delete_selected_site)
-        self.act_add_need = self._action("Add &need…", lambda: edits.edit_need(
-            self, self.state, None))
-        self.act_edit_need = self._action("Edit selected nee&d…", self._edit_selected_need)
-        self.act_delete_need = self._action("Delete selected need", self._delete_selected_need)
-        self.act_basemap = self._action("Online &basemap…", self.choose_basemap, None, None,
-                                        "Show map tiles from a web address under the map")
-        self.act_guide = self._action("&User guide", lambda: show_guide(self), "F1", None,
-                                      "What the rules, weights and figures mean")
-        self.act_about = self._action("&About Estates Planner", lambda: show_about(self))
-        self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.act_new, self.act_open])
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addActions([self.act_save, self.act_save_as])
-        file_menu.addSeparator()
-        file_menu.addActions([self.act_import, self.act_import_many, self.act_export])
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.act_undo, self.act_redo])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.act_pin, self.act_unpin, self.act_close_site,
-                              self.act_capacity])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.act_add_site, self.act_edit_site, self.act_delete_site,
-                              self.act_add_need, self.act_edit_need, self.act_delete_need])
-        scenario_menu = bar.addMenu("&Scenario")
-        scenario_menu.addActions([self.act_solve, self.act_settings])
-        scenario_menu.addSeparator()
-        scenario_menu.addActions([self.act_new_scenario, self.act_duplicate, self.act_rename,
-                                  self.act_delete])
-        scenario_menu.addSeparator()
-        scenario_menu.addAction(self.act_compare)
-        scenario_menu.addAction(self.act_robustness)
-        view_menu = bar.addMenu("&View")
-        view_menu.addActions([self.act_zoom_all, self.act_zoom_selection])
-        view_menu.addAction(self.act_basemap)
-        view_menu.addSeparator()
-        for dock in (self.scenarios_dock, self.layers_dock, self.inspector_dock,
-                     self.provider_dock, self.kpi_dock, self.table_dock, self.unplaced_dock):
-            view_menu.addAction(dock.toggleViewAction())
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.act_guide)
-        help_menu.addAction(self.act_about)
-
-    def _build_toolbar(self) -> None:
-        bar = self.addToolBar("Main")
-        bar.setObjectName("mainToolbar")
-        bar.setAccessibleName("Main toolbar")
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.addActions([self.act_open, self.act_save, self.act_import])
-        bar.addSeparator()
-        bar.addActions([self.act_undo, self.act_redo])
-        bar.addSeparator()
-        bar.addActions([self.act_solve, self.act_settings, self.act_compare])
-        bar.addSeparator()
-        bar.addActions([self.act_zoom_all, self.act_export])
-
     # ================================================================= basemap
     def _restore_basemap(self) -> None:
         url = str(self.settings.value("map/basemap_url", "") or "")
@@ -413,201 +262,6 @@ class MainWindow(QMainWindow):
     def _refresh_layers(self) -> None:
         self.layers_panel.set_layers(self.map.layers())
 
-    # ================================================================= files
-    def recent_files(self) -> list[str]:
-        value = self.settings.value("recent/files", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
-
-    def _remember(self, path: Path) -> None:
-        text = str(Path(path).resolve())
-        files = [text, *[f for f in self.recent_files() if f != text]][:MAX_RECENT]
-        self.settings.setValue("recent/files", files)
-        self.settings.setValue("recent/last", text)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        files = self.recent_files()
-        for i, path in enumerate(files, 1):
-            action = self.recent_menu.addAction(f"&{i} {Path(path).name}")
-            action.setToolTip(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
-        if not files:
-            self.recent_menu.addAction("No recent projects").setEnabled(False)
-
-    def maybe_save(self) -> bool:
-        """Ask Save / Discard / Cancel when there are unsaved changes; False means stop."""
-        if not self.workspace.modified:
-            return True
-        answer = QMessageBox.question(
-            self, "Unsaved changes",
-            f"{self._project_title()} has changes that are not saved. Save them first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
-
-    def set_project(self, project) -> None:
-        """Show another project (history and modified flag start afresh)."""
-        if self.compare_dialog is not None:
-            self.compare_dialog.close()
-            self.compare_dialog = None
-        self.workspace.set_project(project)
-        self._update_title()
-        self._update_undo_actions()
-
-    def new_project(self) -> None:
-        if self._busy() or not self.maybe_save():
-            return
-        with user_action(self, "New project"):
-            self.set_project(_empty_project())
-            self.statusBar().showMessage("New project: import sites and needs (Ctrl+I)", 8000)
-
-    def open_dialog(self) -> None:
-        if self._busy() or not self.maybe_save():
-            return
-        start = str(Path(self.recent_files()[0]).parent) if self.recent_files() else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", start, PROJECT_FILTER)
-        if path:
-            self.open_path(path, ask=False)
-
-    def open_path(self, path: str | Path, ask: bool = True) -> bool:
-        """Open a project file; True when it opened."""
-        if ask and (self._busy() or not self.maybe_save()):
-            return False
-        from estates_planner.project import open_project
-
-        try:
-            project = open_project(path)
-        except EstatesError as exc:
-            QMessageBox.warning(self, "Open project", str(exc))
-            return False
-        self.set_project(project)
-        self._remember(Path(path))
-        self.statusBar().showMessage(f"Opened {Path(path).name}", 5000)
-        return True
-
-    def save(self) -> bool:
-        path = getattr(self.workspace.project, "path", None)
-        if path is None or is_bundled_sample(path):
-            return self.save_as()
-        return self._save_to(Path(path))
-
-    def save_as(self) -> bool:
-        current = getattr(self.workspace.project, "path", None)
-        suggested = user_folder_for(current) / (Path(current).name if current
-                                                else "project.gpkg")
-        path, _ = QFileDialog.getSaveFileName(self, "Save project as", str(suggested),
-                                              PROJECT_FILTER)
-        if not path:
-            return False
-        if not path.lower().endswith(".gpkg"):
-            path += ".gpkg"
-        return self._save_to(Path(path))
-
-    def _save_to(self, path: Path) -> bool:
-        from estates_planner.project import save_project
-
-        try:
-            written = save_project(self.workspace.project, path)
-        except EstatesError as exc:
-            QMessageBox.warning(self, "Save project", str(exc))
-            return False
-        self.workspace.mark_saved(written)
-        self._remember(written)
-        self._update_title()
-        self.statusBar().showMessage(f"Saved {written.name}", 5000)
-        return True
-
-    # ================================================================= import / export
-    def import_data(self, path: str | Path | None = None) -> bool:
-        """Run the import wizard (on ``path`` if given); True when something was imported."""
-        kind = guess_kind(Path(path)) if path else None
-        wizard = ImportWizard(self.workspace.dataset, str(path) if path else None, kind,
-                              parent=self)
-        if wizard.exec() != QDialog.DialogCode.Accepted or wizard.outcome is None:
-            return False
-        with user_action(self, "Import"):
-            self.apply_import(wizard.outcome)
-            return True
-        return False
-
-    def import_many(self, paths: list[Path] | None = None) -> bool:
-        """A new project from several input files or a folder (kinds confirmed by the
-        user); True when it replaced the open project."""
-        from estates_planner.ui.import_many import ImportManyDialog
-
-        if not self.maybe_save():
-            return False
-        dialog = ImportManyDialog(paths, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.imported is None:
-            return False
-        self.set_project(dialog.imported.project)
-        warnings = len(dialog.imported.report.warnings)
-        self.statusBar().showMessage(
-            "New project from files" + (f" with {warnings} warnings" if warnings else ""),
-            8000)
-        return True
-
-    def apply_import(self, outcome: ImportOutcome) -> None:
-        """Put what the wizard read into the project (one undoable step)."""
-        ws = self.workspace
-        name = outcome.path.name
-        if outcome.kind in TABLE_KINDS:
-            label = "demand points" if outcome.kind == "demand" else outcome.kind
-            ws.replace_dataset(dataset_with_table(ws.dataset, outcome.kind, outcome.data),
-                               f"Import {label} from {name}")
-        else:
-            ws.set_layer(outcome.layer_name, outcome.data, f"Import layer {outcome.layer_name}")
-        warnings = len(outcome.report.warnings)
-        self.statusBar().showMessage(
-            f"Imported {name}" + (f" with {warnings} warnings" if warnings else ""), 8000)
-
-    def export(self) -> None:
-        if self._busy():
-            return
-        from estates_planner.ui.export_dialog import ExportDialog
-
-        with user_action(self, "Export"):
-            ExportDialog(self.workspace.project, self.workspace.current_name, self).exec()
-
-    # ================================================================= drag and drop
-    def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls() and any(
-                Path(u.toLocalFile()).suffix.lower() in IMPORT_SUFFIXES | {".gpkg"}
-                for u in event.mimeData().urls() if u.isLocalFile()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        event.acceptProposedAction()
-        # handle after the drop returns, so the source application is not kept waiting
-        QTimer.singleShot(0, lambda: self.open_dropped(paths))
-
-    def open_dropped(self, paths: list[Path]) -> None:
-        """A dropped .gpkg opens as a project; tables and boundary files go to the wizard."""
-        for path in paths:
-            suffix = path.suffix.lower()
-            if suffix == ".gpkg" and self._is_project(path):
-                self.open_path(path)
-                return
-            if suffix in IMPORT_SUFFIXES or suffix == ".gpkg":
-                self.import_data(path)
-
-    @staticmethod
-    def _is_project(path: Path) -> bool:
-        try:
-            import pyogrio
-
-            return "scenarios" in {str(n).lower() for n in pyogrio.list_layers(path)[:, 0]}
-        except Exception:  # noqa: BLE001 - an unreadable file is tried as a project and reported
-            return True
-
-    # ================================================================= editing
     def _need_dropped(self, need_ids: list[str], site_id: str) -> None:
         edits.pin(self, self.state, need_ids, site_id)
         self.statusBar().showMessage(f"Pinned {', '.join(need_ids)} to {site_id}", 5000)

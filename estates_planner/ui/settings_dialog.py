@@ -24,16 +24,17 @@ from estates_planner.model import Settings
 from estates_planner.optimise.rules import RULE_TITLES
 from estates_planner.ui.common import user_action
 
-# label, prefix, suffix, maximum, decimals
+# label, prefix, suffix, maximum, decimals. Weights and penalties are points of the optimiser
+# score, not money (issue 13): no £ sign on them
 WEIGHTS = {
-    "travel_weight": ("Travel weight", "£", " per person-km a year", 1_000.0, 2),
+    "travel_weight": ("Travel weight", "", " points per person-km", 1_000.0, 2),
     "amortisation_years": ("Fit-out amortised over", "", " years", 50.0, 1),
-    "location_penalty": ("Penalty per separate location", "£", "", 1e7, 0),
-    "authority_preference": ("ETE/accommodation outside authority", "£", "", 1e7, 0),
-    "pairing_bonus": ("Wellbeing pairing bonus", "£", "", 1e7, 0),
+    "location_penalty": ("Penalty per separate location", "", " points", 1e7, 0),
+    "authority_preference": ("ETE/accommodation outside authority", "", " points", 1e7, 0),
+    "pairing_bonus": ("Wellbeing pairing bonus", "", " points", 1e7, 0),
     "pairing_radius_km": ("Pairing radius", "", " km", 100.0, 2),
-    "unplaced_penalty": ("Penalty per unplaced need", "£", "", 1e9, 0),
-    "move_penalty": ("Penalty per move from baseline", "£", "", 1e7, 0),
+    "unplaced_penalty": ("Penalty per unplaced need", "", " points", 1e9, 0),
+    "move_penalty": ("Penalty per move from baseline", "", " points", 1e7, 0),
     "time_limit_s": ("Solver time limit", "", " s", 3_600.0, 0),
     "journey_warning_km": ("Flag journeys longer than", "", " km", 1_000.0, 0),
 }

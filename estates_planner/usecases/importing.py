@@ -6,6 +6,7 @@ Both read with :mod:`estates_planner.io`; every problem found is collected in on
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,7 +108,7 @@ def dataset_with_table(dataset: Dataset, kind: str, rows: Sequence[object]) -> D
 # what each kind of input file is called in the multi-file import, in the order it is shown
 FILE_KINDS = {"sites": "Sites", "needs": "Needs", "demand": "Demand points",
               "boundaries": "Boundaries", "network": "Road network", "settings": "Settings",
-              "skip": "Do not import"}
+              "ramp": "Contract ramp", "skip": "Do not import"}
 _INPUT_SUFFIXES = {".csv", ".txt", ".xlsx", ".gpkg", ".geojson", ".json", ".shp", ".zip",
                    ".toml", ".graphml"}
 
@@ -138,6 +139,8 @@ def guess_file_kind(path: Path) -> str:
         return "skip"
     if "bound" in stem or "region" in stem or suffix in (".shp", ".zip"):
         return "boundaries"
+    if "ramp" in stem:
+        return "ramp"
     for kind in ("needs", "demand", "sites"):
         if kind.rstrip("s") in stem:
             return kind
@@ -145,6 +148,8 @@ def guess_file_kind(path: Path) -> str:
         columns = {c.strip().lower() for c in table_columns(path)}
     except EstatesError:
         return "skip"
+    if {"year", "share"} <= columns:
+        return "ramp"
     if "need_id" in columns:
         return "needs"
     if "site_id" in columns:
@@ -157,7 +162,8 @@ def guess_file_kind(path: Path) -> str:
 def import_chosen_files(kinds: Mapping[Path, str], title: str = "Untitled project") -> Imported:
     """A new project from files each marked with its kind (:data:`FILE_KINDS`): exactly one
     sites and one needs file; at most one demand, network and settings file; any number of
-    boundary files. Reads them with :func:`import_files`."""
+    boundary files; at most one contract ramp (kept in the project's tables). Reads them with
+    :func:`import_files`."""
     by_kind: dict[str, list[Path]] = {k: [] for k in FILE_KINDS}
     for path, kind in kinds.items():
         if kind not in FILE_KINDS:
@@ -170,7 +176,7 @@ def import_chosen_files(kinds: Mapping[Path, str], title: str = "Untitled projec
             found = ", ".join(p.name for p in by_kind[kind]) or "none"
             problems.append(f"exactly one {FILE_KINDS[kind].lower()} file is needed "
                             f"(found: {found})")
-    for kind in ("demand", "network", "settings"):
+    for kind in ("demand", "network", "settings", "ramp"):
         if len(by_kind[kind]) > 1:
             problems.append(f"at most one {FILE_KINDS[kind].lower()} file (found: "
                             + ", ".join(p.name for p in by_kind[kind]) + ")")
@@ -180,6 +186,17 @@ def import_chosen_files(kinds: Mapping[Path, str], title: str = "Untitled projec
     def one(kind: str) -> Path | None:
         return by_kind[kind][0] if by_kind[kind] else None
 
-    return import_files(by_kind["sites"][0], by_kind["needs"][0], demand=one("demand"),
-                        boundaries=tuple(by_kind["boundaries"]), settings=one("settings"),
-                        network=one("network"), title=title)
+    imported = import_files(by_kind["sites"][0], by_kind["needs"][0], demand=one("demand"),
+                            boundaries=tuple(by_kind["boundaries"]), settings=one("settings"),
+                            network=one("network"), title=title)
+    ramp_path = one("ramp")
+    if ramp_path is not None and imported.project is not None:
+        from estates_planner.io.ramp import RAMP_TABLE, ramp_to_frame, read_ramp
+
+        ramp, report = read_ramp(ramp_path, imported.project.dataset.needs)
+        imported.report.extend(report)
+        if not report.errors:
+            imported.project.tables[RAMP_TABLE] = ramp_to_frame(ramp)
+        else:
+            return dataclasses.replace(imported, project=None)
+    return imported

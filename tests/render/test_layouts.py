@@ -88,8 +88,17 @@ def test_summary_layout_has_every_region_in_few_pages(qapp, tmp_path):
     # the region table's figures, worked out in tests/report/test_headline.py
     assert f"{pb.YORKS} 3 4 0 £18,800 2 of 2 (100%) 0 of 1 (0%)" in text
     assert f"{pb.GM} 1 1 1 £2,800 1 of 1 (100%) 0 of 0 (–)" in text
-    assert "Annual property cost (desks + fit-out) £21,600" in text
-    assert "N6" in text and pb.UNPLACED_REASON in text  # the need not placed and why
+    assert "Annual property cost £21,600" in text
+    assert "Optimiser score 1,041,836 points" in text and "£1,041,836" not in text
+    # the need not placed, its nearest blocked site (N6 sits on Manchester Probation Office,
+    # an authority site: R4 alone stops it) and the smallest change that would place it
+    unplaced = text[text.index("Needs not placed and long journeys"):]
+    assert "1 need not placed; 0 placed needs with a journey over 60 km" in unplaced
+    assert "N6" in unplaced
+    assert "Manchester Probation Office, 0.0 km away, 4 of 40 desk-days a week used" \
+        in unplaced and "(R4)" in unplaced
+    assert "Allow wellbeing needs at authority sites (to use Manchester Probation Office)" \
+        in unplaced
     assert "Leeds Probation Office" not in text  # no site cards
 
 

@@ -14,6 +14,7 @@ import plan_builders as pb  # the shared hand-made plan (tests/ is on the path)
 import pytest
 
 from estates_planner.errors import CancelledError, ExportError
+from estates_planner.report.figures import SCORE_EXPLANATION, figure_rows, format_figure
 from estates_planner.report.kpis import compute_kpis, format_value, kpi_rows
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -90,29 +91,51 @@ def test_kpi_figures_equal_the_core(written):
     project, path, _n, _ = written
     sc = project.scenarios[0]
     summary = _text(path, 3, 4)
-    rows = kpi_rows(compute_kpis(sc, project.results["Baseline"]))
+    kpis = compute_kpis(sc, project.results["Baseline"])
+    rows = [r for r in kpi_rows(kpis) if r.section == "Plan"]
     assert len(rows) > 10
-    for row in rows:
-        if row.unit != "£":  # the money rows are split into money, weights and score
-            assert row.label in summary
+    for row in rows:  # the plan figures, as the app's key figures print them
+        assert row.label in summary
         assert format_value(row.value, row.unit) in summary
+    for row in figure_rows(kpis.figures):  # the headline block: report.figures' wording
+        assert row.label in summary
+        assert format_figure(row.value, row.unit) in summary
 
 
 def test_money_apart_from_weights_and_the_penalty(written):
     """The summary's headline figures, worked out by hand (tests/report/test_headline.py):
-    property cost £19,600 desks + £2,000 fit-out; 118 person-km valued at £236 (a weight);
-    one need not placed (1 desk); the £1,000,000 penalty only inside the optimiser score."""
+    property cost £19,600 desks + £2,000 fit-out; 118 person-km weighted 236 points; one
+    need not placed (1 desk); the 1,000,000-point penalty only inside the optimiser score;
+    weights and the score in points, never in £ (report.figures' wording)."""
     _project, path, _n, _ = written
     raw = " ".join(_text(path, 3, 3, raw=True).split())
-    assert "Annual property cost (desks + fit-out) £21,600" in raw
+    assert "Annual property cost £21,600" in raw
+    assert "Desk cost £19,600" in raw and "Fit-out (over 4 years) £2,000" in raw
     assert "Service-user travel 118 person-km" in raw
-    assert "valued at £2.00 per person-km (a weight) £236" in raw
-    assert "Needs not placed 1 (1 desk)" in raw
-    assert "Separate locations £20,000" in raw  # among the planning weights
-    score = raw[raw.index("Optimiser score, by term"):]
-    assert "Unplaced needs £1,000,000" in score
-    assert "Optimiser score (objective) £1,041,836" in score
-    assert raw.index("£1,000,000") > raw.index("Optimiser score, by term")
+    assert "Travel weight (2.00 points per person-km) 236 points" in raw
+    assert "Needs not placed 1 need" in raw and "Desks of needs not placed 1 desk" in raw
+    assert "Separate locations 20,000 points" in raw  # among the planning weights
+    score = raw[raw.index("Optimiser score (not money)"):]
+    assert "Unplaced penalty 1,000,000 points" in score
+    assert "Optimiser score 1,041,836 points" in score
+    assert SCORE_EXPLANATION in score
+    assert raw.index("1,000,000") > raw.index("Optimiser score (not money)")
+    for not_money in ("£236", "£20,000", "£1,000,000", "£1,041,836"):
+        assert not_money not in raw, not_money
+
+
+def test_full_layout_says_what_would_place_each_need(written):
+    """N6 (Calm Minds, wellbeing, Manchester) sits 0.0 km from Manchester Probation Office,
+    an authority site: R4 alone stops it, so allowing wellbeing at authority sites places it.
+    No placed need travels over 60 km (the longest is N3's 1.0 km)."""
+    _project, path, _n, _ = written
+    raw = " ".join(_text(path, raw=True).split())
+    section = raw[raw.rindex("Needs not placed and long journeys"):]
+    assert "1 need not placed; 0 placed needs with a journey over 60 km" in section
+    assert "N6 Calm Minds (Wellbeing) Greater Manchester 1" in section
+    assert "Manchester Probation Office, 0.0 km away" in section and "(R4)" in section
+    assert "Allow wellbeing needs at authority sites" in section
+    assert "Journeys over" not in section
 
 
 def test_fonts_embedded_and_text_selectable(written):
@@ -281,7 +304,9 @@ def test_long_grouped_table_repeats_header_and_region(qapp, tmp_path):
     pages = _many_pdus_pdf(path, [pb.YORKS] * 120 + [pb.GM] * 30)
     texts = [_text(path, p, p) for p in range(1, pages + 1)]
     first = next(i for i, t in enumerate(texts) if "Service users:" in t)
-    table_pages = texts[first:]
+    # the section on needs not placed follows the table
+    last = next(i for i in range(first, pages) if "Needs not placed and long" in texts[i])
+    table_pages = texts[first:last + 1]
     assert len(table_pages) >= 2
     for t in table_pages[1:]:
         assert t.count("Locations") == 2 and t.count("Mean km") == 2  # one per column
@@ -310,6 +335,8 @@ def test_last_page_of_a_long_table_shares_its_columns(qapp, tmp_path):
     pages = _many_pdus_pdf(path, [pb.YORKS] * 200)
     counts = [_unit_columns(path, p) for p in range(1, pages + 1)]
     assert sum(a + b for a, b in counts) == 200
+    while counts[-1] == (0, 0):  # the needs not placed follow the table on their own page
+        counts.pop()
     left, right = counts[-1]
     full = max(a for a, _ in counts)
     assert 0 < left + right < 2 * full, counts  # the last page is part-filled
@@ -387,8 +414,16 @@ def test_national_sample_plan(qapp, tmp_path, sample_dir):
         assert format_value(row.value, row.unit) in summary, row
     # the service users' table: a heading row per region over its PDUs, in under two pages
     raw = _text(path, 3, order[0], raw=True)
-    table = raw[raw.index("Service users:"):]
+    table = raw[raw.index("Service users:"):raw.index("Needs not placed and long journeys")]
     for region in ds.regions:
         pdus = {n.pdu for n in ds.needs if n.region == region}
         assert f"\n{region} {len(pdus)} PDU{'s' if len(pdus) != 1 else ''}\n" in table
     assert table.count("\f") <= 2
+    # then the needs not placed and every journey over the warning distance, longest first
+    rest = " ".join(raw[raw.index("Needs not placed and long journeys"):].split())
+    warning_km = sc.settings.journey_warning_km
+    long_km = sorted((a.travel_km for a in result.allocations
+                      if a.site_id is not None and a.travel_km and a.travel_km > warning_km),
+                     reverse=True)
+    assert f"{len(long_km)} placed needs with a journey over {warning_km:g} km" in rest
+    assert f"{long_km[0]:,.1f}" in rest and f"{long_km[-1]:,.1f}" in rest

@@ -105,7 +105,8 @@ def test_rules_and_weights(content):
     assert rules["R3"] == "on" and rules["R2"] == "always"
     assert rules["R1"] == "unplaced allowed, with penalty"
     weights = dict(content.weights)
-    assert weights["Travel weight"] == "£2.00 per person-km"
+    assert weights["Travel weight"] == "2.00 points per person-km"  # a weight, not money
+    assert weights["Unplaced need penalty"] == "1,000,000 points per need"
     assert weights["Pairing radius"] == "0.5 km"
 
 
@@ -141,7 +142,7 @@ def test_one_region_summary_worked_out_by_hand():
     # travel: N1 100 x 0.5 km + N3 50 x 1 km = 100 person-km, N2 and N4 0 km; weighted at
     # £2 per person-km: 200 points
     assert lines["Service-user travel (person-km)"] == "100"
-    assert lines["Travel weight (£2.00 per person-km) (points)"] == "200"
+    assert lines["Travel weight (2.00 points per person-km) (points)"] == "200"
     # (Leeds, S1), (Leeds, S2), (Wakefield, S3): 3 x 5,000 points
     assert lines["Separate locations (points)"] == "15,000"
     assert lines["Unplaced penalty (points)"] == "0"

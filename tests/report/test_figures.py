@@ -38,7 +38,7 @@ def test_figures_keep_money_weights_and_penalty_apart():
     shown = {r.label: format_figure(r.value, r.unit) for r in figure_rows(f)}
     assert shown["Annual property cost"] == "£4,000"
     assert shown["Service-user travel"] == "60 person-km"
-    assert shown["Travel weight (£2.00 per person-km)"] == "120 points"
+    assert shown["Travel weight (2.00 points per person-km)"] == "120 points"
     assert shown["Needs not placed"] == "1 need"
     assert shown["Desks of needs not placed"] == "3 desks"
     assert shown["Separate locations"] == "5,000 points"

@@ -11,28 +11,38 @@ from __future__ import annotations
 import plan_builders as pb
 import pytest
 
-from estates_planner.report.headline import compute_headline, region_rows
+from estates_planner.report.figures import compute_figures, figure_rows, format_figure
+from estates_planner.report.regions import region_rows
 
 
 def test_money_apart_from_weights_and_penalty():
+    """The PDF's headline figures (report.figures, as the app and the CLI): money in £,
+    travel weight, planning weights and the score in points."""
     sc = pb.scenario()
-    h = compute_headline(sc, pb.plan(sc))
-    assert h.desk_cost_gbp == pytest.approx(19_600)
-    assert h.fit_out_gbp == pytest.approx(2_000)
-    assert h.annual_property_cost_gbp == pytest.approx(21_600)
-    assert h.travel_person_km == pytest.approx(118)
-    assert h.travel_value_gbp == pytest.approx(236)  # £2 per person-km: a weight
-    assert h.travel_per == "person-km"
-    assert (h.unplaced_count, h.unplaced_desks, h.needs_total) == (1, 1, 6)
-    assert h.unplaced_penalty_gbp == pytest.approx(1_000_000)
-    weights = dict(h.weights)
-    # Leeds uses S1 and S2, Wakefield S3, Manchester S4: 4 separate locations x £5,000
-    assert weights["Separate locations"] == pytest.approx(20_000)
-    assert weights["Not in authority property"] == 0
-    assert "Unplaced needs" not in weights  # the penalty is not a weight
+    f = compute_figures(sc, pb.plan(sc))
+    assert f.desk_cost_gbp == pytest.approx(19_600)
+    assert f.fit_out_gbp == pytest.approx(2_000)
+    assert f.annual_cost_gbp == pytest.approx(21_600)
+    assert f.travel_person_km == pytest.approx(118)
+    assert f.travel_weighted_points == pytest.approx(236)  # 2 points per person-km
+    assert f.travel_measure == "km"
+    assert (f.unplaced_count, f.unplaced_desks, f.needs_total) == (1, 1, 6)
+    assert f.unplaced_penalty_points == pytest.approx(1_000_000)
+    # Leeds uses S1 and S2, Wakefield S3, Manchester S4: 4 separate locations x 5,000
+    assert f.locations_points == pytest.approx(20_000)
+    assert f.authority_points == 0
     # the score holds every term and adds up to the objective
-    assert h.score == pytest.approx(1_041_836)
-    assert dict(h.score_terms)["Unplaced needs"] == pytest.approx(1_000_000)
+    assert f.score_points == pytest.approx(1_041_836)
+    shown = {(r.section, r.label): format_figure(r.value, r.unit) for r in figure_rows(f)}
+    assert shown[("Money (a year)", "Annual property cost")] == "£21,600"
+    assert shown[("Planning weights (not money)", "Separate locations")] == "20,000 points"
+    assert shown[("Optimiser score (not money)", "Unplaced penalty")] == "1,000,000 points"
+    assert shown[("Optimiser score (not money)", "Optimiser score")] == "1,041,836 points"
+    # the penalty is only in the optimiser score, and only money carries £
+    assert [s for s, label in shown if label == "Unplaced penalty"] == [
+        "Optimiser score (not money)"]
+    assert [text for text in shown.values() if "£" in text] == ["£21,600", "£19,600",
+                                                                "£2,000"]
 
 
 def test_region_rows_add_up_to_the_plan():

@@ -87,7 +87,7 @@ def test_rows_have_one_fixed_order(scenario):
     # money first, then travel, needs, planning weights and last the optimiser score
     assert labels[:15] == [
         "Annual property cost", "Desk cost", "Fit-out (over 4 years)",
-        "Service-user travel (person-km)", "Travel weight (£2.00 per person-km) (points)",
+        "Service-user travel (person-km)", "Travel weight (2.00 points per person-km) (points)",
         "Needs placed", "Needs not placed", "Desks of needs not placed",
         "Separate locations (points)", "Not in authority property (points)",
         "Wellbeing pairing bonus (points)", "Same-day pairing bonus (points)",
@@ -148,6 +148,7 @@ def test_settings_rows_say_the_rules_and_weights():
     assert rows["R5 Needs placed in their own region"] == "off"
     assert rows["R3 Women's services only at women-only sites"] == "on"
     assert rows["Go-live date"] == "2027-04-01"
-    assert rows["Travel weight"] == "£2.00 per person-km"
-    assert rows["Wellbeing pairing bonus"] == "£5,000 per paired need, within 0.5 km"
-    assert rows["Unplaced penalty"] == "£1,000,000 per need"
+    # weights are points of the optimiser score, not money: no £ (issue 13)
+    assert rows["Travel weight"] == "2.00 points per person-km"
+    assert rows["Wellbeing pairing bonus"] == "5,000 points off per paired need, within 0.5 km"
+    assert rows["Unplaced penalty"] == "1,000,000 points per need"

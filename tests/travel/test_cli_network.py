@@ -86,7 +86,7 @@ def test_solve_with_network_picks_the_site_on_this_side(river_tables, tmp_path, 
     road = solve(["--sites", str(sites), "--needs", str(needs), "--network", str(network)],
                  tmp_path)
     assert road == {"N1": "SOUTH"}
-    assert "Travel is measured along the road network (river.gpkg)." in capsys.readouterr().err
+    assert "Journeys measured along the road network (river.gpkg)." in capsys.readouterr().err
 
 
 def test_solve_with_a_bad_network_says_why(river_tables, tmp_path, capsys):

@@ -78,7 +78,7 @@ def test_readme_first_command_on_the_sample(tmp_path, capsys):
     shutil.copy(SAMPLE, plan)
     assert main(["solve", str(plan), "--out", str(tmp_path / "allocation.csv"),
                  "--time-limit", "5"]) == 0
-    assert "Travel is measured along the road network" in capsys.readouterr().err
+    assert "Journeys measured along the road network" in capsys.readouterr().err
     saved = open_project(plan)
     result = saved.results[saved.scenarios[0].name]
     assert all(a.site_id is not None for a in result.allocations)  # every need placed

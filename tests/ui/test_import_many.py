@@ -25,13 +25,14 @@ def test_the_sample_folder_is_read_in_one_pass(monkeypatch, make_window, project
     monkeypatch.setattr(import_many.ImportManyDialog, "exec", confirm)
     assert window.import_many([DATA])
     assert seen == {"boundaries.gpkg": "boundaries", "demand.csv": "demand",
-                    "needs.csv": "needs", "sample_network.gpkg": "network",
+                    "needs.csv": "needs", "ramp.csv": "ramp", "sample_network.gpkg": "network",
                     "sites.csv": "sites"}  # sample_project.gpkg is skipped
     ds = window.workspace.dataset
     with open(DATA / "sites.csv", encoding="utf-8-sig") as fh:
         assert len(ds.sites) == sum(1 for _ in fh) - 1
     assert ds.demand and window.workspace.project.layers
     assert window.workspace.project.network is None
+    assert list(window.workspace.project.tables["ramp"]["year"][:4]) == ["1", "2", "3", "4"]
 
 
 def test_two_needs_files_are_refused_with_a_message(make_window, project, tmp_path):

@@ -25,7 +25,7 @@ def test_panel_shows_the_hand_worked_figures(make_window):
     assert rows["Desk cost"] == "£2,000"
     assert rows["Fit-out (over 4 years)"] == "£2,000"
     assert rows["Service-user travel"] == "60 person-km"
-    assert rows["Travel weight (£2.00 per person-km)"] == "120 points"
+    assert rows["Travel weight (2.00 points per person-km)"] == "120 points"
     assert rows["Needs not placed"] == "1 need"
     assert rows["Desks of needs not placed"] == "3 desks"
     assert rows["Separate locations"] == "5,000 points"

@@ -51,7 +51,7 @@ def _solve_year(scenario, limit_s: float, cancel: Cancel | None,  # noqa: ANN001
     if notes is not None and result.status != "optimal":
         room = result.most_above_best
         notes.append(f"{label}: {result.status} after {result.seconds:.1f} s"
-                     + ("" if room is None else f", at most £{room:,.0f} above that year's "
+                     + ("" if room is None else f", at most {room:,.0f} points above that year's "
                         "best"))
     return result.assignment
 

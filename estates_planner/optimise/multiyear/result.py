@@ -120,7 +120,7 @@ class MultiYearResult:
                     "weights costs less over the horizon.")
         if math.isfinite(self.bound) and self.status in ("feasible", "cancelled"):
             room = max(self.objective - self.bound, 0.0)
-            return (f"No plan costs less than £{self.bound:,.0f} over the horizon, so this one "
-                    f"is at most £{room:,.0f} ({100 * max(self.gap, 0.0):.1f} %) above the best "
-                    "possible. A longer time limit may find a cheaper plan.")
+            return (f"No plan scores less than {self.bound:,.0f} points over the horizon, so "
+                    f"this one is at most {room:,.0f} points ({100 * max(self.gap, 0.0):.1f} %) "
+                    "above the best possible. A longer time limit may find a better plan.")
         return ""

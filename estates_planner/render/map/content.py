@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from estates_planner.model import Dataset, Scenario, Site
+from estates_planner.report.content import plural
 
 if TYPE_CHECKING:
     from estates_planner.optimise.result import PlanResult
@@ -110,7 +111,7 @@ def site_tooltip(content: MapContent, site_id: str) -> str:
     if site.women_only:
         lines.append("Women-only site")
     desks = content.site_desks(site)
-    lines.append(f"{desks} desks, {site.interview_rooms} interview rooms")
+    lines.append(f"{plural(desks, 'desk')}, {plural(site.interview_rooms, 'interview room')}")
     if content.is_closed(site_id):
         lines.append("Closed in this scenario")
     if content.result is not None:

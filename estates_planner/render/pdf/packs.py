@@ -4,8 +4,9 @@ pack.
 Money is kept apart from weights and penalties (issue #13): the annual property cost is the
 only figure in pounds that is money; travel is in person-km with the value its weight puts on
 it; the planning weights are labelled as weights; the penalty for needs not placed appears
-only in the optimiser score's breakdown. The figures come from
-:mod:`estates_planner.report.headline`; the provider pack's facts from
+only in the optimiser score's breakdown. The figures and their wording come from
+:mod:`estates_planner.report.figures` (as in the app and the CLI), the region table from
+:mod:`estates_planner.report.regions`; the provider pack's facts from
 :mod:`estates_planner.optimise.explain` (the same as the app's provider view).
 """
 
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 
-from estates_planner.model import Scenario, Settings
+from estates_planner.model import Scenario
 from estates_planner.optimise.explain import PlanExplainer, SiteOption
 from estates_planner.optimise.result import PlanResult
 from estates_planner.render.pdf.document import ACCENT, MUTED, Document
@@ -28,16 +29,18 @@ from estates_planner.render.pdf.tables import (
     heading_with_table,
     table_height,
 )
+from estates_planner.render.pdf.unplaced import layout_unplaced_and_journeys
 from estates_planner.report.content import SHORT_LOT, money, percent
 from estates_planner.report.extents import extent_of, padded_extent
-from estates_planner.report.headline import (
-    SCORE_NOTE,
-    Headline,
-    RegionRow,
-    compute_headline,
-    region_rows,
+from estates_planner.report.figures import (
+    SCORE_EXPLANATION,
+    PlanFigures,
+    compute_figures,
+    figure_rows,
+    format_figure,
 )
 from estates_planner.report.kpis import format_value
+from estates_planner.report.regions import RegionRow, region_rows
 
 
 def gbp(value: float) -> str:
@@ -45,47 +48,45 @@ def gbp(value: float) -> str:
     return format_value(value, "£")
 
 
-# needs not placed listed in the short summary at most (it must stay within six pages)
-SUMMARY_UNPLACED_ROWS = 60
+# needs not placed and long journeys listed in the short summary at most (it must stay
+# within six pages; the full layout lists them all)
+SUMMARY_UNPLACED_ROWS = 40
 # a provider pack names per need its best allowed options (then "and N more")
 PACK_ALLOWED = 3
 
 
-def headline_tables(h: Headline, amortisation_years: float,
-                    travel_weight: float) -> tuple[Table, Table, Table]:
-    """(money and counts, planning weights, optimiser score) tables of ``h``."""
-    placed = h.needs_total - h.unplaced_count
-    desks = f"{h.unplaced_desks} desk{'s' if h.unplaced_desks != 1 else ''}"
-    figures = Table(["Headline figure", "Value"], [
-        ["Annual property cost (desks + fit-out)", gbp(h.annual_property_cost_gbp)],
-        ["   desks", gbp(h.desk_cost_gbp)],
-        [f"   fit-out, amortised over {amortisation_years:g} years", gbp(h.fit_out_gbp)],
-        ["Service-user travel", f"{h.travel_person_km:,.0f} {h.travel_per}"],
-        [f"   valued at £{travel_weight:,.2f} per {h.travel_per} (a weight)",
-         gbp(h.travel_value_gbp)],
-        ["Needs placed", f"{placed} of {h.needs_total}"],
-        ["Needs not placed", f"{h.unplaced_count} ({desks})"],
-    ], [3.2, 1.3], align_right=frozenset({1}), bold_rows=frozenset({0}))
-    weights = Table(["Planning weight (not money)", "Annual value"],
-                    [[label, gbp(value)] for label, value in h.weights],
-                    [3.2, 1.3], align_right=frozenset({1}))
-    score_rows = [[label, gbp(value)] for label, value in h.score_terms]
-    score_rows.append(["Optimiser score (objective)", gbp(h.score)])
-    score = Table(["Optimiser score, by term", "Annual value"], score_rows, [3.2, 1.3],
-                  align_right=frozenset({1}), bold_rows=frozenset({len(score_rows) - 1}))
-    return figures, weights, score
+def headline_tables(figures: PlanFigures) -> list[Table]:
+    """One table per section of :func:`report.figures.figure_rows` (money, travel, needs,
+    planning weights, optimiser score), worded and formatted as the app and the CLI show
+    them: only money carries £; weights and the score are points."""
+    sections: dict[str, list[list[str]]] = {}
+    for row in figure_rows(figures):
+        sections.setdefault(row.section, []).append(
+            [row.label, format_figure(row.value, row.unit)])
+    tables = []
+    for section, rows in sections.items():
+        bold = {0} if section.startswith("Money") else set()
+        if section.startswith("Optimiser score"):
+            bold = {len(rows) - 1}
+        tables.append(Table([section, "Value"], rows, [3.2, 1.3], align_right=frozenset({1}),
+                            bold_rows=frozenset(bold)))
+    return tables
 
 
-def layout_headline(doc: Document, headline: Headline, st: Settings) -> None:
-    """The headline figures, the planning weights and the optimiser score, in columns."""
-    figures, weights, score = headline_tables(headline, st.amortisation_years,
-                                              st.travel_weight)
+def layout_headline(doc: Document, figures: PlanFigures) -> None:
+    """The headline figures in two columns: money, travel and needs; then the planning
+    weights and the optimiser score (the only home of the unplaced penalty) with its
+    explanation."""
+    tables = headline_tables(figures)
     doc.begin_columns(2)
-    flow_table(doc, figures, title="Headline figures (money: £ a year)")
-    flow_table(doc, weights, title="Planning weights")
+    for table in tables[:3]:
+        flow_table(doc, table)
     doc.column_break(1)
-    flow_table(doc, score, title="Optimiser score (not money)")
-    doc.text(SCORE_NOTE, doc.f_tiny, color=MUTED)
+    for table in tables[3:]:
+        flow_table(doc, table)
+    doc.text(f"{SCORE_EXPLANATION} It adds the annual property cost, the weighted travel, "
+             "the planning weights and the penalty for each need not placed.", doc.f_tiny,
+             color=MUTED)
     doc.end_columns()
 
 
@@ -117,20 +118,6 @@ def region_figures_line(row: RegionRow) -> str:
             f"{row.needs_unplaced} not placed")
 
 
-def unplaced_table(doc: Document, scenario: Scenario, limit: int | None = None) -> Table:
-    ds = scenario.dataset
-    rows = []
-    for need_id, provider, lot, region, reason in doc.content.unplaced[:limit]:
-        desks = str(ds.need(need_id).desks) if ds.has_need(need_id) else ""
-        rows.append([need_id, provider, lot, region, desks, reason])
-    more = len(doc.content.unplaced) - len(rows)
-    if more > 0:
-        rows.append(["", f"and {more} more: see the full site plan", "", "", "", ""])
-    return Table(["Need", "Provider", "Lot", "Region", "Desks", "Why it is not placed"],
-                 rows, [0.8, 1.8, 1.3, 1.5, 0.5, 4.5], align_right=frozenset({4}),
-                 wrap=frozenset({1, 5}))
-
-
 def layout_short_summary(doc: Document, scenario: Scenario, result: PlanResult,
                          regions: Sequence[str] | None = None) -> None:
     """The summary layout after its cover: headline figures, a table per region, the needs
@@ -141,19 +128,12 @@ def layout_short_summary(doc: Document, scenario: Scenario, result: PlanResult,
     doc.heading("Summary", doc.f_h1, keep_with_mm=0)
     doc.text(f"{c.status_text}. {c.travel_text}.", doc.f_small, color=MUTED,
              gap_after_mm=3)
-    layout_headline(doc, compute_headline(scenario, result), scenario.settings)
+    layout_headline(doc, c.figures or compute_figures(scenario, result))
     table = region_table(region_rows(scenario, result, regions))
     doc.bookmark("Regions", 0)
     heading_with_table(doc, "Regions", table)
     flow_table(doc, table, min_rows=3)
-    doc.bookmark("Needs not placed", 0)
-    if not c.unplaced:
-        doc.heading("Needs not placed", doc.f_h2, keep_with_mm=10)
-        doc.text("Every need is placed.", doc.f_body)
-    else:
-        table = unplaced_table(doc, scenario, SUMMARY_UNPLACED_ROWS)
-        heading_with_table(doc, "Needs not placed", table)
-        flow_table(doc, table, min_rows=1)
+    layout_unplaced_and_journeys(doc, scenario, result, SUMMARY_UNPLACED_ROWS)
     doc.bookmark("Rules and weights", 0)
     rules = Table(["Rule", "What it says", "In force"], [list(r) for r in c.rules],
                   [0.6, 3.4, 1.6], wrap=frozenset({1, 2}))
@@ -300,9 +280,9 @@ def _why(explainer: PlanExplainer, need_id: str) -> str:
 
 
 def _score_change(change: float) -> str:
-    """"£4,258 more" / "£2,363 less": a change in the optimiser score in words (a sign
-    before the pound sign would be broken from it at the end of a line)."""
-    return f"£{abs(change):,.0f} {'more' if change >= 0 else 'less'}"
+    """"4,258 points more" / "2,363 points less": a change in the optimiser score in words
+    (points, not money; a sign before the number could be broken from it at a line end)."""
+    return f"{abs(change):,.0f} points {'more' if change >= 0 else 'less'}"
 
 
 def _option_cells(options: Sequence[SiteOption]) -> list[str]:

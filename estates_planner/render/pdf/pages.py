@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter
 
-from estates_planner.model import Settings
+from estates_planner.model import Scenario
+from estates_planner.optimise.result import PlanResult
 from estates_planner.render.pdf.document import (
     ACCENT,
     CELL_PAD_MM,
@@ -21,8 +22,10 @@ from estates_planner.render.pdf.document import (
 )
 from estates_planner.render.pdf.maps import ReportMaps
 from estates_planner.render.pdf.packs import layout_headline
-from estates_planner.render.pdf.tables import Table, flow_table, grid_table, heading_with_table
+from estates_planner.render.pdf.tables import Table, flow_table, grid_table
+from estates_planner.render.pdf.unplaced import layout_unplaced_and_journeys
 from estates_planner.report.content import percent
+from estates_planner.report.figures import compute_figures
 from estates_planner.report.sentences import (
     appendix_note,
     footer_left,
@@ -94,16 +97,18 @@ def layout_cover(doc: Document, maps: ReportMaps) -> None:
         doc.text(f"Site sections: {names}", doc.f_small, width=text_w, color=MUTED)
 
 
-def layout_summary(doc: Document, settings: Settings) -> None:
+def layout_summary(doc: Document, scenario: Scenario, result: PlanResult) -> None:
     """The full layout's summary: headline figures (money apart from weights and the
-    optimiser score), plan figures, placements, shares, rules and weights, changes, needs
-    not placed and the service users' journeys per PDU."""
+    optimiser score, from :mod:`report.figures`), the other plan figures (the KPI rows of
+    section "Plan"), placements, shares, rules and weights, changes, needs not placed and
+    long journeys, after the service users' journeys per PDU."""
     c = doc.content
     doc.new_page()
     doc.bookmark("Summary", 0)
     _summary_title(doc, f"for: {c.summary_for}")
     doc.text(summary_about(c), doc.f_small, color=MUTED, gap_after_mm=3)
-    other_rows = [[k.label, k.text] for k in c.kpis if not k.group.startswith("Objective")]
+    # the headline rows (money, travel, needs, weights, score) are in their own block above
+    other_rows = [[k.label, k.text] for k in c.kpis if k.group == "Plan"]
     kpi_other = Table(["Plan figure", "Value"], other_rows, [3, 1.3],
                       align_right=frozenset({1}))
     placed = c.placed_by_lot_kind
@@ -123,8 +128,7 @@ def layout_summary(doc: Document, settings: Settings) -> None:
     weights = Table(["Weight", "Value"], [list(w) for w in c.weights], [2.4, 2],
                      wrap=frozenset({0, 1}))
 
-    if c.headline is not None:
-        layout_headline(doc, c.headline, settings)
+    layout_headline(doc, c.figures or compute_figures(scenario, result))
     wide = doc.body.width() > doc.mm(250)
     doc.begin_columns(3 if wide else 2)
     flow_table(doc, kpi_other, title="Plan figures")
@@ -142,16 +146,8 @@ def layout_summary(doc: Document, settings: Settings) -> None:
             doc.text("• " + line, doc.f_small, gap_after_mm=0.6)
         doc.y += doc.mm(2)
 
-    if not c.unplaced:
-        doc.heading("Unplaced needs", doc.f_h2, keep_with_mm=10)
-        doc.text("Every need is placed.", doc.f_body)
-    else:
-        table = Table(["Need", "Provider", "Lot", "Region", "Why it is unplaced"],
-                       [list(u) for u in c.unplaced], [0.8, 1.8, 1.3, 1.6, 4.5],
-                       wrap=frozenset({4}))
-        heading_with_table(doc, "Unplaced needs", table)
-        flow_table(doc, table, min_rows=1)
     _layout_service_users(doc)
+    layout_unplaced_and_journeys(doc, scenario, result)
 
 
 def _summary_title(doc: Document, scope: str) -> None:
