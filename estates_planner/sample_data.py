@@ -49,9 +49,9 @@ CLOSED_OFFICE_SCENARIO = "Close one office"
 # The four-year contract demo (issue 15, with data/ramp.csv): in these regions the first
 # provider-owned office's lease ends with contract year 2, and the market offices that open
 # in December 2027 open a year later (from contract year 3; fifteen already open in year 2),
-# so moves are worth weighing. Applied by contract_demo(), not written to sites.csv: the
-# project file does not keep available_until yet, so the sample project would no longer
-# match the CSV files.
+# so moves are worth weighing. Applied by contract_demo(), not written to sites.csv, so the
+# sample project and the CSV files stay as they are (the project file keeps
+# available_until since the contract-years UI; the sample could carry it from now on).
 LEASE_END = date(2029, 3, 31)
 LEASE_END_REGIONS = ("North East", "East Midlands", "West Midlands", "Wales",
                      "South West", "London")

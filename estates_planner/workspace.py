@@ -104,6 +104,8 @@ class Workspace:
         self._modified = False
         self.project = project
         self._solved_for: dict[str, Scenario] = {}
+        # a plan shown instead of the stored one (a contract year); never saved
+        self._shown: dict[str, PlanResult] = {}
         self._current = ""
         self._adopt(project)
 
@@ -140,6 +142,7 @@ class Workspace:
         by_name = {s.name: s for s in project.scenarios}
         # results read from a file belong to the scenarios read with them
         self._solved_for = {n: by_name[n] for n in project.results if n in by_name}
+        self._shown = {}
         self._current = project.scenarios[0].name
 
     def set_project(self, project: Project) -> None:
@@ -186,8 +189,19 @@ class Workspace:
 
     # ---------------------------------------------------------------- results
     def result(self, name: str | None = None) -> PlanResult | None:
+        """The plan the views show: a contract year's if one is shown, else the stored one."""
         name = self._current if name is None else name
-        return self.project.results.get(name)
+        shown = self._shown.get(name)
+        return shown if shown is not None else self.project.results.get(name)
+
+    def show_plan(self, name: str, plan: PlanResult | None) -> None:
+        """Show ``plan`` for scenario ``name`` in the views instead of its stored plan (a
+        contract year); None shows the stored plan again. Not an edit: nothing is saved."""
+        if plan is None:
+            self._shown.pop(name, None)
+        else:
+            self._shown[name] = plan
+        self._emit("result", name)
 
     def scenario_for_costs(self, name: str | None = None) -> Scenario:
         """The scenario as the solver sees it: with the project's travel network, if any.
@@ -223,6 +237,7 @@ class Workspace:
         if name is None:
             return
         self.project.results[name] = result
+        self._shown.pop(name, None)
         self._solved_for[name] = scenario
         self._saved_depth = None  # undo cannot lead back to the saved state any more
         self._set_modified(True)

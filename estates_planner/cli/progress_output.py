@@ -42,9 +42,10 @@ class ProgressPrinter:
             fraction = min(event.elapsed_s / self.limit, 1.0) if self.limit > 0 else 1.0
             if event.stage == "done":
                 fraction = 1.0
-            best = "-" if event.objective is None else f"£{event.objective:,.0f}"
+            # the optimiser score, in points: it ranks plans and is not money (issue 13)
+            best = "-" if event.objective is None else f"{event.objective:,.0f}"
             gap = "-" if event.gap is None else f"{100 * event.gap:.2f} %"
-            text = f"{event.stage:<8} {event.elapsed_s:6.1f} s  best {best}  gap {gap}"
+            text = f"{event.stage:<8} {event.elapsed_s:6.1f} s  best score {best}  gap {gap}"
             if self.tty:
                 filled = int(round(fraction * self.WIDTH))
                 bar = "#" * filled + "-" * (self.WIDTH - filled)

@@ -91,8 +91,8 @@ _SITE_COLUMNS = (
     ("site_id", "TEXT"), ("name", "TEXT"), ("region", "TEXT"), ("pdu", "TEXT"),
     ("kind", "TEXT"), ("women_only", "BOOLEAN"), ("desks", "INTEGER"),
     ("interview_rooms", "INTEGER"), ("annual_cost_per_desk", "REAL"), ("fit_out_cost", "REAL"),
-    ("available_from", "TEXT"), ("step_free", "BOOLEAN"), ("easting", "REAL"),
-    ("northing", "REAL"),
+    ("available_from", "TEXT"), ("step_free", "BOOLEAN"), ("available_until", "TEXT"),
+    ("easting", "REAL"), ("northing", "REAL"),  # the point's coordinates stay last
 )
 _NEED_COLUMNS = (
     ("need_id", "TEXT"), ("provider", "TEXT"), ("lot", "TEXT"), ("region", "TEXT"),
@@ -223,7 +223,8 @@ def _site_row(s: Site) -> tuple:
     return (s.site_id, s.name, s.region, s.pdu, s.kind.value, bool(s.women_only), s.desks,
             s.interview_rooms, s.annual_cost_per_desk, s.fit_out_cost,
             None if s.available_from is None else s.available_from.isoformat(),
-            s.step_free, s.easting, s.northing)
+            s.step_free, None if s.available_until is None else s.available_until.isoformat(),
+            s.easting, s.northing)
 
 
 def _need_row(n: ServiceNeed) -> tuple:

@@ -262,7 +262,10 @@ def _req(row: Mapping[str, object], key: str) -> object:
 
 def _read_sites(con, file, extra_types) -> list[Site]:
     sites = []
-    for fid, r in _rows(con, file, SITES_LAYER, [c for c, _ in _SITE_COLUMNS], extra_types):
+    # files saved before the lease end was kept have no available_until column: no lease end
+    have = {r[1].lower() for r in con.execute(f'PRAGMA table_info("{SITES_LAYER}")')}
+    fixed = [c for c, _ in _SITE_COLUMNS if c != "available_until" or c in have]
+    for fid, r in _rows(con, file, SITES_LAYER, fixed, extra_types):
         try:
             x, y = _xy(r)
             sites.append(Site(
@@ -276,6 +279,8 @@ def _read_sites(con, file, extra_types) -> list[Site]:
                 available_from=None if r["available_from"] is None
                 else date.fromisoformat(str(r["available_from"])),
                 step_free=None if r["step_free"] is None else bool(r["step_free"]),
+                available_until=None if r.get("available_until") is None
+                else date.fromisoformat(str(r["available_until"])),
                 extra=_extras(r, extra_types)))
         except (ValueError, TypeError) as exc:
             raise _bad_row(file, SITES_LAYER, fid, exc) from exc

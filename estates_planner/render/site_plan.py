@@ -119,6 +119,11 @@ def write_site_plan(project: Any, scenario_name: str, path: str | os.PathLike[st
         travel_model = travel_model_for(project, scenario)
     except EstatesError:  # a damaged stored network: straight lines, and the PDF says so
         travel_model = None
+    from estates_planner.usecases.multiyear import stored_contract
+
+    # the "Contract years" section, if any, priced with the journeys the plan was solved with
+    contract = stored_contract(project, scenario if travel_model is None
+                               else scenario.replace(travel=travel_model))
     title = {"summary": "Plan summary", "provider": "Provider pack",
              "region": "Region pack"}.get(options.layout, options.title)
     content = build_report_content(
@@ -133,6 +138,7 @@ def write_site_plan(project: Any, scenario_name: str, path: str | os.PathLike[st
         drawn = tmp.with_name(tmp.stem + "-qt.pdf")
         try:
             layout = _draw(drawn, options, content, maps, scenario, result, progress, cancel,
+                           contract=contract,
                            shown=target)
             doc_title = f"{content.title}: {content.project_name} – {content.scenario_name}"
             if options.layout == "provider":
@@ -149,7 +155,7 @@ def write_site_plan(project: Any, scenario_name: str, path: str | os.PathLike[st
 def _draw(path: Path, options: PdfOptions, content: Any, maps: ReportMaps,
           scenario: Scenario, result: PlanResult,
           progress: Callable[[int, int], None] | None, cancel: Any, *,
-          shown: Path) -> SitePlanLayout:
+          shown: Path, contract: Any = None) -> SitePlanLayout:
     """Lay the report out, put the contents in after the cover, and draw it with Qt.
 
     ``path`` is a temporary file; messages name ``shown``, the file the user asked for.
@@ -175,9 +181,11 @@ def _draw(path: Path, options: PdfOptions, content: Any, maps: ReportMaps,
             doc.bookmark("Cover", 0)
             if options.layout == "summary":
                 layout_short_summary(doc, scenario, result, options.regions or None)
+                _contract_section(doc, contract, short=True)
             else:
                 toc_at = len(doc.pages)
                 layout_summary(doc, scenario, result)
+                _contract_section(doc, contract, short=False)
                 if options.include_sections:
                     names = [g.name for g in content.regions]
                     lines = {r.region: region_figures_line(r)
@@ -232,6 +240,15 @@ def gui_application() -> Any:
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication(["estates-planner"])
     return app
+
+
+def _contract_section(doc: Document, contract: Any, *, short: bool) -> None:
+    """The contract plan's section (render/pdf/contract.py), when the project holds one."""
+    if contract is not None:
+        from estates_planner.render.pdf.contract import layout_contract_years
+
+        layout_contract_years(doc, contract.scenario, contract.ramp, contract.result,
+                              contract.comparison, short=short)
 
 
 def _scenario_and_plan(project: Any, name: str) -> tuple[Scenario, PlanResult]:

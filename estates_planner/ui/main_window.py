@@ -30,6 +30,7 @@ from estates_planner.ui.allocation_table import AllocationPanel
 from estates_planner.ui.autosave import Autosaver
 from estates_planner.ui.common import user_action
 from estates_planner.ui.compare_dialog import CompareDialog
+from estates_planner.ui.contract_years import install_contract_years
 from estates_planner.ui.guide import show_guide
 from estates_planner.ui.inspector import Inspector
 from estates_planner.ui.kpi_panel import KpiPanel
@@ -88,6 +89,7 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.map_controls = install_map_controls(self)  # Find (Ctrl+F), View → legend
+        self.contract = install_contract_years(self)  # Scenario ▸ Plan contract years…
         self.status_scenario = QLabel(self)
         self.status_scenario.setAccessibleName("Current scenario")
         self.statusBar().addPermanentWidget(self.status_scenario)

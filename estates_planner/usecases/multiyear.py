@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,8 @@ from estates_planner.optimise.progress import Cancel, ProgressCallback
 
 # the contract plan kept in the project, one row per need and active year
 CONTRACT_PLAN_TABLE = "contract_plan"
+# its comparison (plan, score and saving in points), which pricing the plan cannot give back
+CONTRACT_COMPARISON_TABLE = "contract_comparison"
 
 
 def contract_ramp(scenario: Scenario, ramp_path: str | Path | None = None,
@@ -153,3 +156,110 @@ def store_contract(project: object, ramp: Ramp, result: MultiYearResult) -> None
     if ramp.rows:
         tables[RAMP_TABLE] = ramp_to_frame(ramp)
     tables[CONTRACT_PLAN_TABLE] = contract_plan_frame(result)
+    from estates_planner.report.multiyear import comparison_rows
+
+    tables[CONTRACT_COMPARISON_TABLE] = pd.DataFrame(
+        [(label, float(objective), float(saving), float(share))
+         for label, objective, saving, share in comparison_rows(result)],
+        columns=["plan", "score_points", "saving_points", "saving_fraction"])
+
+
+@dataclass(frozen=True)
+class StoredContract:
+    """A contract plan read back from a project: re-priced from its table (status
+    "evaluated"), with the comparison rows stored beside it."""
+
+    scenario: Scenario
+    ramp: Ramp
+    result: MultiYearResult
+    comparison: tuple[tuple[str, float, float, float], ...]
+
+
+def stored_contract(project: object, scenario: Scenario) -> StoredContract | None:
+    """The project's contract plan priced for ``scenario``, or None when the project holds
+    none or it was planned for other needs or another number of years than the scenario's
+    ``contract_years``."""
+    from estates_planner.optimise.multiyear.pricing import price_contract_plan
+
+    tables = getattr(project, "tables", None) or {}
+    frame = tables.get(CONTRACT_PLAN_TABLE)
+    years = scenario.settings.contract_years
+    if frame is None or frame.empty or years < 2:
+        return None
+    if sorted({int(y) for y in frame["year"]}) != list(range(1, years + 1)):
+        return None
+    need_ids = {n.need_id for n in scenario.dataset.needs}
+    site_ids = {s.site_id for s in scenario.dataset.sites}
+    plans: list[dict[str, str | None]] = [{} for _ in range(years)]
+    for year, need_id, site_id in frame[["year", "need_id", "site_id"]].itertuples(
+            index=False):
+        site = str(site_id) if isinstance(site_id, str) and site_id else None
+        if need_id not in need_ids or (site is not None and site not in site_ids):
+            return None
+        plans[int(year) - 1][str(need_id)] = site
+    try:
+        ramp, _warnings = contract_ramp(scenario, None, project)
+    except InputValidationError:
+        return None
+    result = price_contract_plan(scenario, ramp, plans)
+    comparison = tables.get(CONTRACT_COMPARISON_TABLE)
+    rows = () if comparison is None else tuple(
+        (str(r[0]), float(r[1]), float(r[2]), float(r[3]))
+        for r in comparison[["plan", "score_points", "saving_points",
+                             "saving_fraction"]].itertuples(index=False))
+    return StoredContract(scenario, ramp, result, rows)
+
+
+@dataclass(frozen=True)
+class ContractRun:
+    """A contract plan solved in a project: the scenario as planned (its settings carry the
+    years and the keep-sites switch), the ramp used, the plan and warnings as sentences."""
+
+    scenario: Scenario
+    ramp: Ramp
+    result: MultiYearResult
+    warnings: tuple[str, ...] = ()
+
+
+def plan_contract_in_project(project: object, scenario_name: str, *, years: int,
+                             ramp_path: str | Path | None = None,
+                             keep_sites: bool | None = None,
+                             time_limit_s: float | None = None,
+                             progress: ProgressCallback | None = None,
+                             cancel: Cancel | None = None,
+                             store: bool = True) -> ContractRun:
+    """Plan the contract years of a project's scenario and keep the plan in the project.
+
+    The app's "Plan contract years…" command: the same steps as the CLI's ``solve --years``
+    (ramp from ``ramp_path`` or the project, the scenario's settings updated, the project's
+    travel model, the plan and ramp stored in ``project.tables``), so both give one plan.
+    ``store=False`` leaves the project untouched (the app solves in a worker thread and
+    applies the run on its own thread, as an undoable settings change plus the tables).
+
+    Raises
+    ------
+    ScenarioError
+        ``years`` below 2 or above the maximum.
+    InputValidationError
+        the ramp has errors.
+    """
+    from estates_planner.travel.resolve import with_travel
+
+    scenario = project.scenario(scenario_name)  # type: ignore[attr-defined]
+    years = contract_year_count(scenario, years)
+    if years == 1:
+        raise ScenarioError("a contract plan needs 2 or more years")
+    ramp, warnings = contract_ramp(scenario, ramp_path, project)
+    scenario = scenario_for_contract(scenario, years)
+    if keep_sites is not None and keep_sites != scenario.settings.keep_sites_across_years:
+        scenario = scenario.with_settings(keep_sites_across_years=keep_sites)
+    limit = scenario.settings.time_limit_s if time_limit_s is None else time_limit_s
+    result = plan_contract(with_travel(project, scenario), ramp, years, time_limit_s=limit,
+                           progress=progress, cancel=cancel)
+    if not store:
+        return ContractRun(scenario, ramp, result, tuple(warnings))
+    if scenario != project.scenario(scenario_name):  # type: ignore[attr-defined]
+        project.put_scenario(scenario)  # type: ignore[attr-defined]
+        scenario = project.scenario(scenario_name)  # type: ignore[attr-defined]
+    store_contract(project, ramp, result)
+    return ContractRun(scenario, ramp, result, tuple(warnings))
