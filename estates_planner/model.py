@@ -8,7 +8,7 @@ Grid (EPSG:27700) metres throughout; distances elsewhere are kilometres.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -19,6 +19,13 @@ if TYPE_CHECKING:  # geo imports the model; the protocol is needed only for the 
     from estates_planner.geo import TravelModel
 
 BNG_EPSG = 27700
+# the weekdays a site is planned on (issue 17); a need's days are indexes into this, 0 = Mon
+WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
+
+
+def format_weekdays(days: Sequence[int]) -> str:
+    """"Mon,Tue,Thu" for ``(0, 1, 3)``; "" for no days."""
+    return ",".join(WEEKDAYS[d] for d in sorted(days))
 WGS84_EPSG = 4326
 
 _EMPTY: Mapping[str, object] = MappingProxyType({})
@@ -97,6 +104,9 @@ class ServiceNeed:
     # where the service-user point came from: "own" (the row), "demand" (PDU point from the
     # demand table) or "authority mean" (mean of the PDU's authority sites)
     location_source: str = "own"
+    # weekdays the need must keep (0 = Monday .. 4 = Friday), from the needs' ``days``
+    # column; empty when the optimiser may choose them (issue 17)
+    fixed_days: tuple[int, ...] = ()
     extra: Mapping[str, object] = field(default_factory=lambda: _EMPTY, compare=False)
 
     @property
@@ -191,11 +201,16 @@ class Settings:
     # depend on how loaded the machine is); see docs/robustness.md for its measurement
     sample_work_limit: float = 2.0
     headroom_pct: tuple[float, ...] = (5.0, 10.0, 15.0)  # candidates' capacity held back
+    # R2 per weekday: every site's desks and rooms hold on each day of a weekly rota; off
+    # gives the weekly desk-day total alone (the rule before issue 17)
+    daily_capacity: bool = True
+    same_day_bonus: float = 2_000.0  # GBP off per paired wellbeing need sharing a weekday
 
     WEIGHT_NAMES = ("travel_weight", "amortisation_years", "location_penalty",
                     "authority_preference", "pairing_bonus", "pairing_radius_km",
-                    "unplaced_penalty", "move_penalty")
-    SWITCH_NAMES = ("women_only_sites", "wellbeing_outside_authority", "same_region", "strict")
+                    "unplaced_penalty", "move_penalty", "same_day_bonus")
+    SWITCH_NAMES = ("women_only_sites", "wellbeing_outside_authority", "same_region", "strict",
+                    "daily_capacity")
     STUDY_NAMES = ("samples", "seed", "need_change_pct", "late_need_rate", "site_delay_prob",
                    "site_loss_prob", "sample_work_limit", "headroom_pct")
 
@@ -299,6 +314,10 @@ class Allocation:
     pairing_bonus: float = 0.0
     moved: bool = False
     unplaced_reason: str = ""
+    # the need's weekdays in the plan's rota (0 = Monday), empty when unplaced
+    weekdays: tuple[int, ...] = ()
+    same_day: bool = False  # a paired wellbeing need sharing a weekday with its pair
+    same_day_bonus: float = 0.0
 
     @property
     def placed(self) -> bool:

@@ -46,7 +46,8 @@ class NeedMove:
     """A need whose site differs between plan a and plan b (a site of None is unplaced).
 
     ``cost_change`` is the change in the need's own annual cost (desk, travel, not-in-authority
-    penalty, less the pairing bonus, plus the unplaced and move penalties) from a to b.
+    penalty, less the pairing and same-day bonuses, plus the unplaced and move penalties)
+    from a to b.
     """
 
     need_id: str
@@ -113,7 +114,7 @@ def need_cost(alloc: Allocation, settings: Settings) -> float:
     if alloc.site_id is None:
         return settings.unplaced_penalty
     return (alloc.desk_cost + alloc.travel_cost + alloc.authority_penalty - alloc.pairing_bonus
-            + (settings.move_penalty if alloc.moved else 0.0))
+            - alloc.same_day_bonus + (settings.move_penalty if alloc.moved else 0.0))
 
 
 def _delta(a: float | int | str, b: float | int | str) -> float | int | None:

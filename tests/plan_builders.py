@@ -97,6 +97,7 @@ def plan(sc: Scenario) -> PlanResult:
         "locations": s.location_penalty * sum(len(v) for v in pdu_sites.values()),
         "authority_preference": sum(a.authority_penalty for a in allocs),
         "pairing": 0.0,
+        "same_day": 0.0,  # nobody is paired, so nobody shares a day with a pair
         "unplaced": s.unplaced_penalty * sum(1 for a in allocs if a.site_id is None),
         "moves": 0.0,
     }

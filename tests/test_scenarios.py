@@ -37,24 +37,26 @@ def test_comparison_lists_exactly_the_moved_needs_and_the_term_changes(scenario)
     assert (e1.from_site_name, e1.to_site_name) == ("Leeds Probation Office", "Leeds Market")
     # E1: 1,000 at the office -> 2,000 desks + 10 travel + 10,000 not in authority
     assert e1.cost_change == pytest.approx(11_010)
-    # B1: 2,000 + 10 - 5,000 paired -> 1,500 + 200 travel, unpaired
-    assert moves["B1"].cost_change == pytest.approx(4690)
+    # B1: 2,000 + 10 - 5,000 paired - 2,000 sharing a day (five days each) -> 1,500 + 200
+    # travel, unpaired
+    assert moves["B1"].cost_change == pytest.approx(6690)
     assert c.newly_placed == () and c.newly_unplaced == ()
     assert c.sites_newly_used == ("BRH",) and c.sites_no_longer_used == ()
     assert dict(c.term_changes) == pytest.approx({
         "desk_cost": 500, "fit_out": 0, "travel": 200, "locations": 5000,
-        "authority_preference": 10_000, "pairing": 5000, "unplaced": 0, "moves": 0})
-    assert c.objective_change == pytest.approx(20_700)
+        "authority_preference": 10_000, "pairing": 5000, "same_day": 2000, "unplaced": 0,
+        "moves": 0})
+    assert c.objective_change == pytest.approx(22_700)
     rows = {r.label: r for r in c.rows}
     share = rows["Wellbeing needs paired (share)"]
     assert (share.a, share.b, share.delta) == (100, 0, -100)
     assert share.formatted() == ("Wellbeing needs paired (share)", "100.0%", "0.0%",
                                  "-100.0 pp")
-    assert rows["Optimiser score (points)"].formatted()[3] == "+20,700"
+    assert rows["Optimiser score (points)"].formatted()[3] == "+22,700"
     assert rows["Annual property cost"].formatted()[3] == "+£500"
     assert c.summary().startswith(
         "From 'hand' to 'hand': 2 needs moved; annual property cost +£500; optimiser score "
-        "+20,700 points. Score by term: desk cost +£500, travel +200")
+        "+22,700 points. Score by term: desk cost +£500, travel +200")
     assert "this one has none" in c.summary()  # moved, but no baseline: moves score 0
 
 
@@ -156,6 +158,6 @@ def test_solving_again_with_the_solver_after_closing_the_market(scenario):
     assert project.results["hand"].assignment == {**PLAN, "B1": "BRH"}
     assert [(m.need_id, m.from_site_id, m.to_site_id) for m in comparison.moved] == [
         ("B1", "LMK", "BRH")]
-    # desk -500, fit-out -1,000, travel +190, pairing lost +5,000
-    assert comparison.objective_change == pytest.approx(3690)
+    # desk -500, fit-out -1,000, travel +190, pairing lost +5,000, same day lost +2,000
+    assert comparison.objective_change == pytest.approx(5690)
     assert comparison.term_changes["fit_out"] == pytest.approx(-1000)

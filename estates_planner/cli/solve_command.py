@@ -18,6 +18,7 @@ from estates_planner.cli.progress_output import ProgressPrinter, write_json
 from estates_planner.errors import InputValidationError, ScenarioError
 from estates_planner.io import load_dataset
 from estates_planner.io.allocation_csv import read_baseline
+from estates_planner.io.rota_csv import write_rota_csv
 from estates_planner.io.settings_toml import read_settings
 from estates_planner.model import Scenario
 from estates_planner.optimise.result import TERM_LABELS
@@ -71,6 +72,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="seconds to search (default: the settings' time_limit_s)")
     p.add_argument("--out", type=Path, metavar="allocation.csv",
                    help="write the plan as an allocation CSV")
+    p.add_argument("--rota", type=Path, metavar="rota.csv",
+                   help="write the plan's weekly rota (site, weekday, need) as a CSV")
     p.add_argument("--summary", type=Path, metavar="FILE.json",
                    help="write the summary (objective, bound, gap, terms, status, seconds) "
                    "as JSON")
@@ -128,6 +131,10 @@ def run_solve(args: argparse.Namespace) -> int:
         write_allocation_csv(solved.scenario, result, args.out)
         print(f"Wrote the allocation to {args.out}", file=sys.stderr)
         kept.append(str(args.out))
+    if args.rota is not None:
+        write_rota_csv(solved.scenario, result, args.rota)
+        print(f"Wrote the rota to {args.rota}", file=sys.stderr)
+        kept.append(str(args.rota))
     if args.summary is not None:
         write_json(args.summary, summary_dict(result, solved.scenario))
         print(f"Wrote the summary to {args.summary}", file=sys.stderr)
@@ -149,7 +156,7 @@ def _check_args(args: argparse.Namespace) -> None:
         raise ScenarioError("give either a project file or --sites and --needs, not both")
     if args.project is None and not (args.sites and args.needs):
         raise ScenarioError("give a project file, or both --sites FILE and --needs FILE")
-    for flag in ("out", "summary"):
+    for flag in ("out", "rota", "summary"):
         path = getattr(args, flag)
         if path is not None and not path.expanduser().resolve().parent.is_dir():
             raise ScenarioError(f"--{flag} {path}: the folder {path.parent} does not exist")
@@ -195,7 +202,9 @@ def summary_dict(result, scenario: Scenario | None = None) -> dict[str, object]:
         "objective": num(result.objective), "bound": num(result.bound),
         "gap": None if not math.isfinite(result.gap) else float(result.gap),
         "terms": {k: num(v) for k, v in result.terms.items()},
-        "status": result.status, "seconds": round(float(result.seconds), 3)}
+        "status": result.status, "seconds": round(float(result.seconds), 3),
+        "days_over_capacity": int(result.days_over_capacity),
+        "needs_sharing_a_day": sum(1 for a in result.allocations if a.same_day)}
     if scenario is not None:
         data.update(summary_fields(compute_figures(scenario, result)))
     return data
@@ -229,6 +238,12 @@ def format_summary(result, scenario: Scenario | None = None) -> str:  # noqa: AN
     lines.append(f"  {'Seconds':<{width + 2}}{result.seconds:.1f}")
     placed = sum(1 for a in result.allocations if a.site_id is not None)
     lines.append(f"  {'Needs placed':<{width + 2}}{placed} of {len(result.allocations)}")
+    # the weekly rota (issue 17): site-weekdays over capacity (0 under the daily rule) and
+    # paired wellbeing needs in on a day with their ETE/accommodation pair
+    lines.append(f"  {'Days over capacity':<{width + 2}}{result.days_over_capacity}")
+    paired = sum(1 for a in result.allocations if a.paired)
+    same = sum(1 for a in result.allocations if a.same_day)
+    lines.append(f"  {'Sharing a day with pair':<{width + 2}}{same} of {paired} paired needs")
     if result.proof_text:
         lines.append(result.proof_text)
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from estates_planner.io import schema
 from estates_planner.io.coords import resolve_points
 from estates_planner.io.fields import RowChecker, sort_problems
 from estates_planner.io.tables import RawTable, read_table
+from estates_planner.io.weekdays import read_fixed_days
 from estates_planner.model import DemandPoint, Lot, ServiceNeed, Site, SiteKind
 
 WHOLE = "a whole number ≥ 0"
@@ -120,6 +121,7 @@ def needs_from_table(table: RawTable, sites: Iterable[Site], demand: Iterable[De
                      f"a point for PDU '{pdus[i]}' in the demand table, or an authority site "
                      f"in PDU '{pdus[i]}'")
     check.bad |= lost
+    fixed_days = read_fixed_days(check, days)
     keep = np.flatnonzero(~check.bad & (source != ""))
     # whole columns to Python lists first: indexing numpy arrays cell by cell is slow
     max_km_kept = [None if v != v else v for v in max_km[keep].tolist()]
@@ -127,13 +129,14 @@ def needs_from_table(table: RawTable, sites: Iterable[Site], demand: Iterable[De
     needs = [
         ServiceNeed(need_id=i, provider=p, lot=lot, region=r, pdu=pdu, desks=d,
                     interview_rooms=rm, days_per_week=dw, caseload=c, easting=e, northing=n,
-                    max_travel_km=km, location_source=src, extra=MappingProxyType(x))
-        for i, p, lot, r, pdu, d, rm, dw, c, e, n, km, src, x in zip(
+                    max_travel_km=km, location_source=src, fixed_days=fd,
+                    extra=MappingProxyType(x))
+        for i, p, lot, r, pdu, d, rm, dw, c, e, n, km, src, fd, x in zip(
             ids[keep].tolist(), providers[keep].tolist(), lots[keep].tolist(),
             regions[keep].tolist(), pdus[keep].tolist(),
             desks[keep].astype(np.int64).tolist(), rooms[keep].astype(np.int64).tolist(),
             days[keep].astype(np.int64).tolist(), caseload[keep].astype(float).tolist(),
             easting[keep].tolist(), northing[keep].tolist(), max_km_kept,
-            source[keep].tolist(), extras, strict=True)
+            source[keep].tolist(), [fixed_days[k] for k in keep.tolist()], extras, strict=True)
     ]
     return needs, check.rows[keep].tolist()

@@ -47,6 +47,7 @@ from estates_planner.errors import ProjectFileError
 from estates_planner.io.atomic import atomic_write, failure_reason
 from estates_planner.io.coords import frame_to_bng
 from estates_planner.io.settings_toml import settings_to_dict
+from estates_planner.io.weekdays import format_weekdays
 from estates_planner.model import (
     BNG_EPSG,
     ServiceNeed,
@@ -416,7 +417,9 @@ def _write_own_tables(con: sqlite3.Connection, project: Project, metadata: Mappi
                         json.dumps(list(r.messages), ensure_ascii=False)))
         allocations += [(key, i, a.need_id, a.site_id, _num(a.desk_cost), _num(a.travel_km),
                          _num(a.travel_cost), _num(a.authority_penalty), bool(a.paired),
-                         _num(a.pairing_bonus), bool(a.moved), a.unplaced_reason)
+                         _num(a.pairing_bonus), bool(a.moved), a.unplaced_reason,
+                         format_weekdays(a.weekdays), bool(a.same_day),
+                         _num(a.same_day_bonus))
                         for i, a in enumerate(r.allocations)]
         usage += [(key, site, u.site_id, u.desk_days_used, u.desk_days_available,
                    u.room_days_used, u.room_days_available, json.dumps(list(u.need_ids)))
@@ -430,7 +433,8 @@ def _write_own_tables(con: sqlite3.Connection, project: Project, metadata: Mappi
         ("scenario", "TEXT"), ("position", "INTEGER"), ("need_id", "TEXT"), ("site_id", "TEXT"),
         ("desk_cost", "REAL"), ("travel_km", "REAL"), ("travel_cost", "REAL"),
         ("authority_penalty", "REAL"), ("paired", "BOOLEAN"), ("pairing_bonus", "REAL"),
-        ("moved", "BOOLEAN"), ("unplaced_reason", "TEXT")), allocations, stamp,
+        ("moved", "BOOLEAN"), ("unplaced_reason", "TEXT"), ("weekdays", "TEXT"),
+        ("same_day", "BOOLEAN"), ("same_day_bonus", "REAL")), allocations, stamp,
         "Where each need sits in each scenario's plan, with its cost terms")
     _create_table(con, USAGE_TABLE, (
         ("scenario", "TEXT"), ("key", "TEXT"), ("site_id", "TEXT"), ("desk_days_used", "INTEGER"),

@@ -6,6 +6,7 @@ layers, the network and extra tables with pyogrio.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import struct
@@ -49,6 +50,7 @@ from estates_planner.io.project_gpkg import (
     _unnum,
 )
 from estates_planner.io.settings_toml import settings_from_dict
+from estates_planner.io.weekdays import WeekdayError, parse_weekdays
 from estates_planner.model import (
     Allocation,
     CapacityOverride,
@@ -235,6 +237,17 @@ def _extras(row: Mapping[str, object], extra_types: Mapping[str, str]) -> dict[s
     return {k: _decode_extra(row[k], t) for k, t in extra_types.items()}
 
 
+def _fixed_days(row: Mapping[str, object], extra_types: Mapping[str, str]) -> tuple[int, ...]:
+    """A need's fixed weekdays from its extra 'days' column (checked when it was imported)."""
+    key = next((k for k in extra_types if k.strip().casefold() == "days"), None)
+    if key is None:
+        return ()
+    try:
+        return parse_weekdays(row[key])
+    except WeekdayError:
+        return ()
+
+
 def _bad_row(file: str, table: str, fid: object, exc: Exception) -> ProjectFileError:
     return ProjectFileError(f"{file}, layer '{table}', feature {fid}: {exc} (was the file "
                             "edited outside Estates Planner?)")
@@ -287,6 +300,7 @@ def _read_needs(con, file, extra_types) -> list[ServiceNeed]:
                 easting=x, northing=y,
                 max_travel_km=None if r["max_travel_km"] is None else float(r["max_travel_km"]),
                 location_source=str(r["location_source"] or "own"),
+                fixed_days=_fixed_days(r, extra_types),
                 extra=_extras(r, extra_types)))
         except (ValueError, TypeError) as exc:
             raise _bad_row(file, NEEDS_LAYER, fid, exc) from exc
@@ -338,6 +352,27 @@ def _read_scenarios(con, file, dataset, tables) -> list[Scenario]:
     return scenarios
 
 
+def _read_rota(con, file, allocations: dict[str, list[Allocation]]) -> None:
+    """The weekdays and same-day flags of the allocations (issue 17), when the file has them
+    (files saved before have none: their plans then have no rota until solved again)."""
+    have = {r[1].lower() for r in con.execute(f'PRAGMA table_info("{ALLOCATIONS_TABLE}")')}
+    if not {"weekdays", "same_day", "same_day_bonus"} <= have:
+        return
+    rows = _select(con, file, ALLOCATIONS_TABLE, ("scenario", "weekdays", "same_day",
+                                                  "same_day_bonus"))
+    seen: dict[str, int] = {}
+    for key, days, same, bonus in rows:
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        a = allocations[key][k]
+        try:
+            weekdays = parse_weekdays(days)
+        except WeekdayError:
+            weekdays = ()
+        allocations[key][k] = dataclasses.replace(
+            a, weekdays=weekdays, same_day=bool(same), same_day_bonus=_unnum(bonus or 0.0))
+
+
 def _read_results(con, file, tables) -> dict[str, PlanResult]:
     if RESULTS_TABLE not in tables:
         return {}
@@ -350,6 +385,7 @@ def _read_results(con, file, tables) -> dict[str, PlanResult]:
         allocations.setdefault(key, []).append(Allocation(
             need_id, site_id, _unnum(desk), _unnum(km, optional=True), _unnum(travel),
             _unnum(auth), bool(paired), _unnum(bonus), bool(moved), reason or ""))
+    _read_rota(con, file, allocations)
     usage: dict[str, dict[str, SiteUsage]] = {}
     for key, k, site_id, du, da, ru, ra, ids in _select(con, file, USAGE_TABLE, (
             "scenario", "key", "site_id", "desk_days_used", "desk_days_available",

@@ -7,11 +7,12 @@ uses the second.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
-from estates_planner.model import Scenario
+from estates_planner.model import Lot, Scenario
 from estates_planner.optimise.candidates import (
     Distances,
     allowed_pairs,
@@ -56,3 +57,22 @@ class ScenarioArrays:
             desk_days=np.array([nd.desk_days for nd in needs], dtype=np.int64),
             room_days=np.array([nd.room_days for nd in needs], dtype=np.int64),
         )
+
+
+def paired_needs(arrays: ScenarioArrays, site_of: np.ndarray) -> np.ndarray:
+    """Boolean per need: a wellbeing need whose site pairs with an ETE/accommodation site.
+
+    Paired means its site also hosts an ETE or accommodation need of the same PDU, or lies
+    within ``pairing_radius_km`` (inclusive, straight line) of a site that does.
+    """
+    needs = arrays.scenario.dataset.needs
+    hosts: dict[str, set[int]] = defaultdict(set)
+    for i, nd in enumerate(needs):
+        if nd.lot.prefers_authority and site_of[i] != UNPLACED:
+            hosts[nd.pdu].add(int(site_of[i]))
+    paired = np.zeros(len(needs), dtype=bool)
+    for i, nd in enumerate(needs):
+        j = site_of[i]
+        if nd.lot is Lot.WELLBEING and j != UNPLACED and hosts.get(nd.pdu):
+            paired[i] = bool(arrays.near[j, sorted(hosts[nd.pdu])].any())
+    return paired

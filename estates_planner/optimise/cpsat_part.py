@@ -20,6 +20,13 @@ from estates_planner.model import Lot
 from estates_planner.optimise.bounds import most_that_fit
 from estates_planner.optimise.decompose import Component
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
+from estates_planner.optimise.rota import (
+    daily_capacities,
+    daily_rule,
+    max_wellbeing_bonus,
+    rota_hint,
+)
+from estates_planner.optimise.rota_model import DayCaps, WeekdayRows
 
 PENCE = 100
 _CHECK_PAIRS = 5_000  # need/site pairs (variables) built between cancel checks
@@ -71,9 +78,14 @@ class PartModel:
     def __init__(self, arrays: ScenarioArrays, part: Component, candidates: list[np.ndarray],
                  hint: np.ndarray, should_stop: Callable[[], bool], *,
                  desk_cap: np.ndarray | None = None, room_cap: np.ndarray | None = None,
-                 fit_out_paid: np.ndarray | None = None) -> None:
+                 fit_out_paid: np.ndarray | None = None, day_caps: DayCaps | None = None,
+                 day_hint: dict[int, tuple[int, ...]] | None = None,
+                 daily: bool = True) -> None:
         """``desk_cap``/``room_cap`` override the capacities and ``fit_out_paid`` marks sites
-        whose fit-out is already paid (used when re-fitting a few needs inside a plan)."""
+        whose fit-out is already paid (used when re-fitting a few needs inside a plan);
+        ``day_caps`` does the same per weekday under the daily rule, and ``day_hint`` gives
+        the hinted plan's weekdays by need; ``daily=False`` leaves the daily rule out (the
+        local search's weekly phase)."""
         desk_cap = arrays.desk_cap if desk_cap is None else desk_cap
         room_cap = arrays.room_cap if room_cap is None else room_cap
         self.part = part
@@ -84,6 +96,14 @@ class PartModel:
         self.strict = st.strict
         needs = arrays.scenario.dataset.needs
         m = self.model
+        # the daily rule (issue 17): weekday variables and rows, in rota_model
+        self.weekdays: WeekdayRows | None = None
+        if daily and daily_rule(st):
+            self.weekdays = WeekdayRows(m, needs, *daily_capacities(arrays), day_caps)
+            if day_hint is None and day_caps is None:
+                day_hint = rota_hint(arrays, hint, part.needs)
+            self.weekdays.hint = dict(day_hint or {})
+            self.weekdays.hint_site = hint
         lin = arrays.costs.linear
         unplaced = pence(st.unplaced_penalty)
         self.offset = 0  # pence, constant part of the objective
@@ -115,7 +135,7 @@ class PartModel:
                 hint_x[i, j] = int(hint[i] == j)
             best = 0 if best is None else best
             if needs[i].lot is Lot.WELLBEING:
-                best -= pence(max(st.pairing_bonus, 0.0))
+                best -= pence(max_wellbeing_bonus(st))
             trivial += best
             self.rows[i] = row
             if self.strict:
@@ -152,6 +172,8 @@ class PartModel:
                         m.add_at_most_one(users[k][1] for k in clique)
                     else:  # at most one, and only at a site in use
                         m.add(LinearExpr.sum([users[k][1] for k in clique]) <= y)
+            if self.weekdays is not None:
+                self.weekdays.add_site(j, users, y)
         work.add(_CHECK_PAIRS)  # check now
         # separate locations: x[i,j] <= z[pdu,j]
         by_pdu: dict[str, list[int]] = defaultdict(list)
@@ -177,12 +199,14 @@ class PartModel:
                     hint_vals.append((z, int(j in hint_at)))
         if not self.strict:
             self._add_unplaced_cuts(arrays, candidates, hint, desk_cap, room_cap, should_stop)
-        if st.pairing_bonus > 0:
+        if max_wellbeing_bonus(st) > 0:
             self._add_pairing(arrays, by_pdu, hint, obj_vars, obj_coefs, hint_vals)
         m.minimize(LinearExpr.weighted_sum(obj_vars, obj_coefs))
         self.trivial_bound = trivial
         # one bulk write instead of a call per variable (thousands of them)
         hinted = [(v, hint_x[key]) for key, v in self.x.items()] + hint_vals + hint_u
+        if self.weekdays is not None:
+            hinted += self.weekdays.hints
         m.proto.solution_hint.vars.extend([v.index for v, _ in hinted])
         m.proto.solution_hint.values.extend([val for _, val in hinted])
 
@@ -233,16 +257,19 @@ class PartModel:
         st = arrays.scenario.settings
         needs = arrays.scenario.dataset.needs
         m = self.model
-        bonus = pence(st.pairing_bonus)
+        bonus = pence(max(st.pairing_bonus, 0.0))
+        same_day = pence(max_wellbeing_bonus(st)) - bonus
         for members in by_pdu.values():
             hosts = [i for i in members if needs[i].lot.prefers_authority]
             wellbeing = [i for i in members if needs[i].lot is Lot.WELLBEING]
             if not hosts or not wellbeing:
                 continue
             host_x: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+            host_at: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
             for i in hosts:
                 for j, v in self.rows[i]:
                     host_x[j].append(v)
+                    host_at[j].append((i, v))
             host_sites = np.array(sorted(host_x), dtype=np.int64)
             hinted_hosts = {int(hint[i]) for i in hosts if hint[i] != UNPLACED}
             h: dict[int, cp_model.IntVar] = {}
@@ -260,10 +287,19 @@ class PartModel:
                     q = m.new_bool_var("")
                     m.add_implication(q, v)
                     m.add(q <= LinearExpr.sum([h[int(k)] for k in near]))
-                    obj_vars.append(q)
-                    obj_coefs.append(-bonus)
                     paired = hint[w] == j and any(int(k) in hinted_hosts for k in near)
                     hint_vals.append((q, int(paired)))
+                    t = None
+                    if same_day and self.weekdays is not None:
+                        t = self.weekdays.add_same_day(
+                            w, j, v, q, [(e, int(k), x) for k in near
+                                         for e, x in host_at[int(k)]],
+                            needs[w].pdu, hosts)
+                    obj_vars.append(q)
+                    obj_coefs.append(-bonus - (same_day if t is None else 0))
+                    if t is not None:
+                        obj_vars.append(t)
+                        obj_coefs.append(-same_day)
 
     def plan_from_values(self, values: np.ndarray) -> np.ndarray:
         """Site index per need of the part from 0/1 values of the model's variables (as

@@ -16,6 +16,12 @@ from estates_planner.errors import CancelledError
 from estates_planner.model import Lot
 from estates_planner.optimise.candidates import fits_alone
 from estates_planner.optimise.evaluate import ScenarioArrays
+from estates_planner.optimise.rota import (
+    daily_rule,
+    fits_a_day,
+    max_wellbeing_bonus,
+    never_full_on_a_day,
+)
 
 # relative slack so that float rounding never prunes a tie
 _EPS = 1e-9
@@ -41,7 +47,7 @@ def pairing_loss_bound(arrays: ScenarioArrays) -> np.ndarray:
     """
     sc = arrays.scenario
     needs = sc.dataset.needs
-    bonus = sc.settings.pairing_bonus
+    bonus = max_wellbeing_bonus(sc.settings)  # pairing and, under the daily rule, same day
     wellbeing_per_pdu: dict[str, int] = defaultdict(int)
     for n in needs:
         if n.lot is Lot.WELLBEING:
@@ -55,11 +61,12 @@ def prune_candidates(arrays: ScenarioArrays) -> list[np.ndarray]:
     """Each need's candidate sites (indices), pruned without losing any optimal plan.
 
     1. Rules R3-R8 and reachability (``arrays.allowed``), and a need larger than a site's
-       whole capacity (R2).
+       whole capacity (R2; under the daily rule, larger than one day's desks or rooms).
     2. Not strict: a pair whose own cost exceeds the unplaced penalty plus the most pairing
        bonus the need can carry (:func:`pairing_loss_bound`) is never better than leaving the
        need unplaced, which also frees capacity and can only lower the shared terms.
-    3. Dominated sites: a site is *never full* when all needs that may use it fit at once. If
+    3. Dominated sites: a site is *never full* when all needs that may use it fit at once
+       (under the daily rule: on one day, so any weekdays fit). If
        need i could instead go to such a site k with own cost c[i,k] and
        c[i,j] > c[i,k] + fit_out[k] + location_penalty + pairing loss bound, moving i from j
        to k always lowers the objective, so no optimal plan uses (i, j).
@@ -75,6 +82,9 @@ def prune_candidates(arrays: ScenarioArrays) -> list[np.ndarray]:
         desk_demand = (ok * arrays.desk_days[:, None]).sum(axis=0)
         room_demand = (ok * arrays.room_days[:, None]).sum(axis=0)
         never_full = (desk_demand <= arrays.desk_cap) & (room_demand <= arrays.room_cap)
+        if daily_rule(st):
+            ok &= fits_a_day(arrays)
+            never_full &= never_full_on_a_day(arrays, ok)
         if never_full.any():
             alt = linear + arrays.costs.fit_out[None, :] + st.location_penalty
             alt = np.where(ok & never_full[None, :], alt, np.inf)

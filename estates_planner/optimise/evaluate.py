@@ -13,12 +13,18 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from estates_planner.errors import ScenarioError
-from estates_planner.model import Allocation, Lot, Scenario
+from estates_planner.model import Allocation, Scenario
 from estates_planner.optimise import rules
-from estates_planner.optimise.arrays import UNPLACED, ScenarioArrays
+from estates_planner.optimise.arrays import (  # noqa: F401 - paired_needs: its callers' name
+    UNPLACED,
+    ScenarioArrays,
+    paired_needs,
+)
 from estates_planner.optimise.candidates import Distances
 from estates_planner.optimise.reasons import UnplacedReasons
 from estates_planner.optimise.result import TERM_NAMES, PlanResult, SiteUsage
+from estates_planner.optimise.rota import build_rota, same_day_bonus
+from estates_planner.optimise.rota_explain import rota_messages
 
 
 def evaluate_plan(scenario: Scenario, assignment: Mapping[str, str | None], *,
@@ -103,25 +109,6 @@ def usage_totals(arrays: ScenarioArrays, site_of: np.ndarray) -> tuple[np.ndarra
     return desk.astype(np.int64), room.astype(np.int64)
 
 
-def paired_needs(arrays: ScenarioArrays, site_of: np.ndarray) -> np.ndarray:
-    """Boolean per need: a wellbeing need whose site pairs with an ETE/accommodation site.
-
-    Paired means its site also hosts an ETE or accommodation need of the same PDU, or lies
-    within ``pairing_radius_km`` (inclusive, straight line) of a site that does.
-    """
-    needs = arrays.scenario.dataset.needs
-    hosts: dict[str, set[int]] = defaultdict(set)
-    for i, nd in enumerate(needs):
-        if nd.lot.prefers_authority and site_of[i] != UNPLACED:
-            hosts[nd.pdu].add(int(site_of[i]))
-    paired = np.zeros(len(needs), dtype=bool)
-    for i, nd in enumerate(needs):
-        j = site_of[i]
-        if nd.lot is Lot.WELLBEING and j != UNPLACED and hosts.get(nd.pdu):
-            paired[i] = bool(arrays.near[j, sorted(hosts[nd.pdu])].any())
-    return paired
-
-
 def plan_result(arrays: ScenarioArrays, site_of: np.ndarray, *, status: str, bound: float,
                 seconds: float, messages: Sequence[str] = (),
                 reasons: Mapping[int, str] | None = None) -> PlanResult:
@@ -136,7 +123,13 @@ def plan_result(arrays: ScenarioArrays, site_of: np.ndarray, *, status: str, bou
     c = arrays.costs
     paired = paired_needs(arrays, site_of)
     desk_used, room_used = usage_totals(arrays, site_of)
-    unplaced_reason = UnplacedReasons(arrays, desk_used, room_used)
+    # the weekly rota of the plan (issue 17): every plan comes back with one
+    rota = build_rota(arrays, site_of, paired)
+    same_day = same_day_bonus(st)
+    if st.daily_capacity and rota.over:
+        messages = [*messages, *rota_messages(arrays, rota)]
+    unplaced_reason = UnplacedReasons(arrays, desk_used, room_used,
+                                      rota if st.daily_capacity else None)
     baseline = sc.baseline or {}
     allocations: list[Allocation] = []
     terms = dict.fromkeys(TERM_NAMES, 0.0)
@@ -150,17 +143,20 @@ def plan_result(arrays: ScenarioArrays, site_of: np.ndarray, *, status: str, bou
         km = float(arrays.distances.km[i, j])
         travel_cost = float(c.travel[i, j])
         bonus = st.pairing_bonus if paired[i] else 0.0
+        shares_day = bool(rota.same_day[i])
         moved = baseline.get(nd.need_id) is not None and baseline[nd.need_id] != sites[j].site_id
         a = Allocation(
             need_id=nd.need_id, site_id=sites[j].site_id, desk_cost=float(c.desk[i, j]),
             travel_km=km if math.isfinite(km) else None, travel_cost=travel_cost,
             authority_penalty=float(c.authority[i, j]), paired=bool(paired[i]),
-            pairing_bonus=bonus, moved=moved)
+            pairing_bonus=bonus, moved=moved, weekdays=rota.days[i], same_day=shares_day,
+            same_day_bonus=same_day if shares_day else 0.0)
         allocations.append(a)
         terms["desk_cost"] += a.desk_cost
         terms["travel"] += travel_cost
         terms["authority_preference"] += a.authority_penalty
         terms["pairing"] -= bonus
+        terms["same_day"] -= a.same_day_bonus
         terms["moves"] += st.move_penalty if moved else 0.0
     used = sorted({int(j) for j in site_of if j != UNPLACED})
     terms["fit_out"] = float(sum(c.fit_out[j] for j in used))
@@ -187,4 +183,5 @@ def plan_result(arrays: ScenarioArrays, site_of: np.ndarray, *, status: str, bou
         gap = max(0.0, (objective - bound) / max(abs(objective), 1.0))
     return PlanResult(scenario_name=sc.name, allocations=tuple(allocations), terms=terms,
                       objective=objective, bound=bound, gap=gap, status=status,
-                      seconds=seconds, site_usage=usage, messages=tuple(messages))
+                      seconds=seconds, site_usage=usage, messages=tuple(messages),
+                      days_over_capacity=rota.days_over_capacity)

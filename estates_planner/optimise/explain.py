@@ -24,6 +24,7 @@ from estates_planner.errors import ScenarioError
 from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed, Site, SiteKind
 from estates_planner.optimise.candidates import KM_TOLERANCE, candidate_distances
 from estates_planner.optimise.result import TERM_LABELS, TERM_NAMES, PlanResult
+from estates_planner.optimise.rota_explain import DailyCheck, same_day_change
 from estates_planner.optimise.rules import RULE_TITLES, Block, pair_blocks
 
 DAYS_PER_WEEK = 5
@@ -128,6 +129,7 @@ _WORSE_BECAUSE = {
     "locations": "one more separate location for its PDU",
     "authority_preference": "not being in authority property",
     "pairing": "losing the wellbeing pairing bonus",
+    "same_day": "losing the same-day pairing bonus",
     "unplaced": "the unplaced penalty",
     "moves": "moving from the baseline",
 }
@@ -142,6 +144,8 @@ def _placed_sentence(who: str, ex: NeedExplanation) -> str:
         parts.append(f"not in authority property {_money(t['authority_preference'])}")
     if t["pairing"]:
         parts.append(f"wellbeing pairing bonus {_money(t['pairing'])}")
+    if t.get("same_day"):
+        parts.append(f"same-day pairing bonus {_money(t['same_day'])}")
     if t["moves"]:
         parts.append(f"moved from the baseline {_money(t['moves'])}")
     pin = " It is pinned there." if ex.pinned else ""
@@ -245,6 +249,7 @@ class _PlanTallies:
         self._site_index = {s.site_id: j for j, s in enumerate(ds.sites)}
         self._near: dict[str, frozenset[str]] = {}
         self._paired: dict[str, bool] = {}
+        self.same_day: dict[str, bool] = {}  # from the plan's rota, set by PlanExplainer
 
     # ---- rules and capacity
     def near(self, site_id: str) -> frozenset[str]:
@@ -355,7 +360,9 @@ class _PlanTallies:
         d["locations"] = loc
         d["authority_preference"] = (self.authority_cost(need, site)
                                      - (self.authority_cost(need, old) if old else 0.0))
-        d["pairing"] = -s.pairing_bonus * self._paired_change(need, old_id, new_id)
+        paired_change = self._paired_change(need, old_id, new_id)
+        d["pairing"] = -s.pairing_bonus * paired_change
+        d["same_day"] = same_day_change(self, need, new_id, paired_change)
         if old is None:
             d["unplaced"] = -s.unplaced_penalty
         base = self.scenario.baseline.get(need.need_id) if self.scenario.baseline else None
@@ -438,6 +445,9 @@ class PlanExplainer:
         self.scenario = scenario
         self.result = result
         self._tallies = _PlanTallies(scenario, result.assignment)
+        # the plan's rota (issue 17): who shares a day with their pair, who is in which day
+        self._tallies.same_day = {a.need_id: a.same_day for a in result.allocations}
+        self._daily = DailyCheck(scenario, self._tallies.site_needs)
         self._index = {s.site_id: j for j, s in enumerate(scenario.dataset.sites)}
         self._rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -455,11 +465,13 @@ class PlanExplainer:
         site_id = t.assignment[need.need_id]
         current = next((o for o in options if o.is_current), None)
         travel = current.travel_cost if current is not None else 0.0
+        terms = t.own_terms(need, travel)
+        terms["same_day"] = -self.result.allocation(need.need_id).same_day_bonus
         return NeedExplanation(
             need=need,
             site_id=site_id,
             site_name=self.scenario.dataset.site(site_id).name if site_id else None,
-            terms=MappingProxyType(t.own_terms(need, travel)),
+            terms=MappingProxyType(terms),
             current=current,
             alternatives=tuple([o for o in options if o.allowed and not o.is_current]
                                [:ALTERNATIVES]),
@@ -546,6 +558,8 @@ class PlanExplainer:
                                           "network"))
             free = t.free_capacity(need, site)
             blocks += t.capacity_blocks(need, site, free)
+            if not blocks:  # the weekly total has room: does a weekday?
+                blocks += self._daily.blocks(need, site, self.result)
             travel_new = _travel_cost(scenario, need, float(travel_row[j]))
             delta = t.move_delta(need, site, travel_new, travel_old)
             worst = max(delta, key=lambda k: delta[k])

@@ -29,6 +29,7 @@ import numpy as np
 from estates_planner.errors import CancelledError
 from estates_planner.optimise.cpsat_part import PartModel
 from estates_planner.optimise.evaluate import UNPLACED
+from estates_planner.optimise.rota import residual_day_caps
 
 if TYPE_CHECKING:
     from estates_planner.optimise.plan_state import PlanState
@@ -102,10 +103,15 @@ def resolve_exactly(state: PlanState, group: Iterable[int], *, time_limit_s: flo
         used_outside[j] -= 1
     candidates = state.candidates if candidates is None else candidates
     sites = np.unique(np.concatenate([candidates[i] for i in group]))
+    day_caps = None
+    if state.day_fit is not None:  # the daily rule: the others keep their weekdays
+        day_caps = residual_day_caps(state.day_fit, state.at_site,
+                                     {int(i) for i in group}, sites.tolist())
     try:
         model = PartModel(a, Component(needs=group, sites=sites), candidates,
                           state.site_of, out_of_time, desk_cap=desk_cap, room_cap=room_cap,
-                          fit_out_paid=used_outside > 0)
+                          fit_out_paid=used_outside > 0, day_caps=day_caps,
+                          daily=state.day_fit is not None)
     except CancelledError:
         return 0.0, False
     remaining = ends - time.perf_counter()

@@ -35,6 +35,7 @@ from estates_planner.optimise.cpsat_part import pack_most
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
 from estates_planner.optimise.lns import pdu_lns, resolve_exactly
 from estates_planner.optimise.plan_state import PlanState
+from estates_planner.optimise.rota_search import weekly_then_daily
 
 _EPS = 1e-6
 
@@ -56,8 +57,27 @@ def improve_plan(arrays: ScenarioArrays, candidates: list[np.ndarray], site_of: 
     """
     hooks = (register or (lambda s: None), unregister or (lambda s: None))
     state = PlanState(arrays, candidates, site_of)
-    total = 0.0
     members = [int(i) for i in need_ids]
+    if state.day_fit is not None:
+        state.day_fit.stop = lambda: should_stop() or time.perf_counter() > deadline
+        # the daily rule: search the weekly rule first, then give each site a rota
+        total = weekly_then_daily(state, members, deadline=deadline, should_stop=should_stop,
+                                  improve=lambda until, with_lns: search_plan(
+                                      state, members, deadline=until,
+                                      should_stop=should_stop, hooks=hooks, lns=with_lns),
+                                  lns=lns)
+        return state.site_of, total
+    return state.site_of, search_plan(state, members, deadline=deadline,
+                                      should_stop=should_stop, hooks=hooks, lns=lns)
+
+
+def search_plan(state: PlanState, members: list[int], *, deadline: float,
+                should_stop: Callable[[], bool],
+                hooks: tuple[Callable[[object], None], Callable[[object], None]],
+                lns: bool = True) -> float:
+    """The moves of :func:`improve_plan` on ``state`` (changed in place); the change in GBP."""
+    candidates = state.candidates
+    total = 0.0
     by_pdu: dict[int, list[int]] = defaultdict(list)
     for i in members:
         by_pdu[int(state.pdu_of[i])].append(i)
@@ -68,14 +88,14 @@ def improve_plan(arrays: ScenarioArrays, candidates: list[np.ndarray], site_of: 
         total += _local_moves(state, members, by_pdu, deadline, should_stop, hooks, refit)
         refit = False  # once: the whole-PDU re-fits below also free the unplaced needs
         if not lns or time.perf_counter() > deadline or should_stop():
-            return state.site_of, total
+            return total
         # the moves above have converged: spend the time left on whole-PDU re-fits, then
         # let the cheap moves tidy up after them
         gained = pdu_lns(state, members, deadline=deadline, should_stop=should_stop,
                          hooks=hooks)
         total += gained
         if gained >= -_EPS:
-            return state.site_of, total
+            return total
 
 
 def _moved_pdus(state: PlanState, members: list[int], before: np.ndarray) -> set[int]:
@@ -109,6 +129,7 @@ def _local_moves(state: PlanState, members: list[int], by_pdu: dict[int, list[in
             cand = cand[(cand != state.site_of[i])
                         & (state.desk_free[cand] >= arrays.desk_days[i])
                         & (state.room_free[cand] >= arrays.room_days[i])]
+            cand = state.day_fits(i, cand)
             if len(cand):
                 ds = state.deltas(i, cand)
                 k_best = int(np.argmin(ds))
@@ -220,6 +241,7 @@ def _make_room(state: PlanState, i: int) -> float:
             others = state.candidates[k]
             others = others[(others != j) & (state.desk_free[others] >= a.desk_days[k])
                             & (state.room_free[others] >= a.room_days[k])]
+            others = state.day_fits(k, others)
             if not len(others):
                 continue
             ds = state.deltas(k, others)

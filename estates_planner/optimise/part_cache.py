@@ -31,12 +31,13 @@ def part_key(arrays: ScenarioArrays, part: Component, candidates: list[np.ndarra
     sites = part.sites
     h = hashlib.blake2b(digest_size=20)
     h.update(repr((st.location_penalty, st.pairing_bonus, st.unplaced_penalty, st.strict,
-                   st.amortisation_years)).encode())
+                   st.amortisation_years, st.daily_capacity, st.same_day_bonus)).encode())
     h.update(sites.tobytes())
     for i in part.needs:
         n = needs[int(i)]
         cand = candidates[int(i)]
-        h.update(repr((n.need_id, n.pdu, n.lot.value)).encode())
+        h.update(repr((n.need_id, n.pdu, n.lot.value, n.desks, n.interview_rooms,
+                       n.days_per_week, n.fixed_days)).encode())
         h.update(cand.tobytes())
         h.update(np.round(arrays.costs.linear[int(i), cand], 6).tobytes())
     h.update(arrays.desk_days[part.needs].tobytes())

@@ -13,6 +13,7 @@ import numpy as np
 
 from estates_planner.model import Lot
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
+from estates_planner.optimise.rota import DayFit, daily_rule
 
 
 class PlanState:
@@ -44,6 +45,9 @@ class PlanState:
         self.host_count = np.zeros((len(pdus), m), dtype=np.int64)
         self.desk_free = arrays.desk_cap.astype(np.int64).copy()
         self.room_free = arrays.room_cap.astype(np.int64).copy()
+        # the daily rule: a move is allowed only when the site then still has a rota
+        self.day_fit = DayFit.of(arrays) if daily_rule(self.st) else None
+        self.at_site: dict[int, set[int]] = defaultdict(set)
         for i, j in enumerate(self.site_of):
             if j != UNPLACED:
                 self._book(i, int(j), +1)
@@ -56,6 +60,7 @@ class PlanState:
             self.host_count[p, j] += sign
         self.desk_free[j] -= sign * self.a.desk_days[i]
         self.room_free[j] -= sign * self.a.room_days[i]
+        (self.at_site[j].add if sign > 0 else self.at_site[j].discard)(i)
 
     def own_cost(self, i: int, j: int) -> float:
         return self.st.unplaced_penalty if j == UNPLACED else float(self.a.costs.linear[i, j])
@@ -147,7 +152,17 @@ class PlanState:
         if b == self.site_of[i]:
             return True
         return bool(self.desk_free[b] >= self.a.desk_days[i]
-                    and self.room_free[b] >= self.a.room_days[i])
+                    and self.room_free[b] >= self.a.room_days[i]
+                    and (self.day_fit is None
+                         or self.day_fit.fits(b, self.at_site[b] | {i}, new=i)))
+
+    def day_fits(self, i: int, sites: np.ndarray) -> np.ndarray:
+        """``sites`` (with weekly room already) where need i also finds a rota."""
+        if self.day_fit is None or not len(sites):
+            return sites
+        members = self.at_site
+        keep = [self.day_fit.fits(int(j), members[int(j)] | {i}, new=i) for j in sites]
+        return sites[np.array(keep, dtype=bool)]
 
     def move(self, i: int, b: int) -> None:
         a = int(self.site_of[i])

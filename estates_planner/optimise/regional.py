@@ -204,7 +204,8 @@ def _greedy_instead(sub: Scenario, unfinished: PlanResult,
     return PlanResult(scenario_name=greedy.scenario_name, allocations=greedy.allocations,
                       terms=greedy.terms, objective=greedy.objective, bound=unfinished.bound,
                       gap=unfinished.gap, status="cancelled", seconds=greedy.seconds,
-                      site_usage=greedy.site_usage, messages=(note,))
+                      site_usage=greedy.site_usage, messages=(note,),
+                      days_over_capacity=greedy.days_over_capacity)
 
 
 def merge_region_results(scenario: Scenario, results: list[tuple[str, PlanResult]],
@@ -242,4 +243,5 @@ def merge_region_results(scenario: Scenario, results: list[tuple[str, PlanResult
             lines.append(f"{region}: {state}." + (f" {r.messages[0]}" if r.messages else ""))
     return PlanResult(scenario_name=scenario.name, allocations=allocations, terms=terms,
                       objective=objective, bound=bound, gap=gap, status=status,
-                      seconds=seconds, site_usage=usage, messages=tuple(lines))
+                      seconds=seconds, site_usage=usage, messages=tuple(lines),
+                      days_over_capacity=sum(r.days_over_capacity for _, r in results))

@@ -12,7 +12,7 @@ from estates_planner.model import Allocation
 # objective terms in the order reports show them; "pairing" is negative (a bonus)
 TERM_NAMES: tuple[str, ...] = (
     "desk_cost", "fit_out", "travel", "locations", "authority_preference", "pairing",
-    "unplaced", "moves",
+    "same_day", "unplaced", "moves",
 )
 TERM_LABELS: Mapping[str, str] = MappingProxyType({
     "desk_cost": "Desk cost",
@@ -21,6 +21,7 @@ TERM_LABELS: Mapping[str, str] = MappingProxyType({
     "locations": "Separate locations",
     "authority_preference": "Not in authority property",
     "pairing": "Wellbeing pairing bonus",
+    "same_day": "Same-day pairing bonus",
     "unplaced": "Unplaced needs",
     "moves": "Moves from baseline",
 })
@@ -63,6 +64,9 @@ class PlanResult:
     seconds: float
     site_usage: Mapping[str, SiteUsage] = field(default_factory=dict)
     messages: tuple[str, ...] = ()
+    # site-weekdays of the plan's rota where desks or rooms exceed the site's (issue 17):
+    # 0 under the daily rule, and what the weekly rule alone would overbook when it is off
+    days_over_capacity: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "terms", MappingProxyType(dict(self.terms)))

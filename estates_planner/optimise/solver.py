@@ -43,6 +43,8 @@ from estates_planner.optimise.progress import (
 )
 from estates_planner.optimise.regional import should_plan_by_region, solve_by_region
 from estates_planner.optimise.result import PlanResult
+from estates_planner.optimise.rota import daily_rule, enforce_rotas, max_wellbeing_bonus
+from estates_planner.optimise.rota_start import weekly_first
 from estates_planner.optimise.unfinished import (  # noqa: F401 - wait_for_abandoned: public
     abandon,
     unfinished_result,
@@ -505,7 +507,9 @@ class _Run:
                     arrays, self.model.candidates, plan, part.needs, lns=False,
                     deadline=min(now + _LOCAL_SEARCH_SHARE * share, self.deadline), **improve)
                 cost = take_plan(start)
-                hard = cost is not None and cost - self.trivial[k] > _HARD_GAP * abs(cost)
+                # under the daily rule the weekly model gives the plan instead (rota_start)
+                hard = cost is not None and cost - self.trivial[k] > _HARD_GAP * abs(cost) \
+                    and not daily_rule(st)
                 # HiGHS starts from this plan and runs beside the rest of the part's search
                 highs = start_highs(k, start, part_deadline, part_stop) if hybrid else None
                 if hard and not part_stop.should_stop():
@@ -525,6 +529,7 @@ class _Run:
                 """HiGHS on part k from ``start`` until ``until``; proving the optimum stops
                 the part's other searches."""
                 part = parts[k]
+                weekly_only = daily_rule(st)
                 with lock:
                     # only on a core no other part is using: on a busy machine a second
                     # solver on a part halves the CPU of the first, and neither then gets
@@ -536,7 +541,11 @@ class _Run:
                         return None
                     busy[0] += 1
                 try:
-                    pm = PartModel(arrays, part, self.model.candidates, start, stop)
+                    # under the daily rule HiGHS solves the weekly relaxation (no weekday
+                    # rows; the same-day bonus counted on every paired need), for its bound
+                    # only: its plans have no rota (see collect_highs)
+                    pm = PartModel(arrays, part, self.model.candidates, start, stop,
+                                   daily=False)
                     milp = milp_from_cp_model(pm.model)
                 except CancelledError:
                     with lock:
@@ -544,6 +553,8 @@ class _Run:
                     return None
 
                 def on_update(objective: float | None, bound: float) -> None:
+                    if weekly_only:
+                        objective = None  # a plan of the relaxation is not a plan
                     better = objective is not None and (
                         tracker.objectives[k] is None
                         or objective / PENCE < tracker.objectives[k])
@@ -552,7 +563,7 @@ class _Run:
                 def on_done(out: MilpOutcome | None) -> None:
                     with lock:
                         busy[0] -= 1
-                    if out is not None and out.optimal:
+                    if out is not None and out.optimal and not weekly_only:
                         part_stop.stop()
 
                 run = HighsPartRun(milp, time_limit_s=max(until - time.perf_counter(), 0.01),
@@ -579,18 +590,20 @@ class _Run:
                 part = parts[k]
                 site_of = None
                 objective = None
-                if out.values is not None:
+                weekly = daily_rule(st)  # the relaxation's bound only (start_highs)
+                if out.values is not None and not weekly:
                     site_of = highs.model.plan_from_values(out.values)  # type: ignore[attr-defined]
                     trial = plan.copy()
                     trial[part.needs] = site_of
                     objective = self._part_objectives(trial, [part])[0]
                 if objective is None:
                     site_of = np.full(len(part.needs), UNPLACED, dtype=np.int64)
+                proven = out.optimal and not weekly
                 found = PartOutcome(site_of, objective, out.bound / PENCE,
-                                    "optimal" if out.optimal else
+                                    "optimal" if proven else
                                     "feasible" if objective is not None else "unknown",
                                     bound_by="HiGHS",
-                                    proven_by="HiGHS" if out.optimal else "")
+                                    proven_by="HiGHS" if proven else "")
                 keep(k, found)
 
             def keep(k: int, outcome: PartOutcome) -> None:
@@ -610,6 +623,14 @@ class _Run:
                 part = parts[k]
                 if part_stop.should_stop():
                     return
+                if daily_rule(st) and k not in weekly_bound:
+                    # the daily rule (issue 17): the weekly relaxation first, for a plan
+                    # to start from and a bound (optimise/rota_start.py)
+                    start, weekly_bound[k] = weekly_first(
+                        arrays, part, self.model.candidates, start, until=until,
+                        should_stop=part_stop.should_stop, register=part_stop.register,
+                        unregister=part_stop.unregister,
+                        price=lambda p, part=part: self._part_objectives(p, [part])[0])
                 try:
                     pm = PartModel(arrays, part, self.model.candidates, start, stop)
                 except CancelledError:
@@ -625,10 +646,12 @@ class _Run:
                     unregister=part_stop.unregister,
                     on_update=lambda o, b: tracker.update(
                         k, None if o is None else o / PENCE, b / PENCE))
+                outcome.bound = max(outcome.bound, weekly_bound.get(k, -math.inf))
                 if outcome.status == "optimal":
                     part_stop.stop()
                 keep(k, outcome)
 
+            weekly_bound: dict[int, float] = {}  # part -> bound of its weekly relaxation
             keys = [part_cache.part_key(arrays, p, self.model.candidates) for p in parts]
             # parts solved before (unchanged by this what-if) start from their answer; the
             # first round searches only the new parts, later rounds every unproven one
@@ -697,6 +720,10 @@ class _Run:
                 bound += max(outcome.bound, trivial) if outcome is not None else trivial
                 all_optimal = False
                 unsolved += 1
+        if st.daily_capacity:
+            # no plan is accepted without a rota at every site (issue 17): a starting plan
+            # cut short by the clock is made to fit by leaving needs out (rota.py)
+            site_of = enforce_rotas(arrays, site_of)
         if st.strict and (site_of == UNPLACED).any() and not cancelled:
             raise InfeasibleError(
                 f"No plan placing every need was found within the time limit of "
@@ -784,7 +811,7 @@ class _Run:
                 value = min(value, st.unplaced_penalty)
             best[int(i)] = value
             if needs[i].lot is Lot.WELLBEING:
-                value -= max(st.pairing_bonus, 0.0)
+                value -= max_wellbeing_bonus(st)
             total += value
         if not st.strict:
             total += self._shortage_penalty(part, best)

@@ -470,6 +470,7 @@ def summary_plan(scenario: Scenario, result: PlanResult,
         "locations": st.location_penalty * len(pairs),
         "authority_preference": sum(a.authority_penalty for a in placed),
         "pairing": -sum(a.pairing_bonus for a in placed),
+        "same_day": -sum(a.same_day_bonus for a in placed),
         "unplaced": st.unplaced_penalty * (len(allocations) - len(placed)),
         "moves": st.move_penalty * sum(a.moved for a in placed),
     }

@@ -19,6 +19,7 @@ from estates_planner.errors import ExportError
 from estates_planner.io.allocation_csv import escape_cell, write_rows_csv  # noqa: F401 - escape_cell: the export API names it
 from estates_planner.io.atomic import atomic_write
 from estates_planner.io.results_gpkg import write_results_layers
+from estates_planner.io.weekdays import format_weekdays
 from estates_planner.io.xlsx import write_workbook
 from estates_planner.model import Scenario, Settings
 from estates_planner.optimise.result import PlanResult
@@ -27,7 +28,7 @@ from estates_planner.report.kpis import compute_kpis, format_value, kpi_rows
 ALLOCATION_COLUMNS: tuple[str, ...] = (
     "need_id", "provider", "lot", "region", "pdu", "site_id", "site_name", "site_kind",
     "desks", "interview_rooms", "days_per_week", "desk_cost", "travel_km", "travel_cost",
-    "paired", "unplaced_reason",
+    "paired", "unplaced_reason", "weekdays",
 )
 
 SITE_COLUMNS: tuple[str, ...] = (
@@ -116,6 +117,8 @@ def allocation_rows(scenario: Scenario, result: PlanResult) -> list[dict[str, ob
             "unplaced_reason": ("" if site else
                                 (a.unplaced_reason if a and a.unplaced_reason
                                  else "not in this plan")),
+            # the plan's rota (issue 17), e.g. "Mon,Tue,Thu"
+            "weekdays": format_weekdays(a.weekdays) if a and site else "",
         })
     return rows
 

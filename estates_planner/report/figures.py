@@ -70,6 +70,7 @@ class PlanFigures:
     unplaced_desks: int
     unplaced_penalty_points: float
     score_points: float
+    same_day_points: float = 0.0  # negative: the daily rule's same-day bonus (issue 17)
 
     @property
     def annual_cost_gbp(self) -> float:
@@ -80,7 +81,7 @@ class PlanFigures:
     def weights_points(self) -> float:
         """The planning weights together (travel apart)."""
         return self.locations_points + self.authority_points + self.pairing_points \
-            + self.moves_points
+            + self.same_day_points + self.moves_points
 
 
 class FigureRow(NamedTuple):
@@ -127,6 +128,7 @@ def compute_figures(scenario: Scenario, result: PlanResult) -> PlanFigures:
         locations_points=float(terms.get("locations", 0.0)),
         authority_points=float(terms.get("authority_preference", 0.0)),
         pairing_points=float(terms.get("pairing", 0.0)),
+        same_day_points=float(terms.get("same_day", 0.0)),
         moves_points=float(terms.get("moves", 0.0)),
         needs_total=len(result.allocations),
         needs_placed=placed,
@@ -186,6 +188,7 @@ def figure_rows(figures: PlanFigures) -> list[FigureRow]:
         FigureRow(weights, "Not in authority property", f.authority_points, POINTS,
                   GUIDE_WEIGHTS),
         FigureRow(weights, "Wellbeing pairing bonus", f.pairing_points, POINTS, GUIDE_WEIGHTS),
+        FigureRow(weights, "Same-day pairing bonus", f.same_day_points, POINTS, GUIDE_WEIGHTS),
         FigureRow(weights, "Moves from baseline", f.moves_points, POINTS, GUIDE_WEIGHTS),
         FigureRow(score, "Unplaced penalty", f.unplaced_penalty_points, POINTS,
                   GUIDE_UNPLACED),

@@ -25,11 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import EstatesError
+from estates_planner.io.weekdays import format_weekdays
 from estates_planner.model import ServiceNeed, Site
+from estates_planner.report.rota import site_week
 from estates_planner.travel.resolve import travel_model_for
 from estates_planner.ui import edits
 from estates_planner.ui.common import km, money
 from estates_planner.ui.state import WorkspaceState
+from estates_planner.ui.week_grid import WeekGrid
 
 
 def _text(value: object) -> str:
@@ -330,6 +333,8 @@ class Inspector(QWidget):
             placed = QLabel(f"Needs here: {names}{more}", box)
             placed.setWordWrap(True)
             layout.addWidget(placed)
+            # the week (issue 17): providers by day, desks and rooms used of the site's
+            layout.addWidget(WeekGrid(site_week(ws.current, result, site.site_id), box))
         self.body_layout.addWidget(box)
 
     # ---------------------------------------------------------------- need
@@ -351,6 +356,8 @@ class Inspector(QWidget):
                      f"unplaced: {alloc.unplaced_reason or 'no allowed site with room'}"),
                     ("Travel", km(alloc.travel_km)), ("Desk cost", money(alloc.desk_cost)),
                     ("Travel cost", money(alloc.travel_cost)), ("Paired", alloc.paired),
+                    ("Days", format_weekdays(alloc.weekdays) or "—"),
+                    ("Shares a day with its pair", alloc.same_day),
                 ])
                 self._explanation(need.need_id)
         buttons = QHBoxLayout()
@@ -369,7 +376,9 @@ class Inspector(QWidget):
         self._form("Need", [
             ("Provider", need.provider), ("Lot", need.lot), ("Region", need.region),
             ("PDU", need.pdu), ("Desks", need.desks), ("Interview rooms", need.interview_rooms),
-            ("Days a week", need.days_per_week), ("Caseload", need.caseload),
+            ("Days a week", need.days_per_week),
+            ("Fixed days", format_weekdays(need.fixed_days) or "none (the optimiser chooses)"),
+            ("Caseload", need.caseload),
             ("Maximum travel", km(need.max_travel_km) or "no limit"),
             ("Service users from", need.location_source),
         ])

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import EstatesError
+from estates_planner.io.weekdays import format_weekdays
 from estates_planner.report.figures import POINTS
 from estates_planner.report.kpis import format_delta
 from estates_planner.ui.common import km, money
@@ -34,6 +35,14 @@ HEADERS = ("Need / site", "Allowed", "Score change", "Desk cost", "Travel", "Co-
 PARTNER_HEADERS = ("Partner", "Shared sites", "Where")
 ALLOWED = 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def need_days_text(need, allocation) -> str:  # noqa: ANN001 (ServiceNeed, Allocation)
+    """" on Mon,Wed (fixed)" -- the need's days in the plan's rota (issue 17)."""
+    days = format_weekdays(allocation.weekdays)
+    if not days:
+        return ""
+    return f" on {days}" + (" (fixed)" if need.fixed_days else "")
 
 
 def partners_text(partners) -> str:
@@ -155,7 +164,8 @@ class ProviderView(QWidget):
             need = ws.dataset.need(need_id)
             current = next((o for o in options if o.is_current), None)
             where = current.site_name if current else "unplaced"
-            top = QTreeWidgetItem([f"{need_id} · {need.lot.label} · now at {where}"])
+            top = QTreeWidgetItem([f"{need_id} · {need.lot.label} · now at {where}"
+                                   + need_days_text(need, result.allocation(need_id))])
             top.setData(0, ID_ROLE, ("need", need_id))
             top.setFirstColumnSpanned(True)
             self.tree.addTopLevelItem(top)

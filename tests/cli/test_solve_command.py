@@ -39,36 +39,52 @@ def tables(tmp_path: Path) -> tuple[Path, Path]:
 def test_solve_from_tables_writes_csv_and_summary(tables, tmp_path, capsys) -> None:  # noqa: ANN001
     sites, needs = tables
     out, summary = tmp_path / "plan.csv", tmp_path / "summary.json"
+    rota = tmp_path / "rota.csv"
     code = main(["solve", "--sites", str(sites), "--needs", str(needs), "--time-limit", "5",
-                 "--out", str(out), "--summary", str(summary)])
+                 "--out", str(out), "--summary", str(summary), "--rota", str(rota)])
     assert code == 0
-    # e1 at authority A (£1,000); w1 at B, 0.3 km away: paired (£500 + £6 travel - £5,000);
-    # f1 at W (£800); P1 uses three sites (£15,000)
+    # e1 at authority A (£1,000); w1 at B, 0.3 km away: paired (£500 + £6 travel - £5,000),
+    # and both in on all five days, so sharing a day (-£2,000); f1 at W (£800); P1 uses
+    # three sites (£15,000)
     data = json.loads(summary.read_text())
     assert {"objective", "bound", "gap", "terms", "status", "seconds", "annual_cost",
-            "travel_person_km", "unplaced_count"} <= set(data)
+            "travel_person_km", "unplaced_count", "days_over_capacity",
+            "needs_sharing_a_day"} <= set(data)
     assert data["annual_cost"] == pytest.approx(1000 + 500 + 800)  # desks, no fit-out
     assert data["travel_person_km"] == pytest.approx(3.0)  # w1: caseload 10 x 0.3 km
     assert data["unplaced_count"] == 0
     assert data["status"] == "optimal"
     assert data["terms"]["pairing"] == -5000
-    assert data["objective"] == pytest.approx(1000 + 500 + 6 + 800 + 15_000 - 5000)
+    assert data["terms"]["same_day"] == -2000
+    assert (data["days_over_capacity"], data["needs_sharing_a_day"]) == (0, 1)
+    assert data["objective"] == pytest.approx(1000 + 500 + 6 + 800 + 15_000 - 5000 - 2000)
     with open(out, newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["need_id", "provider", "lot", "region", "pdu", "site_id",
                              "site_name", "site_kind", "desks", "interview_rooms",
                              "days_per_week", "desk_cost", "travel_km", "travel_cost", "paired",
-                             "unplaced_reason"]
+                             "unplaced_reason", "weekdays"]
     by_need = {r["need_id"]: r for r in rows}
+    assert by_need["e1"]["weekdays"] == "Mon,Tue,Wed,Thu,Fri"
+    with open(rota, newline="", encoding="utf-8-sig") as fh:
+        days = list(csv.DictReader(fh))
+    assert list(days[0]) == ["site_id", "site_name", "weekday", "need_id", "provider", "lot",
+                             "desks", "interview_rooms"]
+    assert len(days) == 15  # three needs in on five days each
+    assert days[0] == {"site_id": "A", "site_name": "'=Alpha House", "weekday": "Mon",
+                       "need_id": "e1", "provider": "Jobs Ltd", "lot": "ete", "desks": "1",
+                       "interview_rooms": "0"}
     assert by_need["e1"]["site_name"] == "'=Alpha House"  # a formula is escaped
     assert by_need["w1"]["paired"] == "true"
     printed = capsys.readouterr()
     assert "Optimiser score" in printed.out and "Gap" in printed.out and "optimal" in printed.out
     # money apart: desks £1,000 + £500 + £800; the score in points with no £ sign
     assert re.search(r"Annual property cost\s+£2,300\n", printed.out)
-    assert re.search(r"Optimiser score\s+12,306 points\n", printed.out)
-    assert "£12,306" not in printed.out
+    assert re.search(r"Optimiser score\s+10,306 points\n", printed.out)
+    assert "£10,306" not in printed.out
     assert "Proven optimal: no plan under these rules and weights scores less." in printed.out
+    assert "Days over capacity" in printed.out
+    assert "1 of 1 paired needs" in printed.out
     assert "done" in printed.err  # progress lines
 
 
@@ -148,12 +164,14 @@ def test_solving_a_project_again_starts_from_its_saved_plan(repo_dir: Path, tmp_
 def test_settings_file_changes_the_weights(tables, tmp_path, capsys) -> None:  # noqa: ANN001
     sites, needs = tables
     settings = tmp_path / "weights.toml"
-    settings.write_text("pairing_bonus = 0\nlocation_penalty = 0\n", encoding="utf-8")
+    settings.write_text("pairing_bonus = 0\nlocation_penalty = 0\nsame_day_bonus = 0\n",
+                        encoding="utf-8")
     summary = tmp_path / "s.json"
     assert main(["solve", "--sites", str(sites), "--needs", str(needs), "--settings",
                  str(settings), "--summary", str(summary), "--time-limit", "5"]) == 0
     data = json.loads(summary.read_text())
     assert data["terms"]["pairing"] == 0 and data["terms"]["locations"] == 0
+    assert data["terms"]["same_day"] == 0
     # without pairing w1 goes to the cheapest site it may use, B, all the same:
     # 1,000 (e1 at A) + 500 + 6 travel (w1 at B) + 800 (f1 at W)
     assert data["objective"] == pytest.approx(2306)

@@ -15,8 +15,11 @@ def test_every_model_field_has_a_column():
     coords = {"easting", "northing"}
     site_fields = {f.name for f in dataclasses.fields(Site)} - {"extra"}
     assert site_fields <= {c.name for c in SITE_COLUMNS} | coords
+    # fixed_days comes from the optional 'days' column, read among the extra columns so
+    # that the site plan keeps printing it as given (io/weekdays.py, docs/data-format.md)
     need_fields = {f.name for f in dataclasses.fields(ServiceNeed)} - {"extra",
-                                                                       "location_source"}
+                                                                       "location_source",
+                                                                       "fixed_days"}
     assert need_fields <= {c.name for c in NEED_COLUMNS} | coords
 
 

@@ -46,10 +46,12 @@ def test_evaluate_plan_terms_by_hand() -> None:
         "locations": 2 * 5000,  # PDU P1 uses A and B
         "authority_preference": 0,  # e is at an authority site
         "pairing": -5000,  # w at B, 0.3 km from e's site A (within 0.5 km)
+        "same_day": -2000,  # and both are in on all five days, so they share a day
         "unplaced": 1_000_000,
         "moves": 0,
     }
-    assert result.objective == pytest.approx(1_000_000 + 1500 + 2000 + 6 + 10_000 - 5000)
+    assert result.objective == pytest.approx(1_000_000 + 1500 + 2000 + 6 + 10_000 - 5000
+                                             - 2000)
     assert list(result.terms) == list(TERM_NAMES)
     w = result.allocation("w")
     assert (w.paired, w.pairing_bonus, w.travel_km) == (True, 5000, pytest.approx(0.3))
@@ -67,6 +69,9 @@ def test_evaluate_plan_lists_breaches_but_still_costs_the_plan() -> None:
         "based in probation offices",
         "f at Site A breaks R3: Site A is not a women-only site",
         "R2: Site A is over capacity: 25 desk-days a week used of 10",
+        # 5 desks a day (e 1, w 1, f 3) at a site of 2, every day (the daily rule)
+        "R2 (daily): Site A has no weekly rota within its capacity; over on Mon 5 desks of 2; "
+        "Tue 5 desks of 2; Wed 5 desks of 2; Thu 5 desks of 2; Fri 5 desks of 2",
     )
     assert result.terms["desk_cost"] == pytest.approx(5 * 1000)
 
@@ -92,7 +97,7 @@ def test_evaluate_plan_agrees_with_the_independent_checker_on_random_plans() -> 
     for _ in range(20):
         plan = {n.need_id: rng.choice(site_ids) for n in sc.dataset.needs}
         result = evaluate_plan(sc, plan)
-        expected = terms(sc, plan)
+        expected = terms(sc, plan, {a.need_id: a.weekdays for a in result.allocations})
         for name in TERM_NAMES:
             assert result.terms[name] == pytest.approx(expected[name]), name
 

@@ -19,9 +19,9 @@ def test_alike_needs_share_a_sentence_and_a_pinned_need_gets_its_own(monkeypatch
     calls: list[int] = []
     real = reasons_module.unplaced_reason
 
-    def counting(arrays, i, desk_used, room_used):  # noqa: ANN001, ANN202
+    def counting(arrays, i, desk_used, room_used, *rota):  # noqa: ANN001, ANN202
         calls.append(i)
-        return real(arrays, i, desk_used, room_used)
+        return real(arrays, i, desk_used, room_used, *rota)
 
     monkeypatch.setattr(reasons_module, "unplaced_reason", counting)
     site_of = np.array([0, UNPLACED, UNPLACED, UNPLACED])

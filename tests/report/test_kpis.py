@@ -28,7 +28,9 @@ def test_kpis_of_the_hand_plan(scenario):
     assert k.terms["desk_cost"] == pytest.approx(5000)
     assert k.terms["locations"] == pytest.approx(15_000)  # Leeds 2 sites, Bristol 1
     assert k.terms["pairing"] == pytest.approx(-5000)
-    assert k.objective == pytest.approx(1_016_010)
+    # the paired wellbeing need and its anchor are in on all five days: same day -2,000
+    assert k.terms["same_day"] == pytest.approx(-2000)
+    assert k.objective == pytest.approx(1_014_010)
     assert (k.needs_total, k.needs_placed, k.needs_unplaced) == (5, 4, 1)
     assert dict(k.placed_by_lot) == {Lot.ETE: 2, Lot.ACCOMMODATION: 1, Lot.WELLBEING: 1,
                                      Lot.WOMENS: 0}
@@ -83,20 +85,22 @@ def test_rows_have_one_fixed_order(scenario):
     rows = kpi_rows(compute_kpis(scenario, evaluate_plan(scenario, PLAN)))
     labels = [r.label for r in rows]
     # money first, then travel, needs, planning weights and last the optimiser score
-    assert labels[:14] == [
+    assert labels[:15] == [
         "Annual property cost", "Desk cost", "Fit-out (over 4 years)",
         "Service-user travel (person-km)", "Travel weight (2.00 points per person-km) (points)",
         "Needs placed", "Needs not placed", "Desks of needs not placed",
         "Separate locations (points)", "Not in authority property (points)",
-        "Wellbeing pairing bonus (points)", "Moves from baseline (points)",
-        "Unplaced penalty (points)", "Optimiser score (points)"]
+        "Wellbeing pairing bonus (points)", "Same-day pairing bonus (points)",
+        "Moves from baseline (points)", "Unplaced penalty (points)",
+        "Optimiser score (points)"]
     assert [r.unit for r in rows if r.unit == "£"] == ["£"] * 3  # only money carries £
-    assert len(rows) == 30 and len(set(labels)) == 30
+    assert len(rows) == 31 and len(set(labels)) == 31
     other = kpi_rows(compute_kpis(scenario, evaluate_plan(scenario, {})))
     assert [r.label for r in other] == labels
     by_label = {r.label: r for r in rows}
+    # the same-day bonus (£2,000) of the paired wellbeing need
     assert by_label["Optimiser score (points)"][:3] == ("Optimiser score (points)",
-                                                        pytest.approx(1_016_010), "points")
+                                                        pytest.approx(1_014_010), "points")
     assert by_label["Placed: ETE"].value == 2
     assert by_label["Placed in: Market property"].value == 1
     assert by_label["Separate locations per PDU (mean)"].value == 1.5

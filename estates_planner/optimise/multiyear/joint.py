@@ -25,6 +25,7 @@ from estates_planner.optimise.cpsat_part import PENCE, conflict_cliques, pence
 from estates_planner.optimise.decompose import pairing_loss_bound
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
 from estates_planner.optimise.multiyear.pricing import ContractData
+from estates_planner.optimise.rota import max_wellbeing_bonus
 
 _EPS = 1e-9
 
@@ -64,7 +65,7 @@ def searchless_bound(data: ContractData, rows: Sequence[np.ndarray],
             if not st.strict:
                 best = min(best, st.unplaced_penalty)
             if needs[i].lot is Lot.WELLBEING:
-                best -= max(st.pairing_bonus, 0.0)
+                best -= max_wellbeing_bonus(st)  # pairing and, daily rule, same day
             total += best
     return total
 
@@ -158,7 +159,7 @@ class JointPartModel:
                     best = c if best is None else min(best, c)
                 trivial += 0 if best is None else best
                 if needs[i].lot is Lot.WELLBEING:
-                    trivial -= pence(max(st.pairing_bonus, 0.0))
+                    trivial -= pence(max_wellbeing_bonus(st))
                 xk[i] = row
                 if self.strict:
                     m.add_exactly_one(v for _, v in row)
@@ -192,7 +193,7 @@ class JointPartModel:
                 by_pdu[needs[i].pdu].append(i)
             if st.location_penalty > 0:
                 self._locations(k, by_pdu, hint[k], obj_vars, obj_coefs, hints)
-            if st.pairing_bonus > 0:
+            if max_wellbeing_bonus(st) > 0:
                 self._pairing(k, by_pdu, hint[k], obj_vars, obj_coefs, hints)
         self._moves(hint, obj_vars, obj_coefs, hints)
         if st.keep_sites_across_years:
@@ -239,7 +240,9 @@ class JointPartModel:
         arrays = self.data.arrays[k]
         needs = self.data.scenarios[k].dataset.needs
         m = self.model
-        bonus = pence(self.data.scenario.settings.pairing_bonus)
+        # under the daily rule every paired need is counted as sharing a day too (this model
+        # has no weekdays): the weekly relaxation, so its bound stays valid (issue 17)
+        bonus = pence(max_wellbeing_bonus(self.data.scenario.settings))
         for members in by_pdu.values():
             hosts = [i for i in members if needs[i].lot.prefers_authority]
             wellbeing = [i for i in members if needs[i].lot is Lot.WELLBEING]

@@ -1,0 +1,54 @@
+"""A site's week as a Mon-Fri grid: who is in on each day, desks and rooms used of the site's.
+
+The content comes from the core (:func:`estates_planner.report.rota.site_week`); this is only
+a table over it, shown by the inspector for the selected site (issue 17).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from estates_planner.report.rota import SiteWeek
+
+ROWS = ("Desks", "Interview rooms", "In")
+
+
+class WeekGrid(QTableWidget):
+    """Five columns (Mon-Fri); rows: desks used of the site's, rooms used, providers in.
+
+    A day over capacity (a plan made without the daily rule, or read from a file) is marked
+    with "over" so it stands out without relying on colour.
+    """
+
+    def __init__(self, week: SiteWeek, parent=None) -> None:
+        super().__init__(len(ROWS), len(week.days), parent)
+        self.setObjectName("weekGrid")
+        self.setAccessibleName(f"Week of {week.site_name}")
+        self.setHorizontalHeaderLabels([d.weekday for d in week.days])
+        self.setVerticalHeaderLabels(list(ROWS))
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.setWordWrap(True)
+        for col, day in enumerate(week.days):
+            over_desks = " over" if day.desks_used > day.desks else ""
+            over_rooms = " over" if day.rooms_used > day.rooms else ""
+            self._cell(0, col, f"{day.desks_used} of {day.desks}{over_desks}")
+            self._cell(1, col, f"{day.rooms_used} of {day.rooms}{over_rooms}")
+            who = "\n".join(day.providers) or "—"
+            item = self._cell(2, col, who)
+            item.setToolTip("\n".join(f"{need_id}: {provider} ({lot}), {desks} desks, "
+                                      f"{rooms} rooms"
+                                      for need_id, provider, lot, desks, rooms in day.needs))
+        self.resizeRowsToContents()
+        height = self.horizontalHeader().height() + sum(self.rowHeight(r)
+                                                        for r in range(self.rowCount()))
+        self.setMinimumHeight(height + 4)
+
+    def _cell(self, row: int, col: int, text: str) -> QTableWidgetItem:
+        item = QTableWidgetItem(text)
+        self.setItem(row, col, item)
+        return item
+
+    def cell_text(self, row: int, col: int) -> str:
+        item = self.item(row, col)
+        return item.text() if item is not None else ""
