@@ -377,8 +377,13 @@ def test_national_sample_plan(qapp, tmp_path, sample_dir):
     from estates_planner.render.site_plan import PdfOptions, write_site_plan_pdf
 
     project = open_project(sample_dir / "sample_project.gpkg")
-    sc = project.scenarios[0]
-    result = project.results.get(sc.name) or greedy_plan(sc)  # a solve takes too long here
+    # a solve takes too long here, so a greedy plan stands in; under the daily rule the greedy
+    # fill leaves 4 needs out and opens more sites than any solved plan (81 pages against
+    # 74-78 for the solved plans measured), so it is made with the weekly rule, whose greedy
+    # fill is close to the solved plan in sites used
+    sc = project.scenarios[0].with_settings(daily_capacity=False)
+    project.put_scenario(sc)
+    result = project.results.get(sc.name) or greedy_plan(sc)
     project.results[sc.name] = result
     path = tmp_path / "national.pdf"
     pages = write_site_plan_pdf(project, sc.name, path, PdfOptions(created=DAY))
