@@ -15,6 +15,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from estates_planner.optimise import rules
+from estates_planner.optimise.cp_solver import new_cp_solver
 from estates_planner.optimise.decompose import Component
 from estates_planner.optimise.evaluate import ScenarioArrays
 from estates_planner.optimise.reasons import unplaced_reason
@@ -152,9 +153,8 @@ class _ConflictModel:
               deadline: float) -> tuple[int, list[cp_model.IntVar]]:
         self.model.clear_assumptions()
         self.model.add_assumptions(assumptions)
-        solver = cp_model.CpSolver()
+        solver = new_cp_solver()
         solver.parameters.num_workers = 1  # cores need the single sequential search
-        solver.parameters.catch_sigint_signal = False  # see cpsat_part.PartModel.solve
         solver.parameters.cp_model_presolve = False  # presolve can report foreign literals
         solver.parameters.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
         status = solver.solve(self.model)

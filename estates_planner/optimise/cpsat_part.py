@@ -18,6 +18,7 @@ from ortools.sat.python.cp_model import LinearExpr
 from estates_planner.errors import CancelledError
 from estates_planner.model import Lot
 from estates_planner.optimise.bounds import most_that_fit
+from estates_planner.optimise.cp_solver import new_cp_solver
 from estates_planner.optimise.decompose import Component
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
 from estates_planner.optimise.rota import (
@@ -316,7 +317,7 @@ class PartModel:
               register: Callable[[object], None], unregister: Callable[[object], None],
               on_update: Callable[[float | None, float], None]) -> PartOutcome:
         """Run CP-SAT; ``on_update(objective_pence, bound_pence)`` is called on improvements."""
-        solver = cp_model.CpSolver()
+        solver = new_cp_solver()
         p = solver.parameters
         p.max_time_in_seconds = max(time_limit_s, 0.001)
         p.num_workers = max(1, workers)
@@ -442,10 +443,9 @@ def pack_most(arrays: ScenarioArrays, group: list[int], candidates: list[np.ndar
             if sum(int(demand[i]) for i, _ in users) > cap:
                 m.add(_weighted(users, demand) <= cap)
     m.maximize(LinearExpr.sum(placed))
-    solver = cp_model.CpSolver()
+    solver = new_cp_solver()
     solver.parameters.max_time_in_seconds = max(time_limit_s, 0.001)
     solver.parameters.num_workers = 1
-    solver.parameters.catch_sigint_signal = False  # see PartModel.solve
     if placed:
         m.add(LinearExpr.sum(placed) <= ceiling)
     status = solver.solve(m)

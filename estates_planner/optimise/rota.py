@@ -31,6 +31,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from estates_planner.model import ServiceNeed, Settings
+from estates_planner.optimise.cp_solver import new_cp_solver
 
 DAYS = 5
 _EXACT_SITE_S = 0.5  # at most, for the exact rota of one site when the greedy one fails
@@ -147,7 +148,7 @@ def exact_site_days(items: Sequence[_Item], desk_cap: int, room_cap: int,
         flex = [it for it in items if not it.fixed]
         m.add(sum(it.desks * lits[it.index][d] for it in flex) <= desk_cap - fixed_desk)
         m.add(sum(it.rooms * lits[it.index][d] for it in flex) <= room_cap - fixed_room)
-    solver = cp_model.CpSolver()
+    solver = new_cp_solver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = 1
     status = solver.solve(m)
@@ -479,7 +480,7 @@ def _exact_group(needs: Sequence[ServiceNeed], sites: list[int],
         shared_vars.append(s)
     weight = len(shared_vars) + 1  # one unit over capacity outweighs every shared day
     m.minimize(weight * sum(over_vars) - sum(shared_vars))
-    solver = cp_model.CpSolver()
+    solver = new_cp_solver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = 1
     status = solver.solve(m)

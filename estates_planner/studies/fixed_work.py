@@ -30,6 +30,7 @@ from ortools.sat.python.cp_model import LinearExpr
 
 from estates_planner.model import Lot, Scenario
 from estates_planner.optimise.candidates import Distances
+from estates_planner.optimise.cp_solver import new_cp_solver
 from estates_planner.optimise.decompose import find_components, prune_candidates
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays, plan_result
 from estates_planner.optimise.greedy import greedy_assignment
@@ -199,7 +200,7 @@ def _search(arrays: ScenarioArrays, candidates: list[np.ndarray], part_needs: np
     m.minimize(LinearExpr.weighted_sum(obj_vars, obj_coefs))
     for v, value in hints:
         m.add_hint(v, value)
-    solver = cp_model.CpSolver()
+    solver = new_cp_solver()
     p = solver.parameters
     p.num_workers = 1
     p.max_deterministic_time = max(float(work_limit), 0.0)

@@ -44,7 +44,7 @@ def test_every_headline_row_shows_at_the_default_layout(qtbot, make_window):
     window._default_dock_sizes()
     qtbot.wait(50)
     panel = window.kpi_panel
-    assert panel.table.rowCount() == 19  # 14 figures under 5 section headings
+    assert panel.table.rowCount() == 20  # 15 figures (with the same-day bonus) under 5 headings
     assert panel.rows_fit(), (panel.table.viewport().height(),
                               sum(panel.table.rowHeight(r)
                                   for r in range(panel.table.rowCount())))

@@ -21,6 +21,7 @@ from ortools.sat.python.cp_model import LinearExpr
 
 from estates_planner.model import Lot
 from estates_planner.optimise.candidates import fits_alone
+from estates_planner.optimise.cp_solver import new_cp_solver
 from estates_planner.optimise.cpsat_part import PENCE, conflict_cliques, pence
 from estates_planner.optimise.decompose import pairing_loss_bound
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
@@ -337,7 +338,7 @@ class JointPartModel:
         one worker, the same hint: bound 5.15 M with it, 2.65 M without, the plan 5.77 M
         either way) but a first plan may come too late for a short share of time.
         """
-        solver = cp_model.CpSolver()
+        solver = new_cp_solver()
         p = solver.parameters
         p.max_time_in_seconds = max(time_limit_s, 0.001)
         p.num_workers = 1
