@@ -9,11 +9,17 @@ longer ignored. The CLI and the app stop searches through their cancel flags ins
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 
 def new_cp_solver() -> cp_model.CpSolver:
     """A ``CpSolver`` that leaves the process's signal handlers alone."""
+    # imported here: OR-Tools takes about 0.4 s to load, which the app's start should not pay
+    from ortools.sat.python import cp_model
+
     solver = cp_model.CpSolver()
     solver.parameters.catch_sigint_signal = False
     return solver

@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from estates_planner.model import ServiceNeed, Settings
 from estates_planner.optimise.cp_solver import new_cp_solver
@@ -132,6 +131,8 @@ def exact_site_days(items: Sequence[_Item], desk_cap: int, room_cap: int,
                     time_limit_s: float = _EXACT_SITE_S,
                     ) -> tuple[dict[int, tuple[int, ...]] | None, bool]:
     """(a rota of one site or None, proven): None with proven=True means no rota exists."""
+    from ortools.sat.python import cp_model  # loaded when a rota is first solved
+
     m = cp_model.CpModel()
     lits: dict[int, list] = {}
     for it in items:
@@ -442,6 +443,8 @@ def _exact_group(needs: Sequence[ServiceNeed], sites: list[int],
                  pairs: dict[int, list[int]], time_limit_s: float,
                  hint: dict[int, tuple[int, ...]]) -> dict[int, tuple[int, ...]] | None:
     """Fewest (site, day) units over capacity, then most shared days, by CP-SAT."""
+    from ortools.sat.python import cp_model  # loaded when a rota is first solved
+
     m = cp_model.CpModel()
     lit: dict[tuple[int, int], object] = {}
     members = [i for j in sites for i in at_site[j]]

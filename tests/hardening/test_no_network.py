@@ -115,7 +115,15 @@ def test_desktop_app_with_basemap_off_makes_no_connection(strace, tmp_path, env)
                             env=env, cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True)
     try:
-        time.sleep(6.0)
+        # wait (up to 40 s: strace slows start-up several times over) until the app has
+        # opened the project, then give it 3 s more to do whatever it would do next
+        def opened() -> bool:
+            return log.exists() and str(project) in log.read_text(errors="replace")
+
+        deadline = time.monotonic() + 40.0
+        while time.monotonic() < deadline and proc.poll() is None and not opened():
+            time.sleep(0.5)
+        time.sleep(3.0)
         alive = proc.poll() is None
     finally:
         if proc.poll() is None:
