@@ -30,7 +30,6 @@ from ortools.sat.python.cp_model import LinearExpr
 
 from estates_planner.model import Lot, Scenario
 from estates_planner.optimise.candidates import Distances
-from estates_planner.optimise.cp_solver import new_cp_solver
 from estates_planner.optimise.decompose import find_components, prune_candidates
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays, plan_result
 from estates_planner.optimise.greedy import greedy_assignment
@@ -200,7 +199,11 @@ def _search(arrays: ScenarioArrays, candidates: list[np.ndarray], part_needs: np
     m.minimize(LinearExpr.weighted_sum(obj_vars, obj_coefs))
     for v, value in hints:
         m.add_hint(v, value)
-    solver = new_cp_solver()
+    # CP-SAT's own SIGINT handler stays on here (unlike optimise.cp_solver.new_cp_solver):
+    # this runs in Dask worker processes, which the cluster stops with SIGINT when a study
+    # is cancelled; with the handler off a worker finished its whole sample first, and a
+    # Ctrl-C took over a minute to end the study (tests/cli/test_robustness_command.py)
+    solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = 1
     p.max_deterministic_time = max(float(work_limit), 0.0)
