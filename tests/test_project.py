@@ -6,7 +6,7 @@ import math
 import random
 import sqlite3
 import struct
-from datetime import UTC, date, datetime
+from datetime import date
 
 import geopandas as gpd
 import pandas as pd
@@ -250,13 +250,36 @@ def test_unwritable_folder_is_a_clear_error(tmp_path, monkeypatch):
         save_project(make_project(), tmp_path / "d.gpkg")
 
 
+_SAME_BYTES = """
+import importlib.util, sys
+from datetime import UTC, datetime
+from pathlib import Path
+spec = importlib.util.spec_from_file_location("tp", sys.argv[1])
+tp = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(tp)
+from estates_planner.project import save_project
+project = tp.make_project()
+project.metadata["created"] = "2026-01-01T00:00:00+00:00"
+stamp = datetime(2026, 1, 1, tzinfo=UTC)
+out = Path(sys.argv[2])
+save_project(project, out / "a.gpkg", timestamp=stamp)
+save_project(project, out / "b.gpkg", timestamp=stamp)
+"""
+
+
 def test_same_timestamp_gives_same_bytes(tmp_path):
-    stamp = datetime(2026, 1, 1, tzinfo=UTC)
-    project = make_project()
-    project.metadata["created"] = "2026-01-01T00:00:00+00:00"
-    a = save_project(project, tmp_path / "a.gpkg", timestamp=stamp)
-    b = save_project(project, tmp_path / "b.gpkg", timestamp=stamp)
-    assert a.read_bytes() == b.read_bytes()
+    # in a fresh process: in the whole suite the bytes differed once in four runs and never
+    # alone (15 of 15 in one process), so some test leaves GDAL/SQLite state behind; the
+    # property under test is the save's, not that state's (not yet found: see the note)
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-c", _SAME_BYTES, __file__, str(tmp_path)],
+                          capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "a.gpkg").read_bytes() == (tmp_path / "b.gpkg").read_bytes()
 
 
 def test_save_refuses_reserved_layer_names_and_bad_suffix(tmp_path):
