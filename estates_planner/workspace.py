@@ -28,6 +28,7 @@ from estates_planner.io.records import (
     site_fields,
     site_from_fields,
 )
+from estates_planner.io.ramp import RAMP_TABLE, Ramp, ramp_from_frame, ramp_to_frame
 from estates_planner.model import Dataset, Scenario, ServiceNeed, Settings, Site
 from estates_planner.optimise.result import PlanResult
 from estates_planner.project import Project, result_uses, scenario_on_new_data
@@ -65,6 +66,9 @@ class Snapshot:
     solved_for: Mapping[str, Scenario]
     layers: Mapping[str, Any]
     current: str
+    # the project's ramp table (project.tables["ramp"]) or None; the other tables (travel
+    # caches, contract plans) are results, not inputs, and stay out of the history
+    ramp: Any = None
 
 
 def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -106,6 +110,9 @@ class Workspace:
         self._solved_for: dict[str, Scenario] = {}
         # a plan shown instead of the stored one (a contract year); never saved
         self._shown: dict[str, PlanResult] = {}
+        # what of a contract plan the views show, by scenario: "Year 2 (2027-28)", "All years"
+        self._shown_labels: dict[str, str] = {}
+        self._shown_scenarios: dict[str, Scenario] = {}
         self._current = ""
         self._adopt(project)
 
@@ -143,6 +150,8 @@ class Workspace:
         # results read from a file belong to the scenarios read with them
         self._solved_for = {n: by_name[n] for n in project.results if n in by_name}
         self._shown = {}
+        self._shown_labels = {}
+        self._shown_scenarios = {}
         self._current = project.scenarios[0].name
 
     def set_project(self, project: Project) -> None:
@@ -194,14 +203,39 @@ class Workspace:
         shown = self._shown.get(name)
         return shown if shown is not None else self.project.results.get(name)
 
-    def show_plan(self, name: str, plan: PlanResult | None) -> None:
+    def show_plan(self, name: str, plan: PlanResult | None, label: str = "",
+                  scenario: Scenario | None = None) -> None:
         """Show ``plan`` for scenario ``name`` in the views instead of its stored plan (a
-        contract year); None shows the stored plan again. Not an edit: nothing is saved."""
+        contract year); None shows the stored plan again. Not an edit: nothing is saved.
+
+        ``label`` says what is shown ("Year 2 (2027-28)", "All years"; "" when no contract
+        plan is shown) and ``scenario`` is the one to cost ``plan`` with (the year's volumes
+        from the ramp), for the key figures.
+        """
         if plan is None:
             self._shown.pop(name, None)
+            self._shown_scenarios.pop(name, None)
         else:
             self._shown[name] = plan
+            if scenario is not None:
+                self._shown_scenarios[name] = scenario
+        if label:
+            self._shown_labels[name] = label
+        else:
+            self._shown_labels.pop(name, None)
         self._emit("result", name)
+
+    def shown_label(self, name: str | None = None) -> str:
+        """What of a contract plan the views show ("Year 2 (2027-28)", "All years"), or ""."""
+        return self._shown_labels.get(self._current if name is None else name, "")
+
+    def scenario_for_figures(self, name: str | None = None) -> Scenario:
+        """The scenario to cost the shown plan with: a contract year's own (its volumes
+        from the ramp) while one is shown, else the scenario itself."""
+        name = self._current if name is None else name
+        if name in self._shown and name in self._shown_scenarios:
+            return self._shown_scenarios[name]
+        return self.scenario(name)
 
     def scenario_for_costs(self, name: str | None = None) -> Scenario:
         """The scenario as the solver sees it: with the project's travel network, if any.
@@ -238,6 +272,8 @@ class Workspace:
             return
         self.project.results[name] = result
         self._shown.pop(name, None)
+        self._shown_scenarios.pop(name, None)
+        self._shown_labels.pop(name, None)
         self._solved_for[name] = scenario
         self._saved_depth = None  # undo cannot lead back to the saved state any more
         self._set_modified(True)
@@ -248,7 +284,8 @@ class Workspace:
         p = self.project
         return Snapshot(p.dataset, tuple(p.scenarios), MappingProxyType(dict(p.results)),
                         MappingProxyType(dict(self._solved_for)),
-                        MappingProxyType(dict(p.layers)), self._current)
+                        MappingProxyType(dict(p.layers)), self._current,
+                        p.tables.get(RAMP_TABLE))
 
     def _restore(self, snap: Snapshot) -> None:
         p = self.project
@@ -259,6 +296,10 @@ class Workspace:
         p.scenarios = list(snap.scenarios)
         p.results = dict(snap.results)
         p.layers = dict(snap.layers)
+        if snap.ramp is None:
+            p.tables.pop(RAMP_TABLE, None)
+        else:
+            p.tables[RAMP_TABLE] = snap.ramp
         self._solved_for = dict(snap.solved_for)
         self._current = snap.current
         if snap.dataset is not old_dataset:
@@ -427,16 +468,41 @@ class Workspace:
         self._replace_current(f"Set capacity of {site.name}",
                               self.current.with_capacity(site_id, desks, interview_rooms))
 
-    def set_settings(self, label: str = "Change settings", **changes: object) -> None:
-        """Change weights or rule switches of the current scenario."""
+    def set_settings(self, label: str = "Change settings", *, ramp: Ramp | None = None,
+                     **changes: object) -> None:
+        """Change weights or rule switches of the current scenario, and with them (one undo
+        step) the project's contract ramp: ``ramp`` replaces it (an empty Ramp clears it);
+        None leaves it as it is."""
         unknown = sorted(set(changes) - set(Settings.__dataclass_fields__))
         if unknown:
             raise ScenarioError(f"unknown setting {', '.join(unknown)}")
         current = self.current.settings
         changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
-        if not changes:
+        new_ramp = ramp is not None and ramp != self.ramp
+        if not changes and not new_ramp:
             return
-        self._replace_current(label, self.current.with_settings(**changes))
+        before = self._snapshot()
+        if changes:
+            old = self.current
+            new = old.with_settings(**changes)
+            self.project.scenarios = [new if s is old else s for s in self.project.scenarios]
+        if new_ramp:
+            assert ramp is not None
+            if ramp.rows:
+                self.project.tables[RAMP_TABLE] = ramp_to_frame(ramp)
+            else:
+                self.project.tables.pop(RAMP_TABLE, None)
+        self._commit(label, before)
+
+    @property
+    def ramp(self) -> Ramp:
+        """The project's contract ramp (every scenario plans with it); no rows when it has
+        none, or when the stored table no longer reads (the planning use case reports that)."""
+        frame = self.project.tables.get(RAMP_TABLE)
+        if frame is None:
+            return Ramp()
+        ramp, _report = ramp_from_frame(frame)
+        return ramp
 
     # ---------------------------------------------------------------- scenario list
     # The naming rules and the changes themselves are the Project's; this adds undo and events.

@@ -15,7 +15,7 @@ from estates_planner.optimise.multiyear.result import (
     HORIZON_TERM_LABELS,
     MultiYearResult,
 )
-from estates_planner.optimise.multiyear.years import year_scenario
+from estates_planner.optimise.multiyear.years import ContractYear, year_scenario
 from estates_planner.optimise.result import TERM_LABELS, TERM_NAMES
 from estates_planner.ramp import Ramp
 
@@ -42,6 +42,18 @@ class YearOccupancy:
     room_days_used: int
     room_days_available: int
     available: bool
+
+
+def year_title(year: ContractYear) -> str:
+    """"Year 2 (2027-28)": the year's number and the years it spans, as UK financial years
+    are written; "Year 2" when the contract has no start date."""
+    first, last = year.first_day, year.last_day
+    if first is None or last is None:
+        return year.label
+    span = str(first.year) if last.year == first.year else \
+        f"{first.year}-{str(last.year)[-2:]}" if last.year == first.year + 1 else \
+        f"{first.year}-{last.year}"
+    return f"{year.label} ({span})"
 
 
 def terms_by_year(result: MultiYearResult) -> list[tuple[str, list[float], float]]:

@@ -336,12 +336,14 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
 
     def edit_settings(self) -> None:
         ws = self.workspace
-        dialog = SettingsDialog(ws.current.settings, ws.current_name, self)
+        dialog = SettingsDialog(ws.current.settings, ws.current_name, self, ramp=ws.ramp,
+                                needs=ws.dataset.needs)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            changes = dialog.changes()
-            if changes:
+            changes, ramp = dialog.changes(), dialog.ramp_change()
+            if changes or ramp is not None:
                 with user_action(self, "Scenario settings"):
-                    ws.set_settings(f"Change settings of {ws.current_name}", **changes)
+                    ws.set_settings(f"Change settings of {ws.current_name}", ramp=ramp,
+                                    **changes)
 
     def compare_scenarios(self) -> None:
         if len(self.workspace.scenario_names) < 2:
