@@ -170,3 +170,61 @@ def comparison_rows(result: MultiYearResult) -> list[tuple[str, float, float, fl
         if saving is not None:
             rows.append((label, result.comparison[name].objective, saving[0], saving[1]))
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class YearFigures:
+    """A contract year's headline figures, money and points apart (the compare window's
+    rows). ``moves`` counts the needs that moved into the year from the year before."""
+
+    year: int
+    title: str
+    property_cost_gbp: float
+    travel_person_km: float
+    placed: int
+    unplaced: int
+    moves: int
+    score_points: float
+
+
+@dataclass(frozen=True, slots=True)
+class HorizonFigures:
+    """The same figures over the whole contract: property cost and travel summed over the
+    years, placed and unplaced counted in need-years, every move between years, and the
+    plan's own score (the years' terms, fit-out once and the moves)."""
+
+    years: int
+    property_cost_gbp: float
+    travel_person_km: float
+    need_years_placed: int
+    need_years_unplaced: int
+    moves: int
+    score_points: float
+
+
+def figures_by_year(scenario: Scenario, ramp: Ramp,
+                    result: MultiYearResult) -> tuple[list[YearFigures], HorizonFigures]:
+    """Each year's figures and the horizon's, for a contract plan of ``scenario``.
+
+    Travel is each placed need's year-k caseload (from the ramp) times its journey, as the
+    key figures count it; the property cost is :func:`property_cost_by_year`'s (fit-out in
+    the year a site is first used).
+    """
+    from estates_planner.report.figures import compute_figures
+
+    costs = property_cost_by_year(scenario, result)
+    years = []
+    for y, cost in zip(result.years, costs, strict=True):
+        figures = compute_figures(year_scenario(scenario, ramp, y.year), y.result)
+        years.append(YearFigures(
+            year=y.year.number, title=year_title(y.year), property_cost_gbp=cost,
+            travel_person_km=figures.travel_person_km, placed=y.placed, unplaced=y.unplaced,
+            moves=sum(1 for m in result.moves if m.year == y.year.number),
+            score_points=float(y.objective)))
+    horizon = HorizonFigures(
+        years=len(years), property_cost_gbp=sum(costs),
+        travel_person_km=sum(f.travel_person_km for f in years),
+        need_years_placed=sum(f.placed for f in years),
+        need_years_unplaced=sum(f.unplaced for f in years),
+        moves=len(result.moves), score_points=float(result.objective))
+    return years, horizon

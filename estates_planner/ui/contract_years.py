@@ -226,7 +226,8 @@ class ContractYears(QObject):
 
     def apply(self, run: ContractRun) -> None:
         """Keep a plan solved in the worker: the scenario's contract years and keep-sites
-        setting as an undoable settings change, the plan and ramp in the project's tables."""
+        setting, and the ramp, as one undoable settings change; the plan in the project's
+        tables."""
         ws = self.window.workspace
         name = run.scenario.name
         if name not in ws.scenario_names:
@@ -236,8 +237,10 @@ class ContractYears(QObject):
         changes = {key: getattr(wanted, key)
                    for key in ("contract_years", "keep_sites_across_years")
                    if getattr(wanted, key) != getattr(current, key)}
-        if changes and name == ws.current_name:
-            ws.set_settings(f"Plan contract years of {name}", **changes)
+        if name == ws.current_name:
+            # a ramp read from a file becomes the project's in the same undoable step
+            ws.set_settings(f"Plan contract years of {name}",
+                            ramp=run.ramp if run.ramp.rows else None, **changes)
         store_contract(ws.project, run.ramp, run.result)
         ws.mark_unsaved()
         self.finished(ContractRun(ws.scenario(name), run.ramp, run.result, run.warnings))
