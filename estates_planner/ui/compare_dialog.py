@@ -1,12 +1,16 @@
-"""Two scenarios side by side: the KPI table with changes, and the needs that moved.
+"""Two scenarios side by side: the KPI table with changes, and the needs that moved; and,
+when they have contract plans, the contract years compared year by year and over the
+contract.
 
-Everything shown comes from :func:`estates_planner.usecases.compare`; selecting moved
-needs highlights them on the map (through ``highlightRequested``).
+Everything shown comes from :func:`estates_planner.usecases.compare` and
+:func:`estates_planner.usecases.comparing.compare_contracts`; selecting moved needs
+highlights them on the map (through ``highlightRequested``).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,10 +34,13 @@ from estates_planner.scenarios import MONEY_TERMS
 from estates_planner.ui.common import money
 from estates_planner.ui.state import WorkspaceState
 from estates_planner.usecases import compare
+from estates_planner.usecases.comparing import ContractComparison, compare_contracts
 
 # a need's own change in the optimiser score (desk £ + weighted travel + weights and
 # penalties): not money, so it reads in points
 MOVE_HEADERS = ("Need", "Provider", "Lot", "From", "To", "Score change")
+CHANGE_HEADERS = ("Figure", "A", "B", "Change (B − A)")
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def _table(parent: QWidget, headers: tuple[str, ...], name: str,
@@ -83,24 +91,46 @@ class CompareDialog(QDialog):
             label.setBuddy(combo)
             top.addWidget(label)
             top.addWidget(combo, 1)
-        self.summary = QLabel(self)
+        self.contract_comparison: ContractComparison | None = None
+        one_year = QWidget(self)
+        self.summary = QLabel(one_year)
         self.summary.setWordWrap(True)
-        self.kpis = _table(self, ("Figure", "A", "B", "Change (B − A)"), "KPI comparison", 0)
-        self.moves = _table(self, MOVE_HEADERS, "Needs that moved", 1)
+        self.kpis = _table(one_year, CHANGE_HEADERS, "KPI comparison", 0)
+        self.moves = _table(one_year, MOVE_HEADERS, "Needs that moved", 1)
         self.moves.itemSelectionChanged.connect(self._moves_selected)
-        split = QSplitter(Qt.Orientation.Vertical, self)
+        split = QSplitter(Qt.Orientation.Vertical, one_year)
         split.addWidget(self.kpis)
         split.addWidget(self.moves)
+        inner = QVBoxLayout(one_year)
+        inner.setContentsMargins(0, 4, 0, 0)
+        inner.addWidget(self.summary)
+        inner.addWidget(split, 1)
+        contract = QWidget(self)
+        self.contract_summary = QLabel(contract)
+        self.contract_summary.setWordWrap(True)
+        self.contract_table = _table(contract, CHANGE_HEADERS, "Contract years compared", 0)
+        self.contract_table.setWordWrap(False)
+        # compact rows: a four-year plan's 30 rows show with little scrolling
+        self.contract_table.verticalHeader().setDefaultSectionSize(
+            self.contract_table.fontMetrics().height() + 6)
+        inner = QVBoxLayout(contract)
+        inner.setContentsMargins(0, 4, 0, 0)
+        inner.addWidget(self.contract_summary)
+        inner.addWidget(self.contract_table, 1)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(one_year, "&One-year plans")
+        self.tabs.addTab(contract, "Contract &years")
+        self.tabs.setTabToolTip(1, "The scenarios' contract plans (Scenario ▸ Plan contract "
+                                   "years…), year by year and over the contract")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.summary)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self.combo_a.currentTextChanged.connect(self.refresh)
         self.combo_b.currentTextChanged.connect(self.refresh)
-        self.resize(760, 640)
+        self.resize(760, 700)
         self.refresh()
 
     def set_pair(self, name_a: str, name_b: str) -> None:
@@ -109,6 +139,71 @@ class CompareDialog(QDialog):
         self.refresh()
 
     def refresh(self, *_args) -> None:
+        self._refresh_one_year()
+        self._refresh_contract()
+        if self.comparison is None and self.contract_comparison is not None:
+            self.tabs.setCurrentIndex(1)
+        self._fit_width()
+
+    def _refresh_contract(self) -> None:
+        """The contract years of both scenarios; the tab is disabled when neither has a
+        contract plan."""
+        ws = self.state.workspace
+        a, b = self.combo_a.currentText(), self.combo_b.currentText()
+        self.contract_table.setRowCount(0)
+        self.contract_comparison = None
+        try:
+            cmp = compare_contracts(ws.project, a, b) if a and b else None
+        except (ImportError, EstatesError) as exc:
+            self.contract_summary.setText(f"The contract plans cannot be compared: {exc}")
+            self.tabs.setTabEnabled(1, True)
+            return
+        self.tabs.setTabEnabled(1, cmp is not None)
+        if cmp is None:
+            self.contract_summary.setText("Neither scenario has a contract plan.")
+            return
+        self.contract_comparison = cmp
+        self.contract_summary.setText(
+            cmp.summary() + " Property cost is money (desks, and a site's whole fit-out in "
+            "the year it is first used); scores are points.")
+        bold = QFont(self.font())
+        bold.setBold(True)
+        table = self.contract_table
+        for section in cmp.sections:
+            r = table.rowCount()
+            table.insertRow(r)
+            head = QTableWidgetItem(section.title)
+            head.setFont(bold)
+            head.setData(Qt.ItemDataRole.UserRole, "section")
+            table.setItem(r, 0, head)
+            table.setSpan(r, 0, 1, len(CHANGE_HEADERS))
+            for row in section.rows:
+                r = table.rowCount()
+                table.insertRow(r)
+                for c, text in enumerate(row.formatted()):
+                    item = QTableWidgetItem(("    " + text) if c == 0 else text)
+                    if c:
+                        item.setTextAlignment(_RIGHT)
+                    if c == 3 and row.delta not in (None, 0):
+                        font = item.font()
+                        font.setBold(True)
+                        item.setFont(font)
+                    table.setItem(r, c, item)
+
+    def contract_rows(self) -> list[tuple[str, ...]]:
+        """The contract table as shown: (section, figure, A, B, change) per figure row."""
+        out, section = [], ""
+        t = self.contract_table
+        for r in range(t.rowCount()):
+            first = t.item(r, 0)
+            if first.data(Qt.ItemDataRole.UserRole) == "section":
+                section = first.text()
+                continue
+            out.append((section, first.text().strip(),
+                        *(t.item(r, c).text() for c in (1, 2, 3))))
+        return out
+
+    def _refresh_one_year(self) -> None:
         ws = self.state.workspace
         a, b = self.combo_a.currentText(), self.combo_b.currentText()
         self.kpis.setRowCount(0)
@@ -167,13 +262,12 @@ class CompareDialog(QDialog):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.moves.setItem(r, c, item)
         self._emit_highlight(moved)
-        self._fit_width()
 
     def _fit_width(self) -> None:
         """Widen the dialog (up to the screen) so no column is clipped at its default size."""
         needed = max(sum(t.horizontalHeader().sectionSizeHint(c) if t.rowCount() == 0
                          else t.sizeHintForColumn(c) + 12 for c in range(t.columnCount()))
-                     for t in (self.kpis, self.moves)) + 48
+                     for t in (self.kpis, self.moves, self.contract_table)) + 48
         screen = self.screen().availableGeometry().width() if self.screen() else needed
         if needed > self.width():
             self.resize(min(needed, int(screen * 0.95)), self.height())
