@@ -22,13 +22,13 @@ from types import MappingProxyType
 from typing import Any
 
 from estates_planner.errors import EstatesError, ScenarioError
+from estates_planner.io.ramp import RAMP_TABLE, Ramp, ramp_from_frame, ramp_to_frame
 from estates_planner.io.records import (
     need_fields,
     need_from_fields,
     site_fields,
     site_from_fields,
 )
-from estates_planner.io.ramp import RAMP_TABLE, Ramp, ramp_from_frame, ramp_to_frame
 from estates_planner.model import Dataset, Scenario, ServiceNeed, Settings, Site
 from estates_planner.optimise.result import PlanResult
 from estates_planner.project import Project, result_uses, scenario_on_new_data

@@ -213,6 +213,8 @@ def format_figure(value: float | int, unit: str) -> str:
         return f"{number} need" + ("" if value == 1 else "s")
     if unit == "desks":
         return f"{number} desk" + ("" if value == 1 else "s")
+    if unit in ("moves", "need-years"):
+        return f"{number} {unit[:-1] if value == 1 else unit}"
     return f"{number} {unit}"
 
 

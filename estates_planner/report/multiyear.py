@@ -44,6 +44,10 @@ class YearOccupancy:
     available: bool
 
 
+# what the views show when no single contract year is chosen
+ALL_YEARS_LABEL = "All years"
+
+
 def year_title(year: ContractYear) -> str:
     """"Year 2 (2027-28)": the year's number and the years it spans, as UK financial years
     are written; "Year 2" when the contract has no start date."""
@@ -228,3 +232,36 @@ def figures_by_year(scenario: Scenario, ramp: Ramp,
         need_years_unplaced=sum(f.unplaced for f in years),
         moves=len(result.moves), score_points=float(result.objective))
     return years, horizon
+
+
+def contract_figure_rows(scenario: Scenario, ramp: Ramp, result: MultiYearResult) -> list:
+    """The key figures of a whole contract plan (the panel's "All years"), as
+    :class:`~estates_planner.report.figures.FigureRow` with money, travel, needs and the
+    score apart: property cost over the contract and by year (£), travel (person-km),
+    need-years placed and not, moves between years, and the score (points)."""
+    from estates_planner.report.figures import (
+        GUIDE_FIGURES,
+        GUIDE_UNPLACED,
+        GUIDE_WEIGHTS,
+        MONEY,
+        POINTS,
+        FigureRow,
+    )
+
+    years, horizon = figures_by_year(scenario, ramp, result)
+    money = f"Money over the contract ({horizon.years} years)"
+    rows = [FigureRow(money, "Property cost", horizon.property_cost_gbp, MONEY, GUIDE_FIGURES)]
+    rows += [FigureRow(money, y.title, y.property_cost_gbp, MONEY, GUIDE_FIGURES)
+             for y in years]
+    rows += [
+        FigureRow("Service-user travel", "Over the contract", horizon.travel_person_km,
+                  "person-km", GUIDE_FIGURES),
+        FigureRow("Needs", "Need-years placed", horizon.need_years_placed, "need-years",
+                  GUIDE_FIGURES),
+        FigureRow("Needs", "Need-years not placed", horizon.need_years_unplaced,
+                  "need-years", GUIDE_UNPLACED),
+        FigureRow("Needs", "Moves between years", horizon.moves, "moves", GUIDE_WEIGHTS),
+        FigureRow("Optimiser score (not money)", "Score over the contract",
+                  horizon.score_points, POINTS, GUIDE_WEIGHTS),
+    ]
+    return rows

@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 from estates_planner.errors import CancelledError, EstatesError
 from estates_planner.io.ramp import RAMP_TABLE
 from estates_planner.io.settings_toml import MAX_CONTRACT_YEARS
+from estates_planner.optimise.multiyear.years import year_scenario
+from estates_planner.report.multiyear import ALL_YEARS_LABEL, contract_figure_rows, year_title
 from estates_planner.ui.contract_panel import ContractPanel
 from estates_planner.ui.errors_hook import report_unexpected
 from estates_planner.ui.occupancy_view import OccupancyView
@@ -251,6 +253,7 @@ class ContractYears(QObject):
         self.run = run
         self.panel.show_plan(run.scenario, run.ramp, run.result, comparison)
         self.selector.set_years(len(run.result.years))
+        self.show_year(ALL_YEARS)  # the key figures say a contract plan is shown
         self.dock.raise_()
         self.window.statusBar().showMessage(
             f"Planned {len(run.result.years)} contract years of {run.scenario.name}: "
@@ -288,7 +291,15 @@ class ContractYears(QObject):
         name = run.scenario.name
         if name not in ws.scenario_names:
             return
-        ws.show_plan(name, None if year == ALL_YEARS else run.result.years[year - 1].result)
+        if year == ALL_YEARS:
+            self.window.kpi_panel.set_contract_figures(
+                name, contract_figure_rows(run.scenario, run.ramp, run.result),
+                f"{run.result.status}, {len(run.result.years)} years")
+            ws.show_plan(name, None, ALL_YEARS_LABEL)
+            return
+        plan = run.result.years[year - 1]
+        ws.show_plan(name, plan.result, year_title(plan.year),
+                     year_scenario(run.scenario, run.ramp, plan.year))
 
     def _selection(self, site_ids: list, _need_ids: list) -> None:
         self.selected_sites = list(site_ids)
@@ -302,6 +313,7 @@ class ContractYears(QObject):
         """Another project: show the contract plan it keeps for the current scenario (re-
         priced from its table, with its stored comparison), else an empty dock."""
         self.run = None
+        self.window.kpi_panel.set_contract_figures("", None)
         self.panel.clear()
         self.selector.set_years(0)
         self.occupancy.show_site(None)

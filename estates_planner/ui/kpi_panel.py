@@ -36,10 +36,12 @@ from estates_planner.report.figures import (
     GUIDE_WEIGHTS,
     SCORE_EXPLANATION,
     SCORE_EXPLANATION_LONG,
+    FigureRow,
     figure_rows,
     format_figure,
 )
 from estates_planner.report.kpis import compute_kpis, format_value, kpi_rows
+from estates_planner.report.multiyear import ALL_YEARS_LABEL
 from estates_planner.travel.resolve import travel_model_for
 from estates_planner.ui.state import WorkspaceState
 
@@ -112,6 +114,7 @@ class KpiPanel(QWidget):
         self.table = _table(self, "kpiTable", "Key figures of the plan")
         self.table.cellDoubleClicked.connect(self._row_double_clicked)
         self._anchors: list[str] = []
+        self._contract: tuple[str, list[FigureRow], str] | None = None
         self.score_note = QLabel(SCORE_EXPLANATION, self)
         self.score_note.setToolTip(SCORE_EXPLANATION_LONG)
         self.score_note.setObjectName("scoreNote")
@@ -198,8 +201,20 @@ class KpiPanel(QWidget):
         self.table.setRowCount(0)
         self.details.setRowCount(0)
         self._anchors = []
+        # which part of a contract plan is shown ("Year 2 (2027-28)", "All years"), if any
+        shown = ws.shown_label()
+        name = f"<b>{ws.current_name}</b>" + (f" · <b>{shown}</b>" if shown else "")
+        contract = self._contract
+        if shown == ALL_YEARS_LABEL and contract is not None \
+                and contract[0] == ws.current_name:
+            self.status.setText(f"{name}: the contract plan ({contract[2]}). Choose a year on "
+                                "the toolbar for that year's figures; the Contract years dock "
+                                "has the terms, the comparison and the moves.")
+            self.status.setToolTip("")
+            self._fill(contract[1])
+            return
         if result is None:
-            self.status.setText(f"<b>{ws.current_name}</b>: not solved yet. Press F5 to solve.")
+            self.status.setText(f"{name}: not solved yet. Press F5 to solve.")
             self.status.setToolTip("")
             return
         stale = " <i>(out of date: the scenario was edited since; press F5)</i>" \
@@ -208,18 +223,33 @@ class KpiPanel(QWidget):
         most = result.most_above_best
         room = "" if most is None else (
             f"<br>Score at most {most:,.0f} points above the best plan.")
-        self.status.setText(f"<b>{ws.current_name}</b>: {result.status}{gap}, "
-                            f"{result.seconds:.1f} s{stale}{room}")
+        year_note = "" if not shown or shown == ALL_YEARS_LABEL else (
+            "<br><i>A year of the contract plan: fit-out is charged once over the contract "
+            "(Contract years dock ▸ Property cost), not in the year.</i>")
+        self.status.setText(f"{name}: {result.status}{gap}, "
+                            f"{result.seconds:.1f} s{stale}{room}{year_note}")
         self.status.setToolTip(result.proof_text)
         try:
-            kpis = compute_kpis(ws.current, result)
+            # a contract year is costed with that year's volumes (the ramp's)
+            kpis = compute_kpis(ws.scenario_for_figures(), result)
         except EstatesError as exc:
-            self.status.setText(f"<b>{ws.current_name}</b>: {exc}")
+            self.status.setText(f"{name}: {exc}")
             return
+        self._fill(figure_rows(kpis.figures))
+        details = [row for row in kpi_rows(kpis) if row.section == "Plan"]
+        self.details.setRowCount(len(details))
+        for r, row in enumerate(details):
+            value = QTableWidgetItem(format_value(row.value, row.unit))
+            value.setTextAlignment(_RIGHT)
+            self.details.setItem(r, 0, QTableWidgetItem(row.label))
+            self.details.setItem(r, 1, value)
+
+    def _fill(self, rows: list[FigureRow]) -> None:
+        """The figures in sections (a bold heading row each), the headline rows in bold."""
         section = None
         bold = QFont(self.font())
         bold.setBold(True)
-        for row in figure_rows(kpis.figures):
+        for row in rows:
             if row.section != section:
                 section = row.section
                 r = self.table.rowCount()
@@ -237,19 +267,20 @@ class KpiPanel(QWidget):
             label.setToolTip(f"{row.label}: double-click for what it means")
             value = QTableWidgetItem(format_figure(row.value, row.unit))
             value.setTextAlignment(_RIGHT)
-            if row.label in ("Annual property cost", "Optimiser score"):
+            if row.label in ("Annual property cost", "Optimiser score", "Property cost",
+                             "Score over the contract"):
                 label.setFont(bold)
                 value.setFont(bold)
             self.table.setItem(r, 0, label)
             self.table.setItem(r, 1, value)
             self._anchors.append(row.anchor)
-        details = [row for row in kpi_rows(kpis) if row.section == "Plan"]
-        self.details.setRowCount(len(details))
-        for r, row in enumerate(details):
-            value = QTableWidgetItem(format_value(row.value, row.unit))
-            value.setTextAlignment(_RIGHT)
-            self.details.setItem(r, 0, QTableWidgetItem(row.label))
-            self.details.setItem(r, 1, value)
+
+    def set_contract_figures(self, scenario_name: str, rows: list[FigureRow] | None,
+                             status: str = "") -> None:
+        """The figures of a contract plan of ``scenario_name``
+        (:func:`report.multiyear.contract_figure_rows`), shown while "All years" is chosen;
+        None forgets them. Call before showing the plan: the panel refreshes on that."""
+        self._contract = None if rows is None else (scenario_name, list(rows), status)
 
     def rows_fit(self) -> bool:
         """Whether every headline row shows without scrolling (for the layout test)."""

@@ -32,8 +32,8 @@ from estates_planner.errors import InputValidationError
 from estates_planner.io.ramp import read_ramp
 from estates_planner.io.settings_toml import MAX_CONTRACT_YEARS, read_settings, write_settings
 from estates_planner.model import ServiceNeed, Settings
-from estates_planner.ramp import Ramp, format_share
 from estates_planner.optimise.rules import RULE_TITLES
+from estates_planner.ramp import Ramp, format_share
 from estates_planner.ui.common import user_action
 
 # label, prefix, suffix, maximum, decimals. Weights and penalties are points of the optimiser
