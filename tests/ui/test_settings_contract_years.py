@@ -41,7 +41,9 @@ def _ramp_cells(dialog):
 
 
 def test_years_start_and_keep_sites_set_in_one_undoable_edit(monkeypatch, make_window,
-                                                             project):
+                                                             project, tmp_path):
+    from estates_planner.project import open_project, save_project
+
     window = make_window(project)
     ws = window.workspace
     before = ws.current.settings
@@ -61,6 +63,11 @@ def test_years_start_and_keep_sites_set_in_one_undoable_edit(monkeypatch, make_w
         4, date(2027, 4, 1), True)
     assert ws.modified
     assert ws.undo_label == "Change settings of Baseline"
+    path = tmp_path / "years.gpkg"
+    save_project(ws.project, path)
+    saved = open_project(path).scenario("Baseline").settings
+    assert (saved.contract_years, saved.contract_start, saved.keep_sites_across_years) == (
+        4, date(2027, 4, 1), True)
     ws.undo()
     assert ws.current.settings == before
     ws.redo()
