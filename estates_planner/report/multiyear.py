@@ -253,15 +253,15 @@ def contract_figure_rows(scenario: Scenario, ramp: Ramp, result: MultiYearResult
     rows = [FigureRow(money, "Property cost", horizon.property_cost_gbp, MONEY, GUIDE_FIGURES)]
     rows += [FigureRow(money, y.title, y.property_cost_gbp, MONEY, GUIDE_FIGURES)
              for y in years]
+    needs = "Needs over the contract"
     rows += [
         FigureRow("Service-user travel", "Over the contract", horizon.travel_person_km,
                   "person-km", GUIDE_FIGURES),
-        FigureRow("Needs", "Need-years placed", horizon.need_years_placed, "need-years",
-                  GUIDE_FIGURES),
-        FigureRow("Needs", "Need-years not placed", horizon.need_years_unplaced,
-                  "need-years", GUIDE_UNPLACED),
-        FigureRow("Needs", "Moves between years", horizon.moves, "moves", GUIDE_WEIGHTS),
-        FigureRow("Optimiser score (not money)", "Score over the contract",
-                  horizon.score_points, POINTS, GUIDE_WEIGHTS),
+        FigureRow(needs, "Placed", horizon.need_years_placed, "need-years", GUIDE_FIGURES),
+        FigureRow(needs, "Not placed", horizon.need_years_unplaced, "need-years",
+                  GUIDE_UNPLACED),
+        FigureRow(needs, "Moves between years", horizon.moves, "moves", GUIDE_WEIGHTS),
+        FigureRow("Optimiser score (not money)", "Total score", horizon.score_points, POINTS,
+                  GUIDE_WEIGHTS),
     ]
     return rows

@@ -268,7 +268,7 @@ class KpiPanel(QWidget):
             value = QTableWidgetItem(format_figure(row.value, row.unit))
             value.setTextAlignment(_RIGHT)
             if row.label in ("Annual property cost", "Optimiser score", "Property cost",
-                             "Score over the contract"):
+                             "Total score"):
                 label.setFont(bold)
                 value.setFont(bold)
             self.table.setItem(r, 0, label)

@@ -69,10 +69,10 @@ def _all_years_shown(panel):
         ("Year 1 (2027-28)", "£1,000"),
         ("Year 2 (2028-29)", "£2,000"),
         ("Over the contract", "45 person-km"),
-        ("Need-years placed", "2 need-years"),
-        ("Need-years not placed", "0 need-years"),
+        ("Placed", "2 need-years"),
+        ("Not placed", "0 need-years"),
         ("Moves between years", "0 moves"),
-        ("Score over the contract", "3,045 points"),
+        ("Total score", "3,045 points"),
     ]
 
 
