@@ -134,8 +134,11 @@ class CompareDialog(QDialog):
         self.refresh()
 
     def set_pair(self, name_a: str, name_b: str) -> None:
-        self.combo_a.setCurrentText(name_a)
-        self.combo_b.setCurrentText(name_b)
+        # one refresh, not one per combo: pricing two contract plans takes a moment
+        for combo, name in ((self.combo_a, name_a), (self.combo_b, name_b)):
+            combo.blockSignals(True)
+            combo.setCurrentText(name)
+            combo.blockSignals(False)
         self.refresh()
 
     def refresh(self, *_args) -> None:
