@@ -126,12 +126,14 @@ def solve_with_rota_cuts(arrays, part, candidates: list, start: np.ndarray,  # n
             break  # out of time while checking: the plan is not known to have rotas
         if new:
             cuts.extend(new)
-            hint = plan
-            if out.status != "optimal":
-                # stopped by the clock: the master's plan, with its sites repaired, may
-                # still be the best plan with rotas so far
-                repaired = _repaired(arrays, candidates, plan, members, should_stop, until)
-                cost = priced(repaired)[0] if _has_rotas(arrays, repaired, members) else None
+            # the next master starts from this plan with its sites repaired: it has a rota
+            # at every site, so it meets every cut and CP-SAT has a plan at once (from the
+            # master's own plan, which a new cut forbids, a loaded machine ran out of time
+            # on the sample's 91-need part); it is also the best plan with rotas so far
+            repaired = _repaired(arrays, candidates, plan, members, should_stop, until)
+            hint = repaired
+            if _has_rotas(arrays, repaired, members):
+                cost = priced(repaired)[0]
                 if cost is not None and (best is None or cost < best):
                     best_plan, best = repaired, cost
             continue
