@@ -27,6 +27,7 @@ from estates_planner.optimise.rota import (
     max_wellbeing_bonus,
     rota_hint,
 )
+from estates_planner.optimise.rota_cuts import RelaxedDays
 from estates_planner.optimise.rota_model import DayCaps, WeekdayRows
 
 PENCE = 100
@@ -81,12 +82,14 @@ class PartModel:
                  desk_cap: np.ndarray | None = None, room_cap: np.ndarray | None = None,
                  fit_out_paid: np.ndarray | None = None, day_caps: DayCaps | None = None,
                  day_hint: dict[int, tuple[int, ...]] | None = None,
-                 daily: bool = True) -> None:
+                 daily: bool = True, relaxed_days: bool = False) -> None:
         """``desk_cap``/``room_cap`` override the capacities and ``fit_out_paid`` marks sites
         whose fit-out is already paid (used when re-fitting a few needs inside a plan);
         ``day_caps`` does the same per weekday under the daily rule, and ``day_hint`` gives
         the hinted plan's weekdays by need; ``daily=False`` leaves the daily rule out (the
-        local search's weekly phase)."""
+        local search's weekly phase); with ``relaxed_days`` as well, the rows of the daily
+        rule that need no weekday variables are kept (the master of
+        :mod:`estates_planner.optimise.rota_cuts`, a tighter relaxation)."""
         desk_cap = arrays.desk_cap if desk_cap is None else desk_cap
         room_cap = arrays.room_cap if room_cap is None else room_cap
         self.part = part
@@ -105,6 +108,9 @@ class PartModel:
                 day_hint = rota_hint(arrays, hint, part.needs)
             self.weekdays.hint = dict(day_hint or {})
             self.weekdays.hint_site = hint
+        self.relaxed: RelaxedDays | None = None
+        if not daily and relaxed_days and daily_rule(st):
+            self.relaxed = RelaxedDays(self.model, needs, *daily_capacities(arrays))
         lin = arrays.costs.linear
         unplaced = pence(st.unplaced_penalty)
         self.offset = 0  # pence, constant part of the objective
@@ -175,6 +181,8 @@ class PartModel:
                         m.add(LinearExpr.sum([users[k][1] for k in clique]) <= y)
             if self.weekdays is not None:
                 self.weekdays.add_site(j, users, y)
+            elif self.relaxed is not None:
+                self.relaxed.add_site(j, users, y)
         work.add(_CHECK_PAIRS)  # check now
         # separate locations: x[i,j] <= z[pdu,j]
         by_pdu: dict[str, list[int]] = defaultdict(list)
@@ -296,6 +304,12 @@ class PartModel:
                             w, j, v, q, [(e, int(k), x) for k in near
                                          for e, x in host_at[int(k)]],
                             needs[w].pdu, hosts)
+                    elif same_day and self.relaxed is not None:
+                        t, able = self.relaxed.add_same_day(
+                            w, j, q, [(e, int(k), x) for k in near
+                                      for e, x in host_at[int(k)]], hosts)
+                        if t is not None:
+                            hint_vals.append((t, int(paired and able)))
                     obj_vars.append(q)
                     obj_coefs.append(-bonus - (same_day if t is None else 0))
                     if t is not None:

@@ -84,7 +84,7 @@ class _Item:
     fixed: tuple[int, ...]
 
 
-def _item(needs: Sequence[ServiceNeed], i: int) -> _Item:
+def rota_item(needs: Sequence[ServiceNeed], i: int) -> _Item:
     n = needs[i]
     return _Item(i, int(n.desks), int(n.interview_rooms), need_days(n), tuple(n.fixed_days))
 
@@ -221,7 +221,7 @@ class DayFit:
             return False  # not cached: a later question may have the time
         rota = self._extend_known(j, group, dcap, rcap, new)
         if rota is None:
-            items = [_item(self.needs, int(i)) for i in sorted(group)]
+            items = [rota_item(self.needs, int(i)) for i in sorted(group)]
             rota = greedy_site_days(items, dcap, rcap)
             if rota is None and self.exact:
                 rota, _ = exact_site_days(items, dcap, rcap, self.exact_s)
@@ -404,7 +404,7 @@ def _group_rota(needs: Sequence[ServiceNeed], sites: list[int], at_site: dict[in
     order = sorted(sites, key=lambda j: not any(needs[i].lot.prefers_authority
                                                 for i in at_site[j]))
     for j in order:
-        items = [_item(needs, i) for i in at_site[j]]
+        items = [rota_item(needs, i) for i in at_site[j]]
         prefer = {w: {d for e in pairs[w] for d in out.get(e, ())}
                   for w in at_site[j] if w in pairs}
         got = greedy_site_days(items, int(desk_day[j]), int(room_day[j]), prefer)
@@ -536,7 +536,7 @@ def residual_day_caps(check: DayFit, at_site: dict[int, set[int]], freed: set[in
         desk = np.full(DAYS, dcap, dtype=np.int64)
         room = np.full(DAYS, rcap, dtype=np.int64)
         if staying:
-            items = [_item(check.needs, i) for i in staying]
+            items = [rota_item(check.needs, i) for i in staying]
             days = greedy_site_days(items, dcap, rcap)
             if days is None:
                 days, _ = exact_site_days(items, dcap, rcap)

@@ -96,7 +96,7 @@ class WeekdayRows:
         """Desks and rooms of every weekday at site j within its capacity (x <= y kept)."""
         desk_cap, room_cap = self.caps(j)
         needs = self.needs
-        self._add_week_conflicts(users, y, int(desk_cap.min()), int(room_cap.min()))
+        self.add_week_conflicts(users, y, int(desk_cap.min()), int(room_cap.min()))
         rows = None  # each user's weekday literals, made once for both resources
         for size_of, cap in ((lambda n: int(n.desks), desk_cap),
                              (lambda n: int(n.interview_rooms), room_cap)):
@@ -173,7 +173,7 @@ class WeekdayRows:
         self.hints.append((t, int(any(on for _, on in per_day))))
         return t
 
-    def _add_week_conflicts(self, users: list[tuple[int, cp_model.IntVar]],
+    def add_week_conflicts(self, users: list[tuple[int, cp_model.IntVar]],
                             y: cp_model.IntVar | None, desk_cap: int, room_cap: int) -> None:
         """At most one of a group of needs no two of which have a rota together at the site:
         two needs that cannot share a day (their desks or rooms add up to more than a day's)
