@@ -52,6 +52,17 @@ class SiteWeek:
     def days_over_capacity(self) -> int:
         return sum(1 for d in self.days if d.over)
 
+    @property
+    def rooms_bind(self) -> bool:
+        """Whether some day uses every interview room of the site (or more): only then do
+        rooms limit the week, and the site plan's grid gives them a row."""
+        return any(d.rooms_used and d.rooms_used >= d.rooms for d in self.days)
+
+    def days_of(self, need_id: str) -> tuple[int, ...]:
+        """The weekdays (0 = Monday) ``need_id`` is in at this site."""
+        return tuple(i for i, d in enumerate(self.days)
+                     if any(n[0] == need_id for n in d.needs))
+
 
 def site_week(scenario: Scenario, result: PlanResult, site_id: str) -> SiteWeek:
     """The week of ``site_id`` in the plan ``result``."""
