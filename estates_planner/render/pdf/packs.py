@@ -156,8 +156,8 @@ def layout_short_summary(doc: Document, scenario: Scenario, result: PlanResult,
 def layout_provider_pack(doc: Document, maps: ReportMaps, scenario: Scenario,
                          result: PlanResult, provider: str) -> None:
     """One provider's pack: its figures and a map of its sites, where each need sits, on
-    which weekdays and why, its partners at each site, and each need's options (allowed and blocked, with the
-    rule), from the same explainer as the app's provider view."""
+    which weekdays and why, its partners at each site, and each need's options (allowed and
+    blocked, with the rule), from the same explainer as the app's provider view."""
     c = doc.content
     ds = scenario.dataset
     explainer = PlanExplainer(scenario, result)
