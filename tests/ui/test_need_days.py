@@ -94,3 +94,28 @@ def test_provider_view_shows_the_days_after_a_solve_and_after_an_edit(
     solve_and_wait(qtbot, window)
     assert need_line("N-ETE-1").endswith(" on Tue, Thu (fixed)")
     assert window.workspace.result().allocation("N-ETE-1").weekdays == (1, 3)
+
+
+def test_inspector_week_follows_the_edited_days(qtbot, make_window, project) -> None:  # noqa: ANN001
+    """The inspector's grid of the site of N-ETE-1 (Acme, 2 desks) after its days are fixed
+    on Tue and Thu and the plan solved again: Acme is in on those days only."""
+    from estates_planner.ui.week_grid import WeekGrid
+
+    window = make_window(project)
+    _edit(window, "N-ETE-1", days_per_week="2", days="Tue,Thu")
+    solve_and_wait(qtbot, window)
+    site_id = window.workspace.result().allocation("N-ETE-1").site_id
+    window.state.set_selection([site_id], [])
+    qtbot.waitUntil(lambda: window.inspector.findChild(WeekGrid) is not None)
+    grid = window.inspector.findChild(WeekGrid)
+    acme_days = [grid.horizontalHeaderItem(c).text() for c in range(5)
+                 if "Acme" in grid.cell_text(2, c)]
+    assert acme_days == ["Tue", "Thu"]
+    used = [grid.cell_text(0, c) for c in range(5)]
+    # desks each day recomputed from the plan's weekdays: every need at the site on its days
+    ws = window.workspace
+    result = ws.result()
+    here = [n for n in ws.dataset.needs if result.allocation(n.need_id).site_id == site_id]
+    desks = ws.dataset.site(site_id).desks
+    assert used == [f"{sum(n.desks for n in here if d in result.allocation(n.need_id).weekdays)}"
+                    f" of {desks}" for d in range(5)]
