@@ -270,8 +270,9 @@ def _column_widths(doc: Document, table: Table, width: float, font: QFont,
         return cached[1]
     pad = doc.mm(table.pad_mm)
     fm = doc.fm(font)
-    sample = [r for k, r in enumerate(table.rows[:600])
-              if k not in table.group_rows and k not in table.span_rows]
+    # a spanning first cell takes the empty cells' width, not its own column's
+    sample = [["", *r[1:]] if k in table.span_rows else r
+              for k, r in enumerate(table.rows[:600]) if k not in table.group_rows]
     natural: list[float] = []
     minimum: list[float] = []
     for i, head in enumerate(table.header):
