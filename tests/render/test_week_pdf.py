@@ -88,12 +88,12 @@ def _grid(words, first_word: str) -> dict[str, str]:  # noqa: ANN001
     head_y = max(w[2] for w in header)  # the header nearest above the row
     columns = {w[4]: w[1] for w in header if abs(w[2] - head_y) < 1}
     assert set(columns) == set(DAYS)
-    left = min(columns.values()) - 8
+    left = columns["Mon"] - (columns["Tue"] - columns["Mon"]) / 2  # Monday's cell's left edge
     cells: dict[str, str] = {}
     for w in words:
         if w[0] == page and abs(w[2] - y) < 1.5 and w[1] > left:
             day = min(DAYS, key=lambda d: abs(columns[d] - w[1]))
-            cells[day] = (cells.get(day, "") + " " + w[4]).strip()
+            cells[day] = (cells.get(day, "") + " " + w[4]).strip()  # "17 over": two words
     return cells
 
 
@@ -142,3 +142,27 @@ def test_provider_pack_lists_days_with_fixed_ones_marked(qapp, tmp_path, solved)
     assert _row_of(jobs, "J1").startswith("J1 ETE P1 3 Mon, Tue (fixed) Hub House 1.0")
     homes = _write(tmp_path, solved, layout="provider", provider="Homes Co")
     assert _row_of(homes, "H1").startswith("H1 Accommodation P1 2 Wed, Thu, Fri Hub House")
+
+
+def test_a_day_over_capacity_reads_over(qapp, tmp_path) -> None:  # noqa: ANN001
+    """A plan made without the daily rule (10 desks, 1 room): B (8 desks, 1 room, fixed Mon
+    to Wed) and A (8 desks, 1 room, 3 days) must meet on a day -- the rota puts A on Mon, Thu,
+    Fri -- so Monday holds 8 + 8 + C's 1 = 17 desks and 2 rooms: "17 over", "2 over"."""
+    from estates_planner.optimise import evaluate_plan
+
+    site = Site("S", "Ten Desks", "North", "P", SiteKind.PROVIDER, False, 10, 1, 1000.0,
+                400_000, 400_000)
+    needs = (ServiceNeed("A", "Jobs Ltd", Lot.ETE, "North", "P", 8, 1, 3, 10, 401_000, 400_000),
+             ServiceNeed("B", "Homes Co", Lot.ACCOMMODATION, "North", "P", 8, 1, 3, 10,
+                         401_000, 400_000, fixed_days=(0, 1, 2)),
+             ServiceNeed("C", "Calm Co", Lot.WELLBEING, "North", "P", 1, 0, 5, 10, 401_000,
+                         400_000))
+    sc = Scenario("Baseline", Dataset((site,), needs)).with_settings(daily_capacity=False)
+    result = evaluate_plan(sc, {"A": "S", "B": "S", "C": "S"})
+    over = [d for d in range(5) if len([a for a in result.allocations if d in a.weekdays]) == 3]
+    assert result.days_over_capacity == len(over) == 1
+    words = _words(_write(tmp_path, (sc, result)))
+    day = DAYS[over[0]]
+    assert _grid(words, "Desks")[day] == "17 over"
+    assert _grid(words, "Interview")[day] == "2 over"
+    assert set(_grid(words, "Desks").values()) - {"17 over"} == {"9"}
