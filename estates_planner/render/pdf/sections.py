@@ -47,6 +47,7 @@ from estates_planner.report.sentences import (
 
 BAR_MM = 6.5  # the card's title bar
 MAP_MM = 34.0  # the location map's side (A4 portrait)
+MAP_SMALL_MM = 24.0  # the least it shrinks to over a table that runs under it
 GAP_MM = 3.0  # between cards
 # a card taller than this share of the page starts on the page it meets, its table running on
 SPLIT_SHARE = 0.35
@@ -113,14 +114,22 @@ class _Card:
         self.table_below = self.right_w < mm(TABLE_BESIDE_MM)
         self.table_x_off = 0.0 if self.table_below else self.right_x_off
         self.table_w = doc.frame_w if self.table_below else self.right_w
-        f = doc.f_small
-        self.text_h = (doc.text_h(f, self.facts, self.right_w) + mm(1.2)
-                       + doc.text_h(f, self.note, self.right_w) + mm(1.5))
+        self.text_h = self._text_h(doc)
+        if self.table_below:
+            # the map need be no taller than the text beside it (nor under MAP_SMALL_MM): the
+            # table starts under both, and the text gets the width the map gives up
+            self.map_size = max(mm(MAP_SMALL_MM), min(self.map_size, self.text_h))
+            self.right_x_off = self.map_size + mm(4)
+            self.right_w = doc.frame_w - self.right_x_off
+            self.text_h = self._text_h(doc)
         self.table_h = table_height(doc, self.table, self.table_w, False)
         self.head_h = mm(BAR_MM) + mm(1.5)
-        # the least that must fit to start the card here: title, map and two table rows
-        first_rows = table_height(doc, dataclasses.replace(self.table,
-                                                           rows=self.table.rows[:2]),
+        # the least that must fit to start the card here: title, map and two table rows --
+        # the whole table when only its totals would be left (they go with the row above)
+        rows = self.table.rows
+        first = 2 if any(k not in self.table.span_rows for k in range(2, len(rows))) \
+            else len(rows)
+        first_rows = table_height(doc, dataclasses.replace(self.table, rows=rows[:first]),
                                   self.table_w, False)
         if self.table_below:
             above = max(self.map_size + mm(1.5), self.text_h)
@@ -130,6 +139,13 @@ class _Card:
             self.height = (self.head_h + max(self.map_size, self.text_h + self.table_h)
                            + mm(GAP_MM))
             self.start_h = self.head_h + max(self.map_size, self.text_h + first_rows)
+
+
+    def _text_h(self, doc: Document) -> float:
+        """The facts and the note beside the map, at the width beside it."""
+        f, mm = doc.f_small, doc.mm
+        return (doc.text_h(f, self.facts, self.right_w) + mm(1.2)
+                + doc.text_h(f, self.note, self.right_w) + mm(1.5))
 
 
 def layout_sections(doc: Document, maps: ReportMaps,

@@ -194,6 +194,11 @@ def flow_table(doc: Document, table: Table, *, x: float | None = None,
         while i < len(table.rows):
             # a group heading goes on only with the first row of its group below it
             keep = row_hs[i + 1] if i in groups and i + 1 < len(table.rows) else 0.0
+            # nor does a total (span row) go on alone: the row above it goes with it
+            k = i + 1
+            while k < len(table.rows) and k in table.span_rows and i not in table.span_rows:
+                keep += row_hs[k]
+                k += 1
             if drawn and (i in breaks or doc.y + row_hs[i] + keep > bottom):
                 break
             if i in groups:
