@@ -119,3 +119,23 @@ def test_inspector_week_follows_the_edited_days(qtbot, make_window, project) -> 
     desks = ws.dataset.site(site_id).desks
     assert used == [f"{sum(n.desks for n in here if d in result.allocation(n.need_id).weekdays)}"
                     f" of {desks}" for d in range(5)]
+
+
+def test_inspector_shows_the_need_fixed_days_once(qtbot, make_window, project) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QGroupBox, QLabel
+
+    window = make_window(project)
+    _edit(window, "N-ETE-1", days_per_week="2", days="Tue,Thu")
+    window.state.set_selection([], ["N-ETE-1"])
+
+    def field(name: str) -> str | None:
+        found = [w.text() for w in window.inspector.findChildren(QLabel)
+                 if w.accessibleName() == name and w.isVisibleTo(window.inspector)]
+        return found[0] if found else None
+    qtbot.waitUntil(lambda: field("Fixed days") is not None)
+    assert field("Fixed days") == "Tue,Thu"
+    assert field("Days a week") == "2"
+    # the days column is not listed again among the other columns
+    assert field("days") is None
+    assert "Other columns" not in [b.title() for b in window.inspector.findChildren(QGroupBox)
+                                   if b.isVisibleTo(window.inspector)]
