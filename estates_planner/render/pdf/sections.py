@@ -62,8 +62,8 @@ def occupant_table(section: SiteSection) -> Table:
     """Who is at a site and on which days: provider (with its lot's colour), lot, need, PDU,
     journey, interview rooms, then a column per weekday with a bar where the need is in with
     its desks (outlined and bold where its data fixes the day): no desks column, the bars
-    say it and the card keeps its width for names. Under the needs the desks
-    in use each day of the site's, and the interview rooms when some day uses them all."""
+    say it and the card keeps its width for names. Under the needs the desks in use each day
+    of the site's, and the interview rooms when some day uses them all."""
     rows = []
     fills = {}
     bars = {}
