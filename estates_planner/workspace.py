@@ -24,6 +24,7 @@ from typing import Any
 from estates_planner.errors import EstatesError, ScenarioError
 from estates_planner.io.ramp import RAMP_TABLE, Ramp, ramp_from_frame, ramp_to_frame
 from estates_planner.io.records import (
+    extra_with_days,
     need_fields,
     need_from_fields,
     site_fields,
@@ -661,19 +662,23 @@ class Workspace:
 
     def edit_need(self, need_id: str, **changes: object) -> ServiceNeed:
         """Change a need's desks, interview_rooms, days_per_week, caseload, max_travel_km
-        (None: no limit) or other fields, checked as the import checks them."""
+        (None: no limit), fixed weekdays (``days``: "Mon,Wed"; None or "": the optimiser
+        chooses) or other fields, checked as the import checks them (so fixed days must be
+        as many as its days a week)."""
         old = self._need(need_id)
         if changes.get("need_id", need_id) != need_id:
             raise ScenarioError("a need's id cannot be changed; add a new need instead")
         ds = self.dataset
         fields = {**need_fields(old), **changes}
         new = need_from_fields(fields, ds.sites, ds.demand)
-        new = dataclasses.replace(new, extra=old.extra, location_source=old.location_source
+        new = dataclasses.replace(new, extra=extra_with_days(old.extra, new.fixed_days),
+                                  location_source=old.location_source
                                   if new.xy == old.xy else new.location_source)
         if new == old:
             return old
         needs = tuple(new if n.need_id == need_id else n for n in ds.needs)
-        what = ", ".join(k.replace("_", " ") for k in changes)
+        what = ", ".join("fixed days" if k == "days" else k.replace("_", " ")
+                         for k in changes)
         self._edit_data(dataclasses.replace(ds, needs=needs), f"Edit {need_id} ({what})")
         return new
 

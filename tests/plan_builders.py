@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from types import MappingProxyType
 
+from estates_planner.io.weekdays import parse_weekdays
 from estates_planner.model import (
     Allocation,
     Dataset,
@@ -41,8 +42,10 @@ def sites() -> list[Site]:
 
 def needs(provider_n3: str = "Mind Matters") -> list[ServiceNeed]:
     def need(nid, provider, lot, region, pdu, desks, rooms, days, caseload, e, n, extra=None):
+        # fixed weekdays as the needs reader gives them: from the 'days' column, kept there
+        fixed = parse_weekdays((extra or {}).get("days"))
         return ServiceNeed(nid, provider, lot, region, pdu, desks, rooms, days, caseload, e, n,
-                           extra=MappingProxyType(extra or {}))
+                           fixed_days=fixed, extra=MappingProxyType(extra or {}))
     return [
         need("N1", "Bright Futures", Lot.ETE, YORKS, "Leeds", 2, 1, 3, 100, 430300, 433400,
              {"days": "Mon,Wed,Fri"}),

@@ -125,3 +125,20 @@ def test_site_added_saved_reopened_and_solved(tmp_path):
     result = solve_scenario(reopened.scenarios[0], time_limit_s=5)
     # W1 (wellbeing) may not use the authority office (R4): only the new market site
     assert result.allocation("W1").site_id == "S2"
+
+
+def test_fixed_days_edited_saved_reopened_and_kept_by_the_solver(tmp_path):
+    """E1 (2 desks, 5 days) made a 2-day need fixed on Tue and Thu: the project file keeps
+    the days in the need's 'days' column, and the solve keeps them (issue 17)."""
+    ws = workspace()
+    with pytest.raises(InputValidationError,
+                       match=r"Need E1, column 'days': 1 fixed weekday for a need on site 5 "
+                             r"days a week \(column 'days_per_week'\)"):
+        ws.edit_need("E1", days="Tue")
+    ws.edit_need("E1", days_per_week="2", days="Thu,Tue")
+    assert ws.dataset.need("E1").fixed_days == (1, 3)
+    path = tmp_path / "days.gpkg"
+    save_project(ws.project, path)
+    need = open_project(path).dataset.need("E1")
+    assert (need.days_per_week, need.fixed_days) == (2, (1, 3))
+    assert solve_scenario(ws.current, time_limit_s=10).allocation("E1").weekdays == (1, 3)

@@ -1,4 +1,5 @@
-"""``estates-planner export PROJECT [--pdf F [--layout L]] [--csv F] [--xlsx F] [--gpkg F]``.
+"""``estates-planner export PROJECT [--pdf F [--layout L]] [--csv F] [--rota F] [--xlsx F]
+[--gpkg F]``.
 
 The work is :func:`estates_planner.usecases.export_plan`. The PDF is drawn with QtGui (no
 widgets), so this command starts an offscreen ``QGuiApplication`` when it needs one; Qt is
@@ -16,19 +17,26 @@ from pathlib import Path
 
 from estates_planner.errors import EstatesError, ExportError
 from estates_planner.project import Project, open_project
-from estates_planner.usecases import PDF_LAYOUTS, export_plan, solve_in_project
+from estates_planner.usecases import (
+    EXPORT_SUFFIXES,
+    PDF_LAYOUTS,
+    export_plan,
+    solve_in_project,
+)
 
 SOLVE_TIME_LIMIT_S = 10.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "export", help="export a plan as a PDF site plan, CSV, XLSX or GeoPackage",
+        "export", help="export a plan as a PDF site plan, CSV (allocation, weekly rota), "
+        "XLSX or GeoPackage",
         description="Export the plan of one scenario of a project: a printable PDF site plan "
         "(cover map, summary, a section per site used, allocation appendix), the allocation "
-        "table as CSV, a workbook (allocation, sites, KPIs, settings) as XLSX, and/or map "
-        "layers as a GeoPackage for QGIS. A scenario without a plan is solved first "
-        f"(time limit {SOLVE_TIME_LIMIT_S:g} s); the solved plan is not saved in the project.",
+        "table as CSV, the weekly rota as CSV, a workbook (allocation, sites, KPIs, settings) "
+        "as XLSX, and/or map layers as a GeoPackage for QGIS. A scenario without a plan is "
+        f"solved first (time limit {SOLVE_TIME_LIMIT_S:g} s); the solved plan is not saved in "
+        "the project.",
         epilog="examples: estates-planner export data/sample_project.gpkg --pdf plan.pdf "
         "--xlsx plan.xlsx --region London --paper A3 --landscape; "
         "estates-planner export data/sample_project.gpkg --pdf pack.pdf --layout provider "
@@ -38,6 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the scenario to export (default: the project's first scenario)")
     p.add_argument("--pdf", type=Path, metavar="FILE", help="write the site plan PDF here")
     p.add_argument("--csv", type=Path, metavar="FILE", help="write the allocation CSV here")
+    p.add_argument("--rota", type=Path, metavar="FILE",
+                   help="write the plan's weekly rota (site, weekday, need) as a CSV here")
     p.add_argument("--xlsx", type=Path, metavar="FILE", help="write the XLSX workbook here")
     p.add_argument("--gpkg", type=Path, metavar="FILE",
                    help="write the results GeoPackage here")
@@ -57,14 +67,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    targets = {fmt: getattr(args, fmt) for fmt in ("pdf", "csv", "xlsx", "gpkg")
+    targets = {fmt: getattr(args, fmt) for fmt in ("pdf", "csv", "rota", "xlsx", "gpkg")
                if getattr(args, fmt) is not None}
     if not targets:
-        raise ExportError("nothing to export: give at least one of --pdf, --csv, --xlsx, "
-                          "--gpkg with a file name")
+        raise ExportError("nothing to export: give at least one of --pdf, --csv, --rota, "
+                          "--xlsx, --gpkg with a file name")
     for fmt, path in targets.items():
-        if path.suffix.lower() != f".{fmt}":
-            raise ExportError(f"--{fmt} {path}: the file name should end in .{fmt}")
+        suffix = EXPORT_SUFFIXES[fmt]
+        if path.suffix.lower() != suffix:
+            raise ExportError(f"--{fmt} {path}: the file name should end in {suffix}")
         if not path.expanduser().resolve().parent.is_dir():
             raise ExportError(f"--{fmt} {path}: the folder {path.parent} does not exist")
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from estates_planner.errors import InputValidationError, ValidationReport
 from estates_planner.io.needs import needs_from_table
 from estates_planner.io.sites import sites_from_table
 from estates_planner.io.tables import RawTable
+from estates_planner.io.weekdays import DAYS_COLUMN, format_weekdays
 from estates_planner.model import DemandPoint, ServiceNeed, Site
 
 SITE_FIELDS = ("site_id", "name", "region", "pdu", "kind", "women_only", "desks",
@@ -97,4 +99,23 @@ def site_fields(site: Site) -> dict[str, object]:
 
 
 def need_fields(need: ServiceNeed) -> dict[str, object]:
-    return {name: getattr(need, name) for name in NEED_FIELDS}
+    """A need's fields under the table's column names, with its fixed weekdays as the
+    ``days`` column writes them ("Mon,Wed"; "" when the optimiser chooses)."""
+    fields: dict[str, object] = {name: getattr(need, name) for name in NEED_FIELDS}
+    fields[DAYS_COLUMN] = format_weekdays(need.fixed_days)
+    return fields
+
+
+def extra_with_days(extra: Mapping[str, object], days: Sequence[int]) -> Mapping[str, object]:
+    """A need's extra columns with its ``days`` cell set to ``days`` ("Mon,Wed").
+
+    The reader takes a need's fixed days from that extra column (and a project file keeps
+    them there), so an edit of the days must write it too: into the column the need came
+    with (matched as the reader matches it), or a new ``days`` column when there are days
+    to keep. Other extra columns are kept as they were.
+    """
+    key = next((k for k in extra if k.strip().casefold() == DAYS_COLUMN), None)
+    text = format_weekdays(days)
+    if key is None and not text:
+        return extra
+    return MappingProxyType({**extra, (key or DAYS_COLUMN): text})

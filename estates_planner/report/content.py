@@ -11,23 +11,27 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from estates_planner.model import Dataset, Lot, Scenario, ServiceNeed, Settings, Site, SiteKind
+from estates_planner.model import (
+    WEEKDAYS,
+    Dataset,
+    Lot,
+    Scenario,
+    ServiceNeed,
+    Settings,
+    Site,
+    SiteKind,
+)
 from estates_planner.optimise.result import PlanResult
 from estates_planner.optimise.rules import RULE_TITLES
 from estates_planner.report.exports import allocation_rows
 from estates_planner.report.figures import PlanFigures
 from estates_planner.report.kpis import Kpis, compute_kpis, format_value, kpi_rows
-
-WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
-_DAY_ALIASES = {d.lower(): i for i, d in enumerate(WEEKDAYS)} | {
-    name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday"))
-} | {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
+from estates_planner.report.rota import SiteWeek, site_week
 
 # the weights a planner can change, with how they read in a report
 # the settings' weights and penalties in points: they steer the optimiser, nobody pays them
@@ -69,25 +73,12 @@ class Occupant:
     desks: int
     interview_rooms: int
     days_per_week: int
-    days: str  # "Mon, Wed" when the need has a rota, else "" (any days)
+    days: str  # "Mon, Wed" when the need's data fixes its weekdays, else "" (any days)
     desk_days: int
     travel_km: float | None
     paired: bool
-
-
-@dataclass(frozen=True, slots=True)
-class WeeklyOccupancy:
-    """Desk-days a week at a site.
-
-    ``by_day`` (Mon..Fri) counts desks of needs whose weekdays are known (a ``days`` column
-    such as "Mon,Wed"); ``unscheduled_desk_days`` are those of needs without fixed days.
-    ``by_day`` is None when no need at the site has fixed days: then only totals are shown.
-    """
-
-    desks_per_day: int
-    by_day: tuple[int, ...] | None
-    unscheduled_desk_days: int
-    total_desk_days: int
+    # the weekdays (0 = Monday) the need's data fixes; the plan's are in the section's week
+    fixed_days: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +116,8 @@ class SiteSection:
     room_days_used: int
     room_days_available: int
     partners: list[Partner]
-    weekly: WeeklyOccupancy
+    # the plan's rota at the site: who is in each weekday, desks and rooms used (issue 17)
+    week: SiteWeek
 
     @property
     def region(self) -> str:
@@ -205,27 +197,6 @@ def money(value: float) -> str:
 
 def percent(part: float, whole: float) -> str:
     return "–" if whole <= 0 else f"{100.0 * part / whole:.0f}%"
-
-
-def parse_weekdays(value: object) -> tuple[int, ...] | None:
-    """Weekday indexes (0 = Monday) from a ``days`` cell such as "Mon,Wed" or "tue; thu".
-
-    None for empty cells, "rota", "any" or anything that does not name weekdays: such a need
-    is counted as unscheduled, not guessed onto days.
-    """
-    if value is None:
-        return None
-    text = str(value).strip().lower()
-    if not text or text in ("rota", "any", "flexible", "nan", "none"):
-        return None
-    days: set[int] = set()
-    for part in re.split(r"[\s,;/+&]+", text):
-        if not part:
-            continue
-        if part not in _DAY_ALIASES:
-            return None
-        days.add(_DAY_ALIASES[part])
-    return tuple(sorted(days)) or None
 
 
 def kpi_lines(scenario: Scenario, result: PlanResult) -> list[KpiLine]:
@@ -558,35 +529,19 @@ def _site_section(scenario: Scenario, result: PlanResult, site: Site,
     occupants = []
     for n in needs:
         a = result.allocation(n.need_id)
-        wd = parse_weekdays(n.extra.get("days")) if n.extra else None
         occupants.append(Occupant(
             need_id=n.need_id, provider=n.provider, lot=n.lot.label, pdu=n.pdu,
             desks=n.desks, interview_rooms=n.interview_rooms, days_per_week=n.days_per_week,
-            days=", ".join(WEEKDAYS[i] for i in wd) if wd else "",
-            desk_days=n.desk_days, travel_km=a.travel_km, paired=a.paired))
+            days=", ".join(WEEKDAYS[i] for i in n.fixed_days),
+            desk_days=n.desk_days, travel_km=a.travel_km, paired=a.paired,
+            fixed_days=n.fixed_days))
 
     return SiteSection(
         site=site, facts=facts, occupants=occupants,
         desk_days_used=desk_used, desk_days_available=desk_avail,
         room_days_used=room_used, room_days_available=room_avail,
         partners=_partners(scenario, site, by_site, used_sites),
-        weekly=_weekly(needs, desks))
-
-
-def _weekly(needs: Sequence[ServiceNeed], desks: int) -> WeeklyOccupancy:
-    by_day = [0] * 5
-    scheduled = False
-    unscheduled = 0
-    for n in needs:
-        wd = parse_weekdays(n.extra.get("days")) if n.extra else None
-        if wd:
-            scheduled = True
-            for d in wd:
-                by_day[d] += n.desks
-        else:
-            unscheduled += n.desk_days
-    total = sum(by_day) + unscheduled
-    return WeeklyOccupancy(desks, tuple(by_day) if scheduled else None, unscheduled, total)
+        week=site_week(scenario, result, site.site_id))
 
 
 def _partners(scenario: Scenario, site: Site, by_site: Mapping[str, list[ServiceNeed]],

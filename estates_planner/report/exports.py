@@ -19,6 +19,7 @@ from estates_planner.errors import ExportError
 from estates_planner.io.allocation_csv import escape_cell, write_rows_csv  # noqa: F401 - escape_cell: the export API names it
 from estates_planner.io.atomic import atomic_write
 from estates_planner.io.results_gpkg import write_results_layers
+from estates_planner.io.rota_csv import write_rota_csv
 from estates_planner.io.weekdays import format_weekdays
 from estates_planner.io.xlsx import write_workbook
 from estates_planner.model import Scenario, Settings
@@ -247,6 +248,7 @@ def write_results_gpkg(scenario: Scenario, result: PlanResult,
 
 WRITERS: dict[str, Callable[[Scenario, PlanResult, str | os.PathLike[str]], Path]] = {
     "csv": write_allocation_csv,
+    "rota": write_rota_csv,  # the weekly rota, site by weekday by need (issue 17)
     "xlsx": write_allocation_xlsx,
     "gpkg": write_results_gpkg,
 }

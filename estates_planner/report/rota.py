@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from estates_planner.io.weekdays import WEEKDAYS
-from estates_planner.model import Scenario
+from estates_planner.model import Allocation, Scenario, ServiceNeed
 from estates_planner.optimise.result import PlanResult
 
 
@@ -52,6 +52,17 @@ class SiteWeek:
     def days_over_capacity(self) -> int:
         return sum(1 for d in self.days if d.over)
 
+    @property
+    def rooms_bind(self) -> bool:
+        """Whether some day uses every interview room of the site (or more): only then do
+        rooms limit the week, and the site plan's grid gives them a row."""
+        return any(d.rooms_used and d.rooms_used >= d.rooms for d in self.days)
+
+    def days_of(self, need_id: str) -> tuple[int, ...]:
+        """The weekdays (0 = Monday) ``need_id`` is in at this site."""
+        return tuple(i for i, d in enumerate(self.days)
+                     if any(n[0] == need_id for n in d.needs))
+
 
 def site_week(scenario: Scenario, result: PlanResult, site_id: str) -> SiteWeek:
     """The week of ``site_id`` in the plan ``result``."""
@@ -80,3 +91,18 @@ def site_week(scenario: Scenario, result: PlanResult, site_id: str) -> SiteWeek:
 def same_day_count(result: PlanResult) -> int:
     """Paired wellbeing needs of the plan sharing a weekday with their pair."""
     return sum(1 for a in result.allocations if a.same_day)
+
+
+def need_days_text(need: ServiceNeed, allocation: Allocation | None) -> str:
+    """A need's weekdays as the provider pack and the provider view print them.
+
+    "Mon, Wed (fixed)" when its data fixes them (placed or not); "Tue, Thu, Fri" as the
+    plan's rota gives them; "" for a need the plan gives no days (not placed, or a plan made
+    before the weekly rota) and whose data fixes none.
+    """
+    days = allocation.weekdays if allocation is not None and allocation.weekdays else ()
+    days = days or need.fixed_days
+    if not days:
+        return ""
+    return ", ".join(WEEKDAYS[d] for d in sorted(days)) + (" (fixed)" if need.fixed_days
+                                                            else "")

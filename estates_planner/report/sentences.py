@@ -98,20 +98,42 @@ def card_facts_line(section: SiteSection) -> str:
                       if label != "Kind")
 
 
-def weekly_line(section: SiteSection) -> str:
-    """A site's weekly use in one line: desks by weekday when needs have fixed days, else the
-    week's totals."""
-    wk = section.weekly
-    if wk.by_day is None:
-        return (f"No fixed weekdays recorded: {wk.total_desk_days} of "
-                f"{5 * wk.desks_per_day} desk-days a week, on average "
-                f"{wk.total_desk_days / 5:.1f} of {wk.desks_per_day} desks a day.")
-    from estates_planner.report.content import WEEKDAYS
+# under a region's heading: how to read the week on each of its site cards
+WEEK_GRID_NOTE = ("Week: a bar on each day a need is in, with its desks (outlined: a day its "
+                  "data fixes); below, the desks in use each day, and the interview rooms "
+                  "where a day uses them all.")
 
-    days = " · ".join(f"{d} {n}" for d, n in zip(WEEKDAYS, wk.by_day, strict=True))
-    spread = wk.unscheduled_desk_days / 5
-    extra = f", plus {spread:.1f} a day on a rota or any day" if spread else ""
-    return f"Desks in use by weekday (of {wk.desks_per_day}): {days}{extra}."
+
+def day_use_text(used: int, available: int) -> str:
+    """A day's use in a card's week: "6", or "12 over" past what the site has."""
+    return f"{used} over" if used > available else str(used)
+
+
+def desks_row_label(section: SiteSection) -> str:
+    """The first cell of a card's desk row: "Desks in use of 16 (31 of 80 desk-days a
+    week)" -- the week's total stays on the card without a chart of its own."""
+    week = section.week
+    desks = week.days[0].desks if week.days else 0
+    return (f"Desks in use of {desks} ({section.desk_days_used} of "
+            f"{section.desk_days_available} desk-days a week)")
+
+
+def rooms_row_label(section: SiteSection) -> str:
+    """"Interview rooms in use of 4"."""
+    rooms = section.week.days[0].rooms if section.week.days else 0
+    return f"Interview rooms in use of {rooms}"
+
+
+def week_missing_text(section: SiteSection) -> str:
+    """For a plan without weekdays (solved before the weekly rota, or costed from a file
+    without them): which needs have none, and what to do; else ""."""
+    missing = section.week.without_days
+    if not missing:
+        return ""
+    names = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6
+                                      else "")
+    return (f"The plan gives no weekdays for {names} (made before the weekly rota): "
+            "solve again for the site's week.")
 
 
 def nearby_partners_text(section: SiteSection, limit: int | None = None) -> str:

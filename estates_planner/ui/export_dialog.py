@@ -44,6 +44,7 @@ from estates_planner.usecases import export_plan as export_plan_files
 FORMATS: dict[str, tuple[str, str, str]] = {
     "pdf": ("Site plan (PDF)", ".pdf", "PDF files (*.pdf)"),
     "csv": ("Allocation table (CSV)", ".csv", "CSV files (*.csv)"),
+    "rota": ("Weekly rota (CSV: site, weekday, need)", ".csv", "CSV files (*.csv)"),
     "xlsx": ("Workbook: allocation, sites, KPIs, settings (XLSX)", ".xlsx",
              "Excel workbooks (*.xlsx)"),
     "gpkg": ("Map layers for GIS (GeoPackage)", ".gpkg", "GeoPackage (*.gpkg)"),
@@ -300,7 +301,9 @@ class ExportDialog(QDialog):
     def _default_path(self, fmt: str) -> Path:
         folder = user_folder_for(self.project.path)
         title = self.project.title or "Estates plan"
-        return folder / (safe_filename(f"{title} - {self.scenario_name}") + FORMATS[fmt][1])
+        # the rota and the allocation table are both CSV: their default names differ
+        name = f"{title} - {self.scenario_name}" + (" - rota" if fmt == "rota" else "")
+        return folder / (safe_filename(name) + FORMATS[fmt][1])
 
     def _format_changed(self) -> None:
         fmt = self.fmt()
@@ -312,6 +315,9 @@ class ExportDialog(QDialog):
         text = self.path_edit.text().strip()
         if text:
             path = Path(text)
+            # a default name follows the format (the rota and the allocation are both CSV)
+            if text in {str(self._default_path(f)) for f in FORMATS}:
+                path = self._default_path(fmt)
             self.path_edit.setText(str(path.with_suffix(FORMATS[fmt][1])))
 
     def _layout_changed(self) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import EstatesError
-from estates_planner.io.weekdays import format_weekdays
+from estates_planner.io.weekdays import DAYS_COLUMN, format_weekdays
 from estates_planner.model import ServiceNeed, Site
 from estates_planner.report.rota import site_week
 from estates_planner.travel.resolve import travel_model_for
@@ -382,8 +382,11 @@ class Inspector(QWidget):
             ("Maximum travel", km(need.max_travel_km) or "no limit"),
             ("Service users from", need.location_source),
         ])
-        if need.extra:
-            self._form("Other columns", [(str(k), v) for k, v in need.extra.items()])
+        # the days column is shown above as "Fixed days", read and checked
+        other = [(str(k), v) for k, v in need.extra.items()
+                 if str(k).strip().casefold() != DAYS_COLUMN]
+        if other:
+            self._form("Other columns", other)
 
     def _explanation(self, need_id: str) -> None:
         ws = self.state.workspace

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import EstatesError
-from estates_planner.io.weekdays import format_weekdays
 from estates_planner.report.figures import POINTS
 from estates_planner.report.kpis import format_delta
+from estates_planner.report.rota import need_days_text as rota_days_text
 from estates_planner.ui.common import km, money
 from estates_planner.ui.state import WorkspaceState
 
@@ -38,11 +38,10 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def need_days_text(need, allocation) -> str:  # noqa: ANN001 (ServiceNeed, Allocation)
-    """" on Mon,Wed (fixed)" -- the need's days in the plan's rota (issue 17)."""
-    days = format_weekdays(allocation.weekdays)
-    if not days:
-        return ""
-    return f" on {days}" + (" (fixed)" if need.fixed_days else "")
+    """" on Mon, Wed (fixed)" -- the need's days in the plan's rota (issue 17), worded by
+    :func:`estates_planner.report.rota.need_days_text` as in the provider pack."""
+    days = rota_days_text(need, allocation)
+    return f" on {days}" if days else ""
 
 
 def partners_text(partners) -> str:

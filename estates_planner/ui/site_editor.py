@@ -180,8 +180,8 @@ class SiteEditor(_Editor):
 
 
 class NeedEditor(_Editor):
-    """Add a need (``need_id`` None) or edit its desks, rooms, days a week, caseload and
-    travel limit (and, for a new need, who and where)."""
+    """Add a need (``need_id`` None) or edit its desks, rooms, days a week, fixed weekdays,
+    caseload and travel limit (and, for a new need, who and where)."""
 
     def __init__(self, workspace: Workspace, need_id: str | None = None,
                  parent: QWidget | None = None) -> None:
@@ -208,6 +208,10 @@ class NeedEditor(_Editor):
         self._line("interview_rooms", "Interview &rooms:", values.get("interview_rooms", ""))
         self._line("days_per_week", "Days a &week:", values.get("days_per_week", ""),
                    "1 to 5")
+        self._line("days", "Fi&xed days:", values.get("days", ""),
+                   "Weekdays the need must keep, e.g. Mon,Wed: as many as its days a week. "
+                   "Empty: the optimiser chooses them.")
+        self.edits["days"].setPlaceholderText("any (the optimiser chooses)")
         self._line("caseload", "&Caseload (people):", values.get("caseload", ""))
         self._line("max_travel_km", "&Travel limit (km):", values.get("max_travel_km"),
                    "Empty: no limit")

@@ -6,11 +6,16 @@ a table over it, shown by the inspector for the selected site (issue 17).
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from estates_planner.report.rota import SiteWeek
 
-ROWS = ("Desks", "Interview rooms", "In")
+# short row labels: a long one ("Interview rooms") takes the room of the five day columns in
+# the narrow inspector, and "2 of 10" then wraps; the tooltips say them in full
+ROWS = ("Desks", "Rooms", "In")
+ROW_TIPS = ("Desks in use that day, of the site's", "Interview rooms in use that day, of the "
+            "site's", "Providers in that day (hover a cell for their needs)")
 
 
 class WeekGrid(QTableWidget):
@@ -26,9 +31,13 @@ class WeekGrid(QTableWidget):
         self.setAccessibleName(f"Week of {week.site_name}")
         self.setHorizontalHeaderLabels([d.weekday for d in week.days])
         self.setVerticalHeaderLabels(list(ROWS))
+        for row, tip in enumerate(ROW_TIPS):
+            self.verticalHeaderItem(row).setToolTip(tip)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.setWordWrap(True)
+        # no wrapping: rows are measured before the grid has its width, and "2 of 10" measured
+        # in a narrow column would keep a wrapped row's height; providers are one a line
+        self.setWordWrap(False)
         for col, day in enumerate(week.days):
             over_desks = " over" if day.desks_used > day.desks else ""
             over_rooms = " over" if day.rooms_used > day.rooms else ""
@@ -42,7 +51,10 @@ class WeekGrid(QTableWidget):
         self.resizeRowsToContents()
         height = self.horizontalHeader().height() + sum(self.rowHeight(r)
                                                         for r in range(self.rowCount()))
-        self.setMinimumHeight(height + 4)
+        # as tall as its rows, no taller: in the inspector's layout a table otherwise takes
+        # what space is left and shows it empty under the week
+        self.setFixedHeight(height + 2 * self.frameWidth() + 2)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def _cell(self, row: int, col: int, text: str) -> QTableWidgetItem:
         item = QTableWidgetItem(text)

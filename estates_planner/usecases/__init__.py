@@ -17,6 +17,7 @@ values. ``cli/`` prints what they return and ``ui/`` shows it; neither holds a b
 from estates_planner.usecases.comparing import compare
 from estates_planner.usecases.exporting import (
     EXPORT_FORMATS,
+    EXPORT_SUFFIXES,
     PDF_LAYOUTS,
     ExportedFile,
     export_plan,
@@ -40,7 +41,8 @@ from estates_planner.usecases.solving import (
 )
 
 __all__ = [
-    "EXPORT_FORMATS", "FILE_KINDS", "PDF_LAYOUTS", "TABLE_KINDS", "ExportedFile", "Imported",
+    "EXPORT_FORMATS", "EXPORT_SUFFIXES", "FILE_KINDS", "PDF_LAYOUTS", "TABLE_KINDS",
+    "ExportedFile", "Imported",
     "Solved", "compare", "dataset_with_table", "export_plan", "guess_file_kind",
     "import_chosen_files", "import_files", "input_files", "keep_plan",
     "read_boundary_layers", "solve_in_project", "warm_start_from",

@@ -16,8 +16,12 @@ from estates_planner.errors import ExportError
 from estates_planner.project import Project
 from estates_planner.report.exports import WRITERS
 
-# formats in the order they are written; the PDF last, as it takes longest
-EXPORT_FORMATS = ("csv", "xlsx", "gpkg", "pdf")
+# formats in the order they are written; the PDF last, as it takes longest ("rota" is the
+# weekly rota as a CSV, rota.csv)
+EXPORT_FORMATS = ("csv", "rota", "xlsx", "gpkg", "pdf")
+# the file name ending each format takes
+EXPORT_SUFFIXES = {"csv": ".csv", "rota": ".csv", "xlsx": ".xlsx", "gpkg": ".gpkg",
+                   "pdf": ".pdf"}
 
 PdfWriter = Callable[..., int]
 

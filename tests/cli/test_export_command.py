@@ -44,6 +44,29 @@ def test_exports_csv_xlsx_gpkg(project_file, tmp_path, capsys):
     assert [r["site_id"] for r in rows] == ["S1", "S1", "S3", "S2", "S4", ""]
 
 
+def test_exports_the_weekly_rota(tmp_path, capsys):
+    """The plan costed with its rota (issue 17): at Leeds (S1) N1 keeps its fixed Mon, Wed,
+    Fri and N2 (5 days) is in every day; 3 + 5 + 2 + 4 + 2 need-days in all."""
+    from estates_planner.optimise import evaluate_plan
+
+    project = pb.project()
+    sc = project.scenarios[0]
+    project.results[sc.name] = evaluate_plan(sc, {n: s for n, s in pb.PLAN.items() if s})
+    path = tmp_path / "rota-project.gpkg"
+    save_project(project, path)
+    assert main(["export", str(path), "--rota", str(tmp_path / "rota.csv")]) == 0
+    assert f"Wrote {tmp_path / 'rota.csv'}" in capsys.readouterr().out
+    with open(tmp_path / "rota.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["site_id", "site_name", "weekday", "need_id", "provider", "lot",
+                             "desks", "interview_rooms"]
+    assert [(r["weekday"], r["need_id"]) for r in rows if r["site_id"] == "S1"] == [
+        ("Mon", "N1"), ("Mon", "N2"), ("Tue", "N2"), ("Wed", "N1"), ("Wed", "N2"),
+        ("Thu", "N2"), ("Fri", "N1"), ("Fri", "N2")]
+    assert len(rows) == 16
+    assert [r["weekday"] for r in rows if r["need_id"] == "N5"] == ["Tue", "Thu"]
+
+
 def test_pdf_with_region_and_paper(project_file, tmp_path, capsys, qapp):
     pdf = tmp_path / "plan.pdf"
     code = main(["export", str(project_file), "--pdf", str(pdf), "--paper", "a3",
@@ -52,7 +75,7 @@ def test_pdf_with_region_and_paper(project_file, tmp_path, capsys, qapp):
     assert "pages" in capsys.readouterr().out
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "Hope House" in text and "Desk-days a week" in text
+    assert "Hope House" in text and "Desks in use of 4" in text  # its card's week
 
 
 def test_pdf_layouts_from_the_command_line(project_file, tmp_path, capsys, qapp):
@@ -87,6 +110,7 @@ def test_solves_first_when_there_is_no_plan(tmp_path, capsys):
 @pytest.mark.parametrize("args, message", [
     ([], "nothing to export"),
     (["--csv", "x.txt"], "should end in .csv"),
+    (["--rota", "rota.txt"], "--rota rota.txt: the file name should end in .csv"),
     (["--csv", "nowhere/x.csv"], "does not exist"),
     (["--csv", "x.csv", "--scenario", "Nope"], "no scenario 'Nope'; it has: Baseline"),
     (["--csv", "x.csv", "--region", "Narnia"], "unknown region"),

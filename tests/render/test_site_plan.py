@@ -192,7 +192,7 @@ def test_a3_landscape_and_region_filter(qapp, tmp_path):
     assert width > height
     assert pages == _pages(path)
     text = _text(path)
-    assert "Hope House" in text and "Desk-days a week" in text
+    assert "Hope House" in text and "Desks in use of 4" in text  # its card's week
     appendix = text[text.index("Appendix"):]
     assert "N4" in appendix and "N5" not in appendix and "Calm Minds" not in appendix
 
@@ -243,7 +243,8 @@ def test_region_pdf_summary_counts_only_that_region(qapp, tmp_path):
     assert "£34,000" not in summary and "£15,000" not in summary
     assert "1,041,836" not in summary  # the whole plan's score
     rest = _text(path, 3, pages)
-    used = [int(u) for u in re.findall(r"Desk-days a week: (\d+) of \d+ used", rest)]
+    used = [int(u) for u in re.findall(r"Desks in use of \d+ \((\d+) of \d+ desk-days a "
+                                         r"week\)", rest)]
     assert len(used) == 3 and sum(used) == 31  # the summary's "Desk-days placed a week"
     assert "4 needs (regions: Yorkshire and the Humber)" in rest  # 4 placed + 0 unplaced
 

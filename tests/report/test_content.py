@@ -12,7 +12,6 @@ from estates_planner.optimise.result import TERM_NAMES
 from estates_planner.report.content import (
     build_report_content,
     money,
-    parse_weekdays,
     summary_plan,
 )
 from estates_planner.report.kpis import compute_kpis, format_value
@@ -24,19 +23,6 @@ def content():
     return build_report_content(sc, pb.plan(sc), project_name="Test project",
                                 metadata={"sites_source": "sites.csv", "colour": "blue"},
                                 created=date(2026, 11, 25))
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("Mon,Wed", (0, 2)),
-    ("tue; THU", (1, 3)),
-    ("Friday", (4,)),
-    ("rota", None),
-    ("", None),
-    (None, None),
-    ("Mon,Sat", None),
-])
-def test_parse_weekdays(text, expected):
-    assert parse_weekdays(text) == expected
 
 
 def test_sections_grouped_by_region_sorted(content):
@@ -58,10 +44,11 @@ def test_site_section_occupants_capacity_and_week(content):
     # desk-days: 2x3 + 3x5 = 21 of 10x5; room-days 1x3 + 1x5 = 8 of 4x5
     assert (leeds.desk_days_used, leeds.desk_days_available) == (21, 50)
     assert (leeds.room_days_used, leeds.room_days_available) == (8, 20)
-    # N1 has fixed days (2 desks Mon, Wed, Fri); N2 is on a rota: 15 unscheduled desk-days
-    assert leeds.weekly.by_day == (2, 0, 2, 0, 2)
-    assert leeds.weekly.unscheduled_desk_days == 15
-    assert leeds.weekly.total_desk_days == 21
+    assert [o.fixed_days for o in leeds.occupants] == [(0, 2, 4), ()]
+    # the hand-made plan gives no weekdays (as one made before the weekly rota): the week
+    # says which needs have none rather than guessing them onto days
+    assert leeds.week.without_days == ("N1", "N2")
+    assert [d.desks_used for d in leeds.week.days] == [0, 0, 0, 0, 0]
     # Hope House is 224 m away (within the 0.5 km pairing radius)
     assert [(p.provider, p.where) for p in leeds.partners] == [
         ("Bright Futures", "same site"), ("Home First", "same site"),
@@ -73,10 +60,28 @@ def test_site_section_occupants_capacity_and_week(content):
     assert facts["Cost"] == "£3,000 per desk a year"
 
 
-def test_weekly_totals_only_without_rota(content):
+def test_site_week_of_a_plan_with_a_rota():
+    """The plan costed with its rota: N1 keeps its fixed Mon, Wed, Fri (2 desks, 1 room);
+    N2 is in all five days (3 desks, 1 room), so Leeds (10 desks, 4 rooms) uses 5 desks on
+    Mon, Wed, Fri and 3 on Tue, Thu; rooms never fill, so they do not bind."""
+    from estates_planner.optimise import evaluate_plan
+
+    sc = pb.scenario()
+    plan = evaluate_plan(sc, {n: s for n, s in pb.PLAN.items() if s is not None})
+    content = build_report_content(sc, plan, project_name="Test project",
+                                   created=date(2026, 11, 25))
+    leeds = next(s for s in content.sections if s.site.site_id == "S1")
+    week = leeds.week
+    assert week.without_days == ()
+    assert week.days_of("N1") == (0, 2, 4) and week.days_of("N2") == (0, 1, 2, 3, 4)
+    assert [(d.desks_used, d.desks) for d in week.days] == [(5, 10), (3, 10), (5, 10),
+                                                             (3, 10), (5, 10)]
+    assert [d.rooms_used for d in week.days] == [2, 1, 2, 1, 2]
+    assert not week.rooms_bind
+    # Wakefield: N3 (1 desk, 1 room, 2 days) of 6 desks and 2 rooms
     wakefield = next(s for s in content.sections if s.site.site_id == "S3")
-    assert wakefield.weekly.by_day is None
-    assert wakefield.weekly.total_desk_days == 2  # 1 desk x 2 days
+    assert len(wakefield.week.days_of("N3")) == 2
+    assert sum(d.desks_used for d in wakefield.week.days) == 2
 
 
 def test_summary_figures_match_kpis(content):

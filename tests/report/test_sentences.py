@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from estates_planner.report.content import Partner, WeeklyOccupancy
+from estates_planner.report.content import Partner
 from estates_planner.report.sentences import (
     capacity_line,
+    day_use_text,
+    desks_row_label,
     nearby_partners_text,
     project_display_name,
+    rooms_row_label,
     short_kind_label,
     sites_in_region,
     toc_sites_text,
     travel_measure_text,
-    weekly_line,
+    week_missing_text,
 )
 
 
@@ -24,15 +27,34 @@ def test_counts_take_the_right_number():
     assert capacity_line("Room-days a week", 0, 0) == "Room-days a week: 0 of 0 used (–)"
 
 
-def test_weekly_line_averages_over_five_days_or_lists_the_weekdays():
-    # 23 desk-days of 8 desks: 4.6 desks a day on average, of 40 desk-days available
-    section = SimpleNamespace(weekly=WeeklyOccupancy(8, None, 23, 23))
-    assert weekly_line(section) == ("No fixed weekdays recorded: 23 of 40 desk-days a week, "
-                                    "on average 4.6 of 8 desks a day.")
-    # fixed days Mon 2, Wed 3; 5 desk-days on a rota: 1 more desk each day
-    section = SimpleNamespace(weekly=WeeklyOccupancy(6, (2, 0, 3, 0, 0), 5, 10))
-    assert weekly_line(section) == ("Desks in use by weekday (of 6): Mon 2 · Tue 0 · Wed 3 · "
-                                    "Thu 0 · Fri 0, plus 1.0 a day on a rota or any day.")
+def _week(desks_used, desks, rooms_used, rooms, missing=()):
+    from estates_planner.report.rota import DayInSite, SiteWeek
+
+    days = tuple(DayInSite(d, (), u, desks, r, rooms)
+                 for d, u, r in zip(("Mon", "Tue", "Wed", "Thu", "Fri"), desks_used, rooms_used,
+                                    strict=True))
+    return SiteWeek("S", "Site", days, tuple(missing))
+
+
+def test_week_grid_labels_and_day_cells():
+    week = _week((5, 3, 8, 0, 0), 8, (1, 3, 3, 0, 0), 3)
+    section = SimpleNamespace(week=week, desk_days_used=16, desk_days_available=40)
+    assert desks_row_label(section) == "Desks in use of 8 (16 of 40 desk-days a week)"
+    assert rooms_row_label(section) == "Interview rooms in use of 3"
+    assert week.rooms_bind  # Tuesday and Wednesday use all 3 rooms
+    assert not _week((5, 3, 8, 0, 0), 8, (1, 2, 2, 0, 0), 3).rooms_bind
+    assert not _week((0,) * 5, 8, (0,) * 5, 0).rooms_bind  # no rooms, none used
+    assert day_use_text(8, 8) == "8"
+    assert day_use_text(12, 10) == "12 over"
+    assert week_missing_text(section) == ""
+
+
+def test_a_plan_without_weekdays_says_which_needs_and_what_to_do():
+    missing = tuple(f"N{i}" for i in range(1, 9))
+    section = SimpleNamespace(week=_week((0,) * 5, 8, (0,) * 5, 3, missing))
+    assert week_missing_text(section) == (
+        "The plan gives no weekdays for N1, N2, N3, N4, N5, N6 and 2 more (made before the "
+        "weekly rota): solve again for the site's week.")
 
 
 def test_nearby_partners_leave_out_the_site_itself_and_say_how_many_more():

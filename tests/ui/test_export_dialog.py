@@ -83,6 +83,31 @@ def test_format_change_changes_suffix_and_csv_is_escaped(make_dialog, tmp_path, 
     assert rows[2]["provider"] == "'=HYPERLINK(\"x\")"
 
 
+def test_weekly_rota_export(make_dialog, tmp_path, warnings):
+    """The rota (issue 17) is a CSV of its own: its default name differs from the
+    allocation table's, and it holds a row per need and weekday of the plan's rota."""
+    from estates_planner.optimise import evaluate_plan
+
+    project = pb.project()
+    sc = project.scenarios[0]
+    project.results[sc.name] = evaluate_plan(sc, {n: s for n, s in pb.PLAN.items() if s})
+    dialog = make_dialog(project)
+    _set_format(dialog, "csv")
+    _set_format(dialog, "rota")
+    assert dialog.output_path().name == "Test project - Baseline - rota.csv"
+    _set_format(dialog, "csv")
+    assert dialog.output_path().name == "Test project - Baseline.csv"
+    _set_format(dialog, "rota")
+    dialog.path_edit.setText(str(tmp_path / "week.csv"))
+    assert dialog.run_export() is True, warnings
+    assert dialog.last_message == f"Wrote weekly rota to {tmp_path / 'week.csv'}"
+    with open(tmp_path / "week.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    # N1 is fixed on Mon, Wed, Fri at Leeds (S1)
+    assert [r["weekday"] for r in rows if r["need_id"] == "N1"] == ["Mon", "Wed", "Fri"]
+    assert {r["site_id"] for r in rows} == {"S1", "S2", "S3", "S4"}
+
+
 def test_xlsx_and_gpkg(make_dialog, tmp_path, warnings):
     for key in ("xlsx", "gpkg"):
         dialog = make_dialog()

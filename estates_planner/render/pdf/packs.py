@@ -41,6 +41,7 @@ from estates_planner.report.figures import (
 )
 from estates_planner.report.kpis import format_value
 from estates_planner.report.regions import RegionRow, region_rows
+from estates_planner.report.rota import need_days_text
 
 
 def gbp(value: float) -> str:
@@ -154,9 +155,9 @@ def layout_short_summary(doc: Document, scenario: Scenario, result: PlanResult,
 
 def layout_provider_pack(doc: Document, maps: ReportMaps, scenario: Scenario,
                          result: PlanResult, provider: str) -> None:
-    """One provider's pack: its figures and a map of its sites, where each need sits and
-    why, its partners at each site, and each need's options (allowed and blocked, with the
-    rule), from the same explainer as the app's provider view."""
+    """One provider's pack: its figures and a map of its sites, where each need sits, on
+    which weekdays and why, its partners at each site, and each need's options (allowed and
+    blocked, with the rule), from the same explainer as the app's provider view."""
     c = doc.content
     ds = scenario.dataset
     explainer = PlanExplainer(scenario, result)
@@ -219,16 +220,19 @@ def layout_provider_pack(doc: Document, maps: ReportMaps, scenario: Scenario,
         a = result.allocation(n.need_id)
         site = ds.site(a.site_id).name if a.site_id else "— not placed —"
         km = "" if a.travel_km is None else f"{a.travel_km:.1f}"
-        rows.append([n.need_id, SHORT_LOT[n.lot], n.pdu, str(n.desks), str(n.days_per_week),
+        days = need_days_text(n, a) or f"{n.days_per_week} a week"
+        rows.append([n.need_id, SHORT_LOT[n.lot], n.pdu, str(n.desks), days,
                      site, km, _why(explainer, n.need_id)])
     table = Table(["Need", "Lot", "PDU", "Desks", "Days", "Site", "Km",
                    "Why there: the next-best allowed site, and the score it would add"],
-                  rows, [0.7, 1.1, 1.4, 0.4, 0.4, 1.8, 0.5, 3.6],
-                  align_right=frozenset({3, 4, 6}), wrap=frozenset({2, 5, 7}))
+                  rows, [0.7, 1.1, 1.4, 0.4, 1.1, 1.8, 0.5, 3.6],
+                  align_right=frozenset({3, 6}), wrap=frozenset({2, 4, 5, 7}))
     doc.bookmark("Where each need sits and why", 0)
     heading_with_table(doc, "Where each need sits and why", table)
-    doc.text("The next-best allowed site and how much moving the need there alone would add "
-             "to the optimiser score (a score, not money), with the term that grows most.",
+    doc.text("Days: the weekdays each need is in under the plan's rota, “(fixed)” where its "
+             "data fixes them. The next-best allowed site and how much moving the need there "
+             "alone would add to the optimiser score (a score, not money), with the term that "
+             "grows most.",
              doc.f_tiny, color=MUTED)
     flow_table(doc, table, min_rows=1)
 

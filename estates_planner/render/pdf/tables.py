@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from estates_planner.render.pdf.document import (
     ACCENT,
@@ -26,6 +26,15 @@ from estates_planner.render.pdf.document import (
     Document,
     rule,
 )
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A cell drawn as a bar in ``colour`` (a day a need is in, on a site card's week);
+    ``strong`` outlines it and sets its text in bold (a day the need's data fixes)."""
+
+    colour: QColor
+    strong: bool = False
 
 
 @dataclass
@@ -46,6 +55,13 @@ class Table:
     group_rows: frozenset[int] = frozenset()
     # the space round each cell's text: long reference tables (the appendix) take less
     pad_mm: float = CELL_PAD_MM
+    # (row, column) -> a bar drawn in the cell under its text (see :class:`Bar`)
+    bars: dict[tuple[int, int], Bar] = field(default_factory=dict)
+    # columns whose text is centred (a week's day columns)
+    center: frozenset[int] = frozenset()
+    # rows whose first cell runs on over the empty cells after it, in bold (a total under
+    # the rows: "Desks in use of 16"); they do not widen the first column
+    span_rows: frozenset[int] = frozenset()
 
 
 def grouped_rows(groups: Sequence[tuple[str, Sequence[Sequence[str]]]],
@@ -74,6 +90,9 @@ def table_measures(doc: Document, table: Table, width: float, font: QFont
         h = base_h
         if k in table.group_rows:
             row_hs.append(_group_row_h(doc, font))
+            continue
+        if k in table.span_rows:
+            row_hs.append(h)
             continue
         for i in table.wrap:
             if i < len(row) and row[i]:
@@ -161,7 +180,8 @@ def flow_table(doc: Document, table: Table, *, x: float | None = None,
         if table.show_header:
             doc.add(lambda p, y=y0, c=list(table.header), x=x: _draw_row(
                 p, x, y, col_w, header_h, c, bold, pad, table.align_right, HEADER_FILL, INK,
-                frozenset(range(len(c))), None, doc))
+                frozenset(range(len(c))) - table.center, None, doc,
+                _RowMarks({}, table.center, False, bold)))
         else:
             doc.add(lambda p, y=y0, x=x: rule(p, x, y, x + width))
         doc.y += header_h
@@ -174,6 +194,11 @@ def flow_table(doc: Document, table: Table, *, x: float | None = None,
         while i < len(table.rows):
             # a group heading goes on only with the first row of its group below it
             keep = row_hs[i + 1] if i in groups and i + 1 < len(table.rows) else 0.0
+            # nor does a total (span row) go on alone: the row above it goes with it
+            k = i + 1
+            while k < len(table.rows) and k in table.span_rows and i not in table.span_rows:
+                keep += row_hs[k]
+                k += 1
             if drawn and (i in breaks or doc.y + row_hs[i] + keep > bottom):
                 break
             if i in groups:
@@ -186,10 +211,12 @@ def flow_table(doc: Document, table: Table, *, x: float | None = None,
                 stripe += 1
                 f = bold if i in table.bold_rows else font
                 swatch = table.fills.get(i)
+                marks = _RowMarks({c: b for (r, c), b in table.bars.items() if r == i},
+                                  table.center, i in table.span_rows, bold)
                 doc.add(lambda p, y=doc.y, h=row_hs[i], c=list(table.rows[i]), f=f, fl=fill,
-                        sw=swatch, x=x: _draw_row(p, x, y, col_w, h, c, f, pad,
-                                                  table.align_right, fl, INK, table.wrap, sw,
-                                                  doc))
+                        sw=swatch, x=x, m=marks: _draw_row(p, x, y, col_w, h, c, f, pad,
+                                                           table.align_right, fl, INK,
+                                                           table.wrap, sw, doc, m))
             doc.y += row_hs[i]
             i += 1
             drawn += 1
@@ -248,7 +275,9 @@ def _column_widths(doc: Document, table: Table, width: float, font: QFont,
         return cached[1]
     pad = doc.mm(table.pad_mm)
     fm = doc.fm(font)
-    sample = [r for k, r in enumerate(table.rows[:600]) if k not in table.group_rows]
+    # a spanning first cell takes the empty cells' width, not its own column's
+    sample = [["", *r[1:]] if k in table.span_rows else r
+              for k, r in enumerate(table.rows[:600]) if k not in table.group_rows]
     natural: list[float] = []
     minimum: list[float] = []
     for i, head in enumerate(table.header):
@@ -265,6 +294,11 @@ def _column_widths(doc: Document, table: Table, width: float, font: QFont,
             low = max(head_word + 2 * pad, min(nat, doc.mm(12)))
         natural.append(nat)
         minimum.append(min(low, nat))
+    if table.center:  # centred columns are a series (weekdays): one width for all
+        for values in (natural, minimum):
+            widest = max(values[i] for i in table.center)
+            for i in table.center:
+                values[i] = widest
     total = sum(natural)
     if total <= width:
         weights = list(table.widths)
@@ -312,36 +346,86 @@ def _fill_level(natural: Sequence[float], minimum: Sequence[float], budget: floa
     return lo
 
 
+@dataclass(frozen=True)
+class _RowMarks:
+    """What a row draws besides text: bars by column, centred columns, whether its first
+    cell spans the empty ones after it, and the bold font for strong bars and spans."""
+
+    bars: dict[int, Bar]
+    center: frozenset[int]
+    span: bool
+    bold: QFont
+
+
 def _draw_row(p: QPainter, x: float, y: float, col_w: Sequence[float], h: float,
               cells: Sequence[str], font: QFont, pad: float, right: frozenset[int],
               fill: QColor | None, color: QColor, wrap: frozenset[int],
-              swatch: QColor | None = None, doc: Document | None = None) -> None:
+              swatch: QColor | None = None, doc: Document | None = None,
+              marks: _RowMarks | None = None) -> None:
     if fill is not None:
         p.fillRect(QRectF(x, y, sum(col_w), h), fill)
-    p.setFont(font)
-    p.setPen(color)
-    fm = doc.fm(font) if doc is not None else QFontMetricsF(font, p.device())
+    widths = list(col_w)
+    if marks is not None and marks.span:
+        rule(p, x, y, x + sum(col_w))  # a total under the rows above it
+        # the first cell takes the width of the empty cells after it
+        end = next((k for k in range(1, len(cells)) if cells[k]), len(cells))
+        widths = [sum(col_w[:end])] + [0.0] * (end - 1) + widths[end:]
+        font = marks.bold
     cx = x
-    for i, (text, w) in enumerate(zip(cells, col_w, strict=False)):
+    for i, (text, w) in enumerate(zip(cells, widths, strict=False)):
         inner = QRectF(cx + pad, y + pad, w - 2 * pad, h - 2 * pad)
         cx += w
+        cell_font = font
+        bar = marks.bars.get(i) if marks is not None else None
+        if bar is not None:  # one line high, at the top, beside a row that wraps
+            line_h = (doc.fm(font) if doc is not None else QFontMetricsF(font)).height()
+            _draw_bar(p, QRectF(inner.left() - pad / 2, y + pad / 2, inner.width() + pad,
+                                line_h + pad), bar, pad)
+            if bar.strong:
+                cell_font = marks.bold
+        p.setFont(cell_font)
+        p.setPen(color)
+        fm = doc.fm(cell_font) if doc is not None else QFontMetricsF(cell_font, p.device())
         if i == 0 and swatch is not None:
             s = fm.height() * 0.6
             p.fillRect(QRectF(inner.left(), inner.top() + (fm.height() - s) / 2, s, s), swatch)
             inner.setLeft(inner.left() + s * 1.6)
-        if not text:
+        if not text or w <= 0:
             continue
+        centre = marks is not None and i in marks.center
         align = RIGHT_TOP if i in right else LEFT_TOP
         if i in wrap:
             p.drawText(inner, align | WRAP, text)
         else:
             # one line: place it at its baseline (much cheaper than laying out in a rect)
-            width = doc.advance(font, text) if doc is not None else fm.horizontalAdvance(text)
+            width = (doc.advance(cell_font, text) if doc is not None
+                     else fm.horizontalAdvance(text))
             if width > inner.width():
                 text = fm.elidedText(text, Qt.TextElideMode.ElideRight, inner.width())
                 width = fm.horizontalAdvance(text)
-            left = inner.right() - width if i in right else inner.left()
+            left = (inner.center().x() - width / 2 if centre
+                    else inner.right() - width if i in right else inner.left())
             p.drawText(QPointF(left, inner.top() + fm.ascent()), text)
+
+
+def _draw_bar(p: QPainter, rect: QRectF, bar: Bar, pad: float) -> None:
+    """A day's bar: the colour tinted so black text reads on it; a strong one outlined in
+    the full colour."""
+    tint = QColor(bar.colour)
+    tint.setAlphaF(0.35)
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if bar.strong:
+        pen = QPen(bar.colour)
+        pen.setWidthF(pad * 0.6)
+        p.setPen(pen)
+        half = pen.widthF() / 2
+        rect = rect.adjusted(half, half, -half, -half)
+    else:
+        p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(tint)
+    p.drawRoundedRect(rect, pad * 0.6, pad * 0.6)
+    p.restore()
 
 
 def _draw_group_row(p: QPainter, doc: Document, x: float, y: float, width: float, h: float,

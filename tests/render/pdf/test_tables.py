@@ -73,6 +73,32 @@ def test_a_heading_is_never_left_alone_at_the_foot_of_a_page(qapp, tmp_path):
         painter.end()
 
 
+def test_a_total_row_goes_on_with_the_row_above_it(qapp, tmp_path):
+    """Room for the header and both rows of a table but not its total: the second row goes
+    over to the next page with the total, never the total alone under a repeated header."""
+    from PySide6.QtGui import QPainter, QPdfWriter
+
+    writer = QPdfWriter(str(tmp_path / "t.pdf"))
+    writer.setResolution(RESOLUTION_DPI)
+    painter = QPainter(writer)
+    try:
+        doc = Document(painter, PdfOptions(), _content())
+        doc.new_page()
+        table = Table(["Provider", "Mon"], [["Acme", "2"], ["Bloom", "1"],
+                                            ["Desks in use of 4", "3"]], [3, 1],
+                      span_rows=frozenset({2}))
+        _w, header_h, row_hs = table_measures(doc, table, doc.frame_w, doc.f_small)
+        doc.y = doc.body.bottom() - header_h - row_hs[0] - row_hs[1] - row_hs[2] / 2
+        pages = len(doc.pages)
+        flow_table(doc, table, min_rows=1)
+        assert len(doc.pages) == pages + 1
+        # on the new page: the header, Bloom's row and the total
+        assert doc.y == pytest.approx(doc.body.top() + header_h + row_hs[1] + row_hs[2]
+                                      + doc.mm(2.5))
+    finally:
+        painter.end()
+
+
 def _content():
     from estates_planner.report.content import build_report_content
 
