@@ -63,7 +63,7 @@ def run_contract_solve(args: argparse.Namespace, project: object | None, scenari
 
         if scenario != project.scenario(scenario.name):  # type: ignore[attr-defined]
             project.put_scenario(scenario)  # type: ignore[attr-defined]
-        store_contract(project, ramp, result)
+        store_contract(project, ramp, result, scenario.name)
         save_project(project)
         print(f"Saved the contract plan of '{scenario.name}' (table 'contract_plan') and its "
               f"ramp in {args.project}", file=sys.stderr)
