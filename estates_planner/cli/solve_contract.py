@@ -55,6 +55,11 @@ def run_contract_solve(args: argparse.Namespace, project: object | None, scenari
 
         write_contract_allocation_csv(scenario, ramp, result, args.out)
         print(f"Wrote the allocation of every year to {args.out}", file=sys.stderr)
+    if getattr(args, "rota", None) is not None:
+        from estates_planner.report.multiyear_csv import write_contract_rota_csv
+
+        write_contract_rota_csv(scenario, ramp, result, args.rota)
+        print(f"Wrote the rota of every year to {args.rota}", file=sys.stderr)
     if args.summary is not None:
         write_json(args.summary, contract_summary(scenario, ramp, result))
         print(f"Wrote the summary to {args.summary}", file=sys.stderr)

@@ -42,6 +42,8 @@ from estates_planner.optimise.multiyear.pricing import (
 )
 from estates_planner.optimise.multiyear.years import FIT_OUT_FULL, year_scenario
 from estates_planner.optimise.progress import Cancel, StopWatcher
+from estates_planner.optimise.rota import DAYS, daily_capacities, daily_rule, rota_hint
+from estates_planner.optimise.rota_model import DayCaps
 
 _FIRST_ROUND_SHARE = 0.7  # of the joint phase's time, for round 1
 _YEAR_BOUND_MAX_S = 3.0  # at most per year of a part
@@ -215,8 +217,9 @@ class ContractSearch:
             with self._lock:
                 plan = [h.copy() for h in self.plan]
             capacity, paid = self._left_over(rows, free, plan)
+            day_caps, day_hint = self._days_left_over(rows, free, plan)
             model = JointPartModel(data, free, self.candidates, plan, capacity=capacity,
-                                   fit_out_paid=paid)
+                                   fit_out_paid=paid, day_caps=day_caps, day_hint=day_hint)
             outcome = model.solve(time_limit_s=limit, register=self.watcher.register,
                                   unregister=self.watcher.unregister)
             gain = (model.hint_objective / PENCE - outcome.objective
@@ -252,6 +255,39 @@ class ContractSearch:
                              np.maximum(arrays.room_cap - room.astype(np.int64), 0)))
             paid[at[placed]] = True
         return capacity, paid
+
+    def _days_left_over(self, rows: list[np.ndarray], free: list[np.ndarray],
+                        plan: list[np.ndarray]) -> tuple[list[DayCaps] | None,
+                                                         list[dict[int, tuple[int, ...]]] | None]:
+        """Under the daily rule, per year: the desks and rooms left on each weekday at the
+        sites of the needs not freed, once they keep the days of a rota of the part's plan,
+        and the freed needs' days in that rota (so the sub-model's hint is whole and keeps
+        to the capacity left). Fixing the others' days only narrows the sub-model, so what
+        it finds has a rota. (None, None) under the weekly rule."""
+        data = self.data
+        if not daily_rule(data.scenario.settings):
+            return None, None
+        caps_by_year: list[DayCaps] = []
+        hints_by_year: list[dict[int, tuple[int, ...]]] = []
+        for k, r in enumerate(rows):
+            arrays = data.arrays[k]
+            needs = data.scenarios[k].dataset.needs
+            days = rota_hint(arrays, plan[k], r)
+            desk_day, room_day = daily_capacities(arrays)
+            freed = set(free[k].tolist())
+            caps: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+            for i in r.tolist():
+                j = int(plan[k][i])
+                if i in freed or j == UNPLACED:
+                    continue
+                desk, room = caps.setdefault(j, (np.full(DAYS, int(desk_day[j])),
+                                                 np.full(DAYS, int(room_day[j]))))
+                for d in days.get(i, ()):
+                    desk[d] -= needs[i].desks
+                    room[d] -= needs[i].interview_rooms
+            caps_by_year.append(caps)
+            hints_by_year.append({i: days[i] for i in freed if i in days})
+        return caps_by_year, hints_by_year
 
     # --- the years one by one ----------------------------------------------------------------
 
