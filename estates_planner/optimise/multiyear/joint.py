@@ -114,7 +114,8 @@ class JointPartModel:
                  capacity: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
                  fit_out_paid: np.ndarray | None = None,
                  day_caps: Sequence[DayCaps] | None = None,
-                 day_hint: Sequence[dict[int, tuple[int, ...]]] | None = None) -> None:
+                 day_hint: Sequence[dict[int, tuple[int, ...]]] | None = None,
+                 daily: bool = True) -> None:
         """``capacity`` (desk-days, room-days per site, per year) and ``fit_out_paid`` (per
         site) describe what needs outside ``rows`` leave and pay: the model then re-places
         ``rows`` inside a fixed plan (the whole-PDU neighbourhoods of :mod:`.search`);
@@ -125,7 +126,9 @@ class JointPartModel:
         Under the daily rule each year has its own weekday variables and rows
         (:class:`~estates_planner.optimise.rota_model.WeekdayRows`, as in the single-year
         part model): every plan of the model has a rota in every year, with that year's
-        volumes, and the same-day bonus is counted exactly."""
+        volumes, and the same-day bonus is counted exactly. ``daily=False`` leaves the
+        weekdays out and counts the same-day bonus on every paired need: the weekly
+        relaxation, whose optimum bounds the daily model's (its plans may have no rota)."""
         self.data = data
         self.capacity = capacity if capacity is not None else \
             [(a.desk_cap, a.room_cap) for a in data.arrays]
@@ -147,7 +150,7 @@ class JointPartModel:
         # the daily rule (issue 17): each contract year has its own rota
         self.weekdays: list[WeekdayRows | None] = []
         for k, r in enumerate(self.rows):
-            if not daily_rule(st):
+            if not (daily and daily_rule(st)):
                 self.weekdays.append(None)
                 continue
             arrays = data.arrays[k]

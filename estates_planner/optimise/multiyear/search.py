@@ -42,7 +42,15 @@ from estates_planner.optimise.multiyear.pricing import (
 )
 from estates_planner.optimise.multiyear.years import FIT_OUT_FULL, year_scenario
 from estates_planner.optimise.progress import Cancel, StopWatcher
-from estates_planner.optimise.rota import DAYS, daily_capacities, daily_rule, rota_hint
+from estates_planner.optimise.plan_state import PlanState
+from estates_planner.optimise.rota import (
+    DAYS,
+    daily_capacities,
+    daily_rule,
+    enforce_rotas,
+    rota_hint,
+)
+from estates_planner.optimise.rota_search import repair_rotas
 from estates_planner.optimise.rota_model import DayCaps
 
 _FIRST_ROUND_SHARE = 0.7  # of the joint phase's time, for round 1
@@ -53,6 +61,7 @@ _MIN_PART_S = 0.3  # no model of a part is built with less time left than this
 _PROVEN = 1e-6  # relative: a part whose plan is this close to its bound is proven
 _NEIGHBOURHOOD_SHARE = 0.6  # of the time left after the year bounds, for whole-PDU moves
 _NEIGHBOURHOOD_S = 0.25  # at most per whole-PDU sub-model
+_WEEKLY_SHARE = 0.4  # of a part's round-1 time under the daily rule, for its weekly model
 
 
 @dataclass
@@ -96,6 +105,7 @@ class ContractSearch:
                      for rows_p in rows]
         self._lock = threading.Lock()
         self._last_arrays: ScenarioArrays | None = None
+        self.daily = daily_rule(data.scenario.settings)
 
     # --- rounds ----------------------------------------------------------------------------
 
@@ -163,6 +173,10 @@ class ContractSearch:
                 waiting[0] -= self.sizes[p]
                 hint = [h.copy() for h in self.plan]
             began = time.perf_counter()
+            if self.daily and not presolve:
+                hint = self._weekly_first(p, hint, _WEEKLY_SHARE * share)
+                share -= time.perf_counter() - began
+                began = time.perf_counter()
             model = JointPartModel(self.data, self.rows[p], self.candidates, hint)
             share = min(share - (time.perf_counter() - began), self._left())
             outcome = model.solve(time_limit_s=max(share, 0.05),
@@ -175,6 +189,10 @@ class ContractSearch:
             with self._lock:
                 best = self.best[p]
                 best.joint_bound = max(best.joint_bound, outcome.bound)
+                if self.daily and best.objective is None:
+                    # the part keeps its plan, the model's hint (with a rota in every year),
+                    # unless the model finds a cheaper one
+                    best.objective = model.hint_objective / PENCE
                 if outcome.objective is not None and (best.objective is None
                                                       or outcome.objective < best.objective):
                     best.objective = outcome.objective
@@ -186,6 +204,81 @@ class ContractSearch:
                     and best.objective - best.bound <= _PROVEN * max(abs(best.objective), 1.0))
 
         self._map(work, parts)
+
+    def _weekly_first(self, p: int, hint: list[np.ndarray], limit_s: float,
+                      ) -> list[np.ndarray]:
+        """Under the daily rule, part p's weekly relaxation first; the plan to hint the
+        daily model with.
+
+        The joint model without weekday rows, each paired wellbeing need counted as sharing
+        a day, is a relaxation of the daily one: its optimum bounds the part, and CP-SAT
+        proves it in about a second a part of the sample, where the daily model with the
+        comparisons' plan as its hint found no plan at all in its share of 30 s (measured:
+        8 of the sample's 12 parts "unknown"). Its plan, each year's sites without a rota
+        repaired (:func:`~estates_planner.optimise.rota_search.repair_rotas`: the cheapest
+        move out to a site with a rota, else unplaced), replaces the part's plan when it
+        costs less, and starts the daily model. As for a single-year part
+        (:mod:`estates_planner.optimise.rota_start`).
+        """
+        if limit_s < _MIN_PART_S or self.watcher.should_stop:
+            return hint
+        model = JointPartModel(self.data, self.rows[p], self.candidates, hint, daily=False)
+        outcome = model.solve(time_limit_s=limit_s, register=self.watcher.register,
+                              unregister=self.watcher.unregister)
+        if outcome.status == "infeasible":
+            return hint  # the daily model says so too
+        with self._lock:
+            self.best[p].joint_bound = max(self.best[p].joint_bound, outcome.bound)
+        if outcome.objective is None:
+            return hint
+        repaired = self._repaired(p, hint, outcome.site_of)
+        self._try_part_plan(p, [repaired[k][r] for k, r in enumerate(self.rows[p])])
+        with self._lock:
+            return [h.copy() for h in self.plan]
+
+    def _repaired(self, p: int, plan: list[np.ndarray],
+                  site_of: list[np.ndarray]) -> list[np.ndarray]:
+        """``plan`` with part p's rows at ``site_of``, each year's sites given a rota."""
+        out = [h.copy() for h in plan]
+        stop = lambda: self.watcher.should_stop  # noqa: E731
+        for k, r in enumerate(self.rows[p]):
+            out[k][r] = site_of[k]
+            arrays = self.data.arrays[k]
+            state = PlanState(arrays, list(self.candidates[k]), out[k])
+            if state.day_fit is not None:
+                state.day_fit.stop = stop
+            repair_rotas(state, r.tolist(), stop)
+            # the last guard, as for every plan: a repair stopped early leaves needs out
+            out[k] = enforce_rotas(arrays, state.site_of)
+        return out
+
+    def _try_part_plan(self, p: int, part_site_of: list[np.ndarray]) -> None:
+        """Take a plan of part p's rows when it costs less than the part's plan now (priced
+        exactly with the part alone placed: parts share no site and no PDU)."""
+        data = self.data
+        with self._lock:
+            now = [h[r].copy() for h, r in zip(self.plan, self.rows[p], strict=True)]
+        priced = []
+        for site_ofs in (now, part_site_of):
+            alone = [np.full(len(h), UNPLACED, dtype=np.int64) for h in self.plan]
+            for k, r in enumerate(self.rows[p]):
+                alone[k][r] = site_ofs[k]
+            if plan_breaches(data, alone):
+                return  # e.g. a need at two sites with keep_sites_across_years
+            priced.append(price_site_ofs(data, alone, status="", bound=math.nan,
+                                         seconds=0.0).objective)
+        saving = priced[0] - priced[1]
+        if saving <= 1e-6:
+            return
+        with self._lock:
+            if any((h[r] != site_of).any() for h, r, site_of in
+                   zip(self.plan, self.rows[p], now, strict=True)):
+                return  # the part's plan changed meanwhile
+            for k, r in enumerate(self.rows[p]):
+                self.plan[k][r] = part_site_of[k]
+            best = self.best[p]
+            if best.objective is not None:
+                best.objective -= saving
 
     # --- whole PDUs re-placed inside the plan ---------------------------------------------
 
