@@ -4,7 +4,8 @@ Prints, for each: the machine's load (``uptime``: other work shares the 2 cores)
 CPU seconds, the horizon objective, bound and gap, the moves between years, the two
 comparison plans (year by year; final year kept) with the saving of planning the years
 together in £ and %, and the process's peak memory. The sample runs with ``data/ramp.csv``
-and the demo's lease ends and later openings (``sample_data.contract_demo``); the generated
+and its sites' lease ends and later openings (``available_until``/``available_from`` in
+``data/sites.csv``); the generated
 instance with the same ramp, a twentieth of its market sites opening in year 2 or 3 and a
 twentieth of its provider sites' leases ending after year 2.
 
@@ -32,7 +33,7 @@ from estates_planner.io.ramp import read_ramp  # noqa: E402
 from estates_planner.model import Dataset, Scenario, Settings, SiteKind  # noqa: E402
 from estates_planner.optimise.multiyear import solve_contract  # noqa: E402
 from estates_planner.optimise.synthetic import generate_national_instance  # noqa: E402
-from estates_planner.sample_data import GO_LIVE, contract_demo  # noqa: E402
+from estates_planner.sample_data import GO_LIVE  # noqa: E402
 
 
 def peak_rss_mb() -> float:
@@ -88,8 +89,8 @@ def main() -> None:
     if args.only != "national":
         data = REPO / "data"
         ds, _ = load_dataset(data / "sites.csv", data / "needs.csv", data / "demand.csv")
-        sample = Scenario("sample", contract_demo(ds), Settings(go_live=GO_LIVE))
-        run("sample (data/, ramp.csv, sample_data.contract_demo)", sample, args.years,
+        sample = Scenario("sample", ds, Settings(go_live=GO_LIVE))
+        run("sample (data/, ramp.csv)", sample, args.years,
             args.time_limit)
     if args.only != "sample":
         run(f"generated national instance (seed {args.seed})", national(args.seed),

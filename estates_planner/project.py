@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from estates_planner.errors import ScenarioError
+from estates_planner.io.contract_tables import drop_scenario_rows, rename_scenario_rows
 from estates_planner.io.coords import frame_to_bng
 from estates_planner.io.project_gpkg import (  # noqa: F401 - the file format's names, re-exported
     FORMAT_VERSION,
@@ -126,7 +127,8 @@ class Project:
         return self.add_scenario(scenario)
 
     def rename_scenario(self, old: str, new: str) -> Scenario:
-        """Rename a scenario and its result; a no-op when the name does not change."""
+        """Rename a scenario with its result and contract plan; a no-op when the name does not
+        change."""
         current = self.scenario(old)
         if new.strip() == old:
             return current
@@ -135,13 +137,16 @@ class Project:
         if old in self.results:
             result = self.results.pop(old)
             self.results[renamed.name] = dataclasses.replace(result, scenario_name=renamed.name)
+        rename_scenario_rows(self.tables, old, renamed.name)
         return renamed
 
     def remove_scenario(self, name: str) -> Scenario:
-        """Take a scenario and its result out of the project; returns the scenario."""
+        """Take a scenario, its result and its contract plan out of the project; returns the
+        scenario."""
         current = self.scenario(name)
         self.scenarios = [s for s in self.scenarios if s is not current]
         self.results.pop(name, None)
+        drop_scenario_rows(self.tables, name)
         return current
 
     def duplicate_scenario(self, name: str, new_name: str | None = None) -> Scenario:

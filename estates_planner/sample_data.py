@@ -46,12 +46,13 @@ STAMP = datetime(2026, 11, 25, tzinfo=UTC)
 ILLUSTRATIVE = "Illustrative sample, not official data"
 TITLE = "England and Wales sample (illustrative)"
 CLOSED_OFFICE_SCENARIO = "Close one office"
-# The four-year contract demo (issue 15, with data/ramp.csv): in these regions the first
-# provider-owned office's lease ends with contract year 2, and the market offices that open
-# in December 2027 open a year later (from contract year 3; fifteen already open in year 2),
-# so moves are worth weighing. Applied by contract_demo(), not written to sites.csv, so the
-# sample project and the CSV files stay as they are (the project file keeps
-# available_until since the contract-years UI; the sample could carry it from now on).
+# The four-year contract plan (issue 15, with data/ramp.csv), written into sites.csv by
+# _contract_dates(): in these regions the first provider-owned office's lease ends with
+# contract year 2 (available_until), and the market offices that would open in December 2027
+# open a year later (from contract year 3; twelve market offices already open in year 2), so
+# moves are worth weighing. A single-year plan at go-live is unchanged by them: it ignores
+# lease ends (only a contract year has a last day), and an office opening after go-live is
+# barred by R7 either way.
 LEASE_END = date(2029, 3, 31)
 LEASE_END_REGIONS = ("North East", "East Midlands", "West Midlands", "Wales",
                      "South West", "London")
@@ -329,7 +330,7 @@ WELSH_PROVIDERS: dict[Lot, tuple[str, ...]] = {
 
 SITE_FIELDS = ("site_id", "name", "region", "pdu", "kind", "women_only", "desks",
                "interview_rooms", "annual_cost_per_desk", "fit_out_cost", "available_from",
-               "step_free", "lon", "lat", "town", "data_status")
+               "available_until", "step_free", "lon", "lat", "town", "data_status")
 NEED_FIELDS = ("need_id", "provider", "lot", "region", "pdu", "desks", "interview_rooms",
                "days_per_week", "caseload", "max_travel_km", "lon", "lat", "data_status")
 DEMAND_FIELDS = ("pdu", "lon", "lat")
@@ -672,32 +673,21 @@ def _fix_stamps(path: Path) -> None:
 # ----------------------------------------------------------------------------- main
 
 
-def contract_demo(dataset):  # noqa: ANN001, ANN201 (Dataset -> Dataset)
-    """The sample with the contract demo's changes: the first provider-owned, not
-    women-only, office of each region in :data:`LEASE_END_REGIONS` is available until
-    :data:`LEASE_END` (the last day of contract year 2 from go-live), and the offices that
-    open in December 2027 open in December 2028 (from contract year 3). A single-year plan
-    ignores lease ends and cannot use offices opening after go-live either way, so its
-    optimum is the sample's own."""
-    import dataclasses
-
-    from estates_planner.model import Dataset, SiteKind
-
-    ending = set()
+def _contract_dates(sites: list[dict]) -> None:
+    """The contract years' lease ends and later openings (see :data:`LEASE_END`), in place:
+    the first provider-owned, not women-only, office of each region in
+    :data:`LEASE_END_REGIONS` is available until :data:`LEASE_END` (the last day of contract
+    year 2 from go-live), and the offices that open in December 2027 open in December 2028
+    (from contract year 3). No random draw: the rest of the sample is as before."""
     for region in LEASE_END_REGIONS:
-        first = next((s for s in dataset.sites if s.region == region
-                      and s.kind is SiteKind.PROVIDER and not s.women_only), None)
+        first = next((s for s in sites if s["region"] == region and s["kind"] == "provider"
+                      and s["women_only"] == "no"), None)
         if first is not None:
-            ending.add(first.site_id)
-    sites = []
-    for s in dataset.sites:
-        if s.site_id in ending:
-            s = dataclasses.replace(s, available_until=LEASE_END)
-        elif s.available_from is not None and (s.available_from.year,
-                                               s.available_from.month) == (2027, 12):
-            s = dataclasses.replace(s, available_from=s.available_from.replace(year=2028))
-        sites.append(s)
-    return Dataset(sites=tuple(sites), needs=dataset.needs, demand=dataset.demand)
+            first["available_until"] = LEASE_END.isoformat()
+    for s in sites:
+        s.setdefault("available_until", "")
+        if s["available_from"].startswith("2027-12-"):
+            s["available_from"] = "2028" + s["available_from"][4:]
 
 
 def generate_sample(out_dir: str | Path) -> dict[str, Path]:
@@ -722,6 +712,7 @@ def generate_sample(out_dir: str | Path) -> dict[str, Path]:
     rng = random.Random(SEED)
     needs = _make_needs(rng)
     sites = _make_sites(rng, needs)
+    _contract_dates(sites)
     tr = _to_bng()
     demand_rows = []
     demand_xy = {}

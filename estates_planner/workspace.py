@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from estates_planner.errors import EstatesError, ScenarioError
+from estates_planner.io.contract_tables import SCENARIO_TABLES
 from estates_planner.io.ramp import RAMP_TABLE, Ramp, ramp_from_frame, ramp_to_frame
 from estates_planner.io.records import (
     extra_with_days,
@@ -67,9 +68,12 @@ class Snapshot:
     solved_for: Mapping[str, Scenario]
     layers: Mapping[str, Any]
     current: str
-    # the project's ramp table (project.tables["ramp"]) or None; the other tables (travel
-    # caches, contract plans) are results, not inputs, and stay out of the history
+    # the project's ramp table (project.tables["ramp"]) or None; the travel caches are
+    # results, not inputs, and stay out of the history
     ramp: Any = None
+    # the frames of the scenarios' contract plans (io.contract_tables.SCENARIO_TABLES), None
+    # where the project has none; renaming or deleting a scenario changes them
+    contract_tables: tuple[Any, ...] = ()
 
 
 def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -286,10 +290,21 @@ class Workspace:
         return Snapshot(p.dataset, tuple(p.scenarios), MappingProxyType(dict(p.results)),
                         MappingProxyType(dict(self._solved_for)),
                         MappingProxyType(dict(p.layers)), self._current,
-                        p.tables.get(RAMP_TABLE))
+                        p.tables.get(RAMP_TABLE),
+                        tuple(p.tables.get(name) for name in SCENARIO_TABLES))
 
-    def _restore(self, snap: Snapshot) -> None:
+    def _restore(self, snap: Snapshot, other: Snapshot | None = None) -> None:
+        """Put the project back to ``snap``; ``other`` is the edit's other side. The contract
+        plans are put back only when that edit changed them (a rename or a delete): a plan
+        made after the edit, which is no edit of its own, is kept."""
         p = self.project
+        if other is not None and any(a is not b for a, b in zip(
+                snap.contract_tables, other.contract_tables, strict=True)):
+            for name, frame in zip(SCENARIO_TABLES, snap.contract_tables, strict=True):
+                if frame is None:
+                    p.tables.pop(name, None)
+                else:
+                    p.tables[name] = frame
         old_names = self.scenario_names
         old_dataset, old_layers = p.dataset, dict(p.layers)
         old_current = self.current
@@ -365,7 +380,7 @@ class Workspace:
             return
         edit = self._history.done.pop()
         self._history.undone.append(edit)
-        self._restore(edit.before)
+        self._restore(edit.before, edit.after)
         self._set_modified(len(self._history.done) != self._saved_depth)
         self._emit("history")
 
@@ -374,7 +389,7 @@ class Workspace:
             return
         edit = self._history.undone.pop()
         self._history.done.append(edit)
-        self._restore(edit.after)
+        self._restore(edit.after, edit.before)
         self._set_modified(len(self._history.done) != self._saved_depth)
         self._emit("history")
 

@@ -73,7 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, metavar="allocation.csv",
                    help="write the plan as an allocation CSV")
     p.add_argument("--rota", type=Path, metavar="rota.csv",
-                   help="write the plan's weekly rota (site, weekday, need) as a CSV")
+                   help="write the plan's weekly rota (site, weekday, need) as a CSV; with "
+                        "--years, each contract year's rota after a first column 'year'")
     p.add_argument("--summary", type=Path, metavar="FILE.json",
                    help="write the summary (objective, bound, gap, terms, status, seconds) "
                    "as JSON")

@@ -55,6 +55,11 @@ def run_contract_solve(args: argparse.Namespace, project: object | None, scenari
 
         write_contract_allocation_csv(scenario, ramp, result, args.out)
         print(f"Wrote the allocation of every year to {args.out}", file=sys.stderr)
+    if getattr(args, "rota", None) is not None:
+        from estates_planner.report.multiyear_csv import write_contract_rota_csv
+
+        write_contract_rota_csv(scenario, ramp, result, args.rota)
+        print(f"Wrote the rota of every year to {args.rota}", file=sys.stderr)
     if args.summary is not None:
         write_json(args.summary, contract_summary(scenario, ramp, result))
         print(f"Wrote the summary to {args.summary}", file=sys.stderr)
@@ -63,7 +68,7 @@ def run_contract_solve(args: argparse.Namespace, project: object | None, scenari
 
         if scenario != project.scenario(scenario.name):  # type: ignore[attr-defined]
             project.put_scenario(scenario)  # type: ignore[attr-defined]
-        store_contract(project, ramp, result)
+        store_contract(project, ramp, result, scenario.name)
         save_project(project)
         print(f"Saved the contract plan of '{scenario.name}' (table 'contract_plan') and its "
               f"ramp in {args.project}", file=sys.stderr)

@@ -23,6 +23,7 @@ import shapely
 from estates_planner import __version__
 from estates_planner.errors import EstatesError, ProjectFileError
 from estates_planner.io.atomic import clean_stale_temporaries
+from estates_planner.io.contract_tables import adopt_unowned_plans
 from estates_planner.io.project_gpkg import (
     _DEMAND_COLUMNS,
     _NEED_COLUMNS,
@@ -174,6 +175,9 @@ def _read_project(con: sqlite3.Connection, path: Path) -> dict[str, object]:
             network = frame
         elif role == "table":
             extra_tables[layer] = pd.DataFrame(frame)
+    # a file saved before contract plans were kept per scenario: its one plan is given to
+    # the scenario it was planned for
+    adopt_unowned_plans(extra_tables, scenarios)
     return dict(dataset=dataset, scenarios=scenarios, results=results, layers=layers,
                 network=network, tables=extra_tables, metadata=metadata)
 

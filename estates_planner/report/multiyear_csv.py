@@ -1,5 +1,7 @@
-"""The allocation CSV of a contract plan: the single-year columns after a first column
-``year``, one row per need per year it is active (with that year's desks and rooms).
+"""The allocation CSV and ``rota.csv`` of a contract plan: the single-year columns after a
+first column ``year``; the allocation has one row per need per year it is active (with that
+year's desks and rooms, and its weekdays in that year's rota), the rota one row per site,
+weekday and need of each year (issue 17: each contract year has its own rota).
 
 Written like the single-year file (UTF-8 with a byte-order mark, text formula-escaped,
 written to a temporary file and renamed over the target).
@@ -12,6 +14,7 @@ import os
 from pathlib import Path
 
 from estates_planner.io.allocation_csv import escape_cell
+from estates_planner.io.rota_csv import ROTA_COLUMNS, rota_rows
 from estates_planner.model import Scenario
 from estates_planner.optimise.multiyear.result import MultiYearResult
 from estates_planner.optimise.multiyear.years import year_scenario
@@ -45,3 +48,24 @@ def _cell(value: object, escape) -> object:  # noqa: ANN001 (the exports' escape
     if isinstance(value, bool):
         return "true" if value else "false"
     return escape(value)
+
+
+def contract_rota_columns() -> tuple[str, ...]:
+    return ("year", *ROTA_COLUMNS)
+
+
+def write_contract_rota_csv(scenario: Scenario, ramp: Ramp, result: MultiYearResult,
+                            path: str | os.PathLike[str]) -> Path:
+    """Write every year's rota (first column ``year``, then the single-year ``rota.csv``
+    columns with that year's desks and rooms); returns the path written."""
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(contract_rota_columns())
+            for y in result.years:
+                year_sc = year_scenario(scenario, ramp, y.year)
+                for row in rota_rows(year_sc, y.result):
+                    writer.writerow([y.year.number, *(escape_cell(row[c])
+                                                      for c in ROTA_COLUMNS)])
+    return target

@@ -15,16 +15,19 @@ from pathlib import Path
 import pandas as pd
 
 from estates_planner.errors import InputValidationError, ScenarioError
+from estates_planner.io.contract_tables import (  # noqa: F401 - the table names, re-exported
+    COMPARISON_COLUMNS,
+    CONTRACT_COMPARISON_TABLE,
+    CONTRACT_PLAN_TABLE,
+    PLAN_COLUMNS,
+    scenario_rows,
+    with_scenario_rows,
+)
 from estates_planner.io.ramp import RAMP_TABLE, Ramp, ramp_from_frame, ramp_to_frame, read_ramp
 from estates_planner.io.settings_toml import MAX_CONTRACT_YEARS
 from estates_planner.model import Scenario
 from estates_planner.optimise.multiyear.result import COMPARISON_NAMES, MultiYearResult
 from estates_planner.optimise.progress import Cancel, ProgressCallback
-
-# the contract plan kept in the project, one row per need and active year
-CONTRACT_PLAN_TABLE = "contract_plan"
-# its comparison (plan, score and saving in points), which pricing the plan cannot give back
-CONTRACT_COMPARISON_TABLE = "contract_comparison"
 
 
 def contract_ramp(scenario: Scenario, ramp_path: str | Path | None = None,
@@ -141,27 +144,35 @@ def contract_summary(scenario: Scenario, ramp: Ramp,
 
 
 def contract_plan_frame(result: MultiYearResult) -> pd.DataFrame:
-    """The plan as a table (year, need_id, site_id) for ``project.tables``."""
+    """The plan as a table (year, need_id, site_id; site_id empty: unplaced that year)."""
     rows = [(y.year.number, a.need_id, a.site_id or "")
             for y in result.years for a in y.result.allocations]
-    return pd.DataFrame(rows, columns=["year", "need_id", "site_id"])
+    return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
 
 
-def store_contract(project: object, ramp: Ramp, result: MultiYearResult) -> None:
-    """Keep the ramp and the contract plan in the project's tables (saved with it).
+def store_contract(project: object, ramp: Ramp, result: MultiYearResult,
+                   scenario_name: str | None = None) -> None:
+    """Keep the ramp and the contract plan of one scenario in the project's tables (saved
+    with it), replacing that scenario's earlier contract plan and no other's.
 
-    The single-year ``results`` are left alone: a contract plan is not one year's plan.
+    ``scenario_name`` defaults to the scenario the plan was made for
+    (``result.scenario_name``). The single-year ``results`` are left alone: a contract plan
+    is not one year's plan. The ramp is the project's (one table for every scenario).
     """
+    from estates_planner.report.multiyear import comparison_rows
+
+    name = result.scenario_name if scenario_name is None else scenario_name
     tables = project.tables  # type: ignore[attr-defined]
     if ramp.rows:
         tables[RAMP_TABLE] = ramp_to_frame(ramp)
-    tables[CONTRACT_PLAN_TABLE] = contract_plan_frame(result)
-    from estates_planner.report.multiyear import comparison_rows
-
-    tables[CONTRACT_COMPARISON_TABLE] = pd.DataFrame(
+    tables[CONTRACT_PLAN_TABLE] = with_scenario_rows(
+        tables.get(CONTRACT_PLAN_TABLE), name, contract_plan_frame(result))
+    comparison = pd.DataFrame(
         [(label, float(objective), float(saving), float(share))
          for label, objective, saving, share in comparison_rows(result)],
-        columns=["plan", "score_points", "saving_points", "saving_fraction"])
+        columns=list(COMPARISON_COLUMNS))
+    tables[CONTRACT_COMPARISON_TABLE] = with_scenario_rows(
+        tables.get(CONTRACT_COMPARISON_TABLE), name, comparison)
 
 
 @dataclass(frozen=True)
@@ -176,13 +187,13 @@ class StoredContract:
 
 
 def stored_contract(project: object, scenario: Scenario) -> StoredContract | None:
-    """The project's contract plan priced for ``scenario``, or None when the project holds
-    none or it was planned for other needs or another number of years than the scenario's
-    ``contract_years``."""
+    """The contract plan the project keeps for ``scenario`` (by its name), priced for it; None
+    when the project holds none for it, or it was planned for other needs or another number
+    of years than the scenario's ``contract_years``."""
     from estates_planner.optimise.multiyear.pricing import price_contract_plan
 
     tables = getattr(project, "tables", None) or {}
-    frame = tables.get(CONTRACT_PLAN_TABLE)
+    frame = scenario_rows(tables.get(CONTRACT_PLAN_TABLE), scenario.name)
     years = scenario.settings.contract_years
     if frame is None or frame.empty or years < 2:
         return None
@@ -202,7 +213,7 @@ def stored_contract(project: object, scenario: Scenario) -> StoredContract | Non
     except InputValidationError:
         return None
     result = price_contract_plan(scenario, ramp, plans)
-    comparison = tables.get(CONTRACT_COMPARISON_TABLE)
+    comparison = scenario_rows(tables.get(CONTRACT_COMPARISON_TABLE), scenario.name)
     rows = () if comparison is None else tuple(
         (str(r[0]), float(r[1]), float(r[2]), float(r[3]))
         for r in comparison[["plan", "score_points", "saving_points",
@@ -261,5 +272,5 @@ def plan_contract_in_project(project: object, scenario_name: str, *, years: int,
     if scenario != project.scenario(scenario_name):  # type: ignore[attr-defined]
         project.put_scenario(scenario)  # type: ignore[attr-defined]
         scenario = project.scenario(scenario_name)  # type: ignore[attr-defined]
-    store_contract(project, ramp, result)
+    store_contract(project, ramp, result, scenario.name)
     return ContractRun(scenario, ramp, result, tuple(warnings))

@@ -106,3 +106,54 @@ def test_a_project_keeps_the_ramp_the_years_and_the_contract_plan(tables, tmp_pa
     data = json.loads(summary.read_text())
     assert [y["placed"] for y in data["years"]] == [2, 3]
     assert data["horizon_total"] == pytest.approx(21612.0)
+
+
+ROTA_SITES = """\
+site_id,name,region,pdu,kind,women_only,desks,interview_rooms,annual_cost_per_desk,\
+easting,northing
+S,Station House,North,P1,authority,no,10,2,1000,400000,300000
+T,Tower House,North,P1,authority,no,10,2,2000,400000,300000
+"""
+ROTA_NEEDS = """\
+need_id,provider,lot,region,pdu,desks,interview_rooms,days_per_week,caseload,easting,\
+northing
+N1,Jobs Ltd,ete,North,P1,8,0,3,10,400000,300000
+N2,Homes Ltd,accommodation,North,P1,8,0,3,10,400000,300000
+"""
+
+
+def test_each_year_has_its_own_rota_in_rota_csv(tmp_path) -> None:  # noqa: ANN001
+    # years 1-2 at half volume (4 desks each: both fit S on every day); year 3 at full
+    # volume: 48 of S's 50 desk-days, but two needs of 8 desks on 3 days must share a day
+    # (16 desks), so under the daily rule year 3 uses S and T, whatever the weights
+    sites, needs, ramp = (tmp_path / n for n in ("sites.csv", "needs.csv", "ramp.csv"))
+    sites.write_text(ROTA_SITES, encoding="utf-8")
+    needs.write_text(ROTA_NEEDS, encoding="utf-8")
+    ramp.write_text("lot,provider,need_id,year,share\nete,,,1,0.5\nete,,,2,0.5\n"
+                    "accommodation,,,1,0.5\naccommodation,,,2,0.5\n", encoding="utf-8")
+    out, rota = tmp_path / "plan.csv", tmp_path / "rota.csv"
+    assert main(["solve", "--sites", str(sites), "--needs", str(needs), "--years", "3",
+                 "--ramp", str(ramp), "--time-limit", "5", "--out", str(out),
+                 "--rota", str(rota)]) == 0
+    with open(rota, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["year", "site_id", "site_name", "weekday", "need_id", "provider",
+                             "lot", "desks", "interview_rooms"]
+    # recomputed from rota.csv alone: desks per year, site and weekday within the site's 10
+    use: dict[tuple[str, str, str], int] = {}
+    days: dict[tuple[str, str], int] = {}
+    for r in rows:
+        key = (r["year"], r["site_id"], r["weekday"])
+        use[key] = use.get(key, 0) + int(r["desks"])
+        days[r["year"], r["need_id"]] = days.get((r["year"], r["need_id"]), 0) + 1
+    assert max(use.values()) <= 10
+    assert days == {(y, n): 3 for y in ("1", "2", "3") for n in ("N1", "N2")}
+    assert {int(r["desks"]) for r in rows if r["year"] in ("1", "2")} == {4}
+    assert {r["site_id"] for r in rows if r["year"] == "3"} == {"S", "T"}
+    # the allocation CSV gives the same weekdays per year
+    with open(out, newline="", encoding="utf-8-sig") as fh:
+        plan = list(csv.DictReader(fh))
+    from_rota = {}
+    for r in rows:
+        from_rota.setdefault((r["year"], r["need_id"]), []).append(r["weekday"])
+    assert {(p["year"], p["need_id"]): p["weekdays"].split(",") for p in plan} == from_rota

@@ -121,24 +121,37 @@ def test_one_contract_year_is_todays_plan_on_the_sample():
     assert one.objective == pytest.approx(today.objective, abs=0.01)
 
 
-def test_the_contract_demo_changes_only_what_a_contract_year_sees():
-    # the six lease ends and the three later openings; a single year at go-live cannot use
-    # an office opening after it (R7) either way, and ignores lease ends
+def test_the_samples_contract_dates_change_only_what_a_contract_year_sees():
+    # data/sites.csv holds six lease ends (available_until, the last day of year 2) and
+    # three offices opening in December 2028 (year 3); a single year at go-live ignores
+    # lease ends and cannot use an office opening after go-live (R7) either way, so its
+    # allowed pairs are those of the sites without these dates (the sample before them)
+    import dataclasses
+
     from estates_planner.io import load_dataset
-    from estates_planner.model import Scenario, Settings
+    from estates_planner.model import Dataset, Scenario, Settings
     from estates_planner.optimise.candidates import allowed_pairs, candidate_distances
-    from estates_planner.sample_data import GO_LIVE, LEASE_END, contract_demo
+    from estates_planner.sample_data import GO_LIVE, LEASE_END
 
     data = Path(__file__).resolve().parents[2] / "data"
     ds, _ = load_dataset(data / "sites.csv", data / "needs.csv", data / "demand.csv")
-    demo = contract_demo(ds)
-    pairs = list(zip(ds.sites, demo.sites, strict=True))
-    assert sum(a != b for a, b in pairs) == 9
-    assert [b.available_until for a, b in pairs if a.available_until != b.available_until] \
-        == [LEASE_END] * 6
-    assert [(a.available_from.isoformat(), b.available_from.isoformat()) for a, b in pairs
-            if a.available_from != b.available_from] == [("2027-12-01", "2028-12-01")] * 3
-    before = Scenario("s", ds, Settings(go_live=GO_LIVE))
-    after = before.replace(dataset=demo)
+    ending = [s for s in ds.sites if s.available_until is not None]
+    assert [(s.site_id, s.available_until) for s in ending] == [
+        (site_id, LEASE_END) for site_id in ("NE-002", "EM-002", "WM-002", "WA-002", "SW-003",
+                                             "LDN-002")]
+    later = [s.site_id for s in ds.sites if s.available_from is not None
+             and s.available_from >= date(2028, 4, 1)]
+    assert later == ["SC-021", "KSS-018", "LDN-029"]
+    assert all(s.available_from == date(2028, 12, 1) for s in ds.sites if s.site_id in later)
+    # twelve market offices open during year 1, so from year 2
+    assert sum(GO_LIVE < s.available_from < date(2028, 4, 1) for s in ds.sites
+               if s.available_from is not None) == 12
+    without = Dataset(sites=tuple(
+        dataclasses.replace(s, available_until=None,
+                            available_from=date(2027, 12, 1) if s.site_id in later
+                            else s.available_from) for s in ds.sites),
+        needs=ds.needs, demand=ds.demand)
+    after = Scenario("s", ds, Settings(go_live=GO_LIVE))
+    before = after.replace(dataset=without)
     assert (allowed_pairs(before, candidate_distances(before))
             == allowed_pairs(after, candidate_distances(after))).all()

@@ -26,7 +26,14 @@ from estates_planner.optimise.cpsat_part import PENCE, conflict_cliques, pence
 from estates_planner.optimise.decompose import pairing_loss_bound
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
 from estates_planner.optimise.multiyear.pricing import ContractData
-from estates_planner.optimise.rota import max_wellbeing_bonus
+from estates_planner.optimise.rota import (
+    daily_capacities,
+    daily_rule,
+    max_wellbeing_bonus,
+    rota_hint,
+    same_day_bonus,
+)
+from estates_planner.optimise.rota_model import DayCaps, WeekdayRows
 
 _EPS = 1e-9
 
@@ -105,10 +112,23 @@ class JointPartModel:
     def __init__(self, data: ContractData, rows: Sequence[np.ndarray],
                  candidates: Sequence[list[np.ndarray]], hint: Sequence[np.ndarray], *,
                  capacity: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
-                 fit_out_paid: np.ndarray | None = None) -> None:
+                 fit_out_paid: np.ndarray | None = None,
+                 day_caps: Sequence[DayCaps] | None = None,
+                 day_hint: Sequence[dict[int, tuple[int, ...]]] | None = None,
+                 daily: bool = True) -> None:
         """``capacity`` (desk-days, room-days per site, per year) and ``fit_out_paid`` (per
         site) describe what needs outside ``rows`` leave and pay: the model then re-places
-        ``rows`` inside a fixed plan (the whole-PDU neighbourhoods of :mod:`.search`)."""
+        ``rows`` inside a fixed plan (the whole-PDU neighbourhoods of :mod:`.search`);
+        under the daily rule ``day_caps`` (per year: site -> desks and rooms left on each
+        weekday) and ``day_hint`` (per year: the hinted weekdays by row) do the same for
+        the weekdays.
+
+        Under the daily rule each year has its own weekday variables and rows
+        (:class:`~estates_planner.optimise.rota_model.WeekdayRows`, as in the single-year
+        part model): every plan of the model has a rota in every year, with that year's
+        volumes, and the same-day bonus is counted exactly. ``daily=False`` leaves the
+        weekdays out and counts the same-day bonus on every paired need: the weekly
+        relaxation, whose optimum bounds the daily model's (its plans may have no rota)."""
         self.data = data
         self.capacity = capacity if capacity is not None else \
             [(a.desk_cap, a.room_cap) for a in data.arrays]
@@ -127,6 +147,22 @@ class JointPartModel:
         used_in_hint: set[int] = set()
         for k, r in enumerate(self.rows):
             used_in_hint.update(int(hint[k][i]) for i in r if hint[k][i] != UNPLACED)
+        # the daily rule (issue 17): each contract year has its own rota
+        self.weekdays: list[WeekdayRows | None] = []
+        for k, r in enumerate(self.rows):
+            if not (daily and daily_rule(st)):
+                self.weekdays.append(None)
+                continue
+            arrays = data.arrays[k]
+            caps = None if day_caps is None else day_caps[k]
+            rows_k = WeekdayRows(m, data.scenarios[k].dataset.needs,
+                                 *daily_capacities(arrays), caps)
+            if day_hint is not None:
+                rows_k.hint = dict(day_hint[k])
+            elif caps is None:
+                rows_k.hint = rota_hint(arrays, np.asarray(hint[k]), r)
+            rows_k.hint_site = np.asarray(hint[k])
+            self.weekdays.append(rows_k)
 
         def fit_out_var(j: int) -> cp_model.IntVar | None:
             if self.data.fit_out[j] <= 0 or (fit_out_paid is not None and fit_out_paid[j]):
@@ -189,6 +225,8 @@ class JointPartModel:
                             m.add_at_most_one(users[c][1] for c in clique)
                         else:
                             m.add(LinearExpr.sum([users[c][1] for c in clique]) <= yj)
+                if self.weekdays[k] is not None:
+                    self.weekdays[k].add_site(j, users, yj)
             by_pdu: dict[str, list[int]] = defaultdict(list)
             for i in r.tolist():
                 by_pdu[needs[i].pdu].append(i)
@@ -199,6 +237,9 @@ class JointPartModel:
         self._moves(hint, obj_vars, obj_coefs, hints)
         if st.keep_sites_across_years:
             self._keep_sites(hint, hints)
+        for rows_k in self.weekdays:
+            if rows_k is not None:
+                hints.extend(rows_k.hints)
         m.minimize(LinearExpr.weighted_sum(obj_vars, obj_coefs))
         self.trivial_bound = trivial
         # the hinted plan's objective (pence): every variable is hinted
@@ -241,18 +282,22 @@ class JointPartModel:
         arrays = self.data.arrays[k]
         needs = self.data.scenarios[k].dataset.needs
         m = self.model
-        # under the daily rule every paired need is counted as sharing a day too (this model
-        # has no weekdays): the weekly relaxation, so its bound stays valid (issue 17)
-        bonus = pence(max_wellbeing_bonus(self.data.scenario.settings))
+        st = self.data.scenario.settings
+        bonus = pence(max(st.pairing_bonus, 0.0))
+        # the same-day bonus on the year's weekday literals (0 without the daily rule)
+        same_day = pence(same_day_bonus(st))
+        weekdays = self.weekdays[k]
         for members in by_pdu.values():
             hosts = [i for i in members if needs[i].lot.prefers_authority]
             wellbeing = [i for i in members if needs[i].lot is Lot.WELLBEING]
             if not hosts or not wellbeing:
                 continue
             host_x: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+            host_at: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
             for i in hosts:
                 for j, v in self.x[k][i]:
                     host_x[j].append(v)
+                    host_at[j].append((i, v))
             host_sites = np.array(sorted(host_x), dtype=np.int64)
             hinted_hosts = {int(hint[i]) for i in hosts if hint[i] != UNPLACED}
             h: dict[int, cp_model.IntVar] = {}
@@ -269,10 +314,18 @@ class JointPartModel:
                     q = m.new_bool_var("")
                     m.add_implication(q, v)
                     m.add(q <= LinearExpr.sum([h[t] for t in near.tolist()]))
-                    obj_vars.append(q)
-                    obj_coefs.append(-bonus)
                     paired = hint[w] == j and any(t in hinted_hosts for t in near.tolist())
                     hints.append((q, int(paired)))
+                    shares = None
+                    if same_day and weekdays is not None:
+                        shares = weekdays.add_same_day(
+                            w, j, v, q, [(e, t, x) for t in near.tolist()
+                                         for e, x in host_at[t]], needs[w].pdu, hosts)
+                    obj_vars.append(q)
+                    obj_coefs.append(-bonus - (same_day if shares is None else 0))
+                    if shares is not None:
+                        obj_vars.append(shares)
+                        obj_coefs.append(-same_day)
 
     def _moves(self, hint: Sequence[np.ndarray], obj_vars: list, obj_coefs: list,
                hints: list) -> None:

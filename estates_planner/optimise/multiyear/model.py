@@ -62,7 +62,11 @@ class MultiYearModel:
     ``keep_sites_across_years``, :math:`w_{ns} = 1` for the one site need n may use.
 
     Constraints, in every year k: R1 :math:`\sum_s x_{kns} + u_{kn} = 1` (no u in strict
-    mode); R2 :math:`\sum_n d_{kn} x_{kns} \le 5 D_s y_s` and the same for room-days; R3-R8
+    mode); R2 :math:`\sum_n d_{kn} x_{kns} \le 5 D_s y_s` and the same for room-days; under
+    the daily rule (``daily_capacity``, issue 17) year k's own weekday variables
+    :math:`v_{knsd}` and rows, desks and rooms per site and weekday with year-k volumes
+    (:mod:`estates_planner.optimise.rota_model`), so each year has its own rota, and the
+    same-day bonus on them; R3-R8
     (year k's availability in R7) by the absence of variables; the single-year links and
     tightening rows per year (:mod:`estates_planner.optimise.cpsat_part`), with one
     :math:`y_s` shared by all years. Moves, for each site s a need could use in year k-1:
@@ -204,8 +208,10 @@ class MultiYearModel:
         bound += fixed
         daily = daily_rule(self.scenario.settings)
         if daily:
-            # each contract year has its own rota (issue 17): the joint model has no weekdays,
-            # so a year whose plan has a site without a rota leaves needs out there
+            # each contract year has its own rota (issue 17): the joint models have weekday
+            # rows per year, so their plans have rotas; this is the last guard, as for a
+            # single-year plan, for a starting plan a part kept when stopped before its first
+            # joint plan (a site without a rota then leaves needs out)
             site_ofs = [enforce_rotas(a, s) for a, s in zip(data.arrays, site_ofs, strict=True)]
             hint = [enforce_rotas(a, s) for a, s in zip(data.arrays, hint, strict=True)]
             hint_objective = price_site_ofs(data, hint, status="evaluated", bound=math.nan,
