@@ -45,7 +45,7 @@ from estates_planner.ui.settings_dialog import SettingsDialog
 from estates_planner.ui.solve_dialog import SolveProgressDialog
 from estates_planner.ui.state import WorkspaceState
 from estates_planner.ui.unplaced_panel import UnplacedPanel
-from estates_planner.ui.workers import SolveWorker, start_solve
+from estates_planner.ui.workers import SolveWorker, end_thread, start_worker
 from estates_planner.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -407,7 +407,7 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
         self.act_solve.setEnabled(False)
         self.statusBar().showMessage(f"Solving {scenario.name}…")
         self.solve_dialog.show()
-        self.solve_thread = start_solve(self.solve_worker, self)
+        self.solve_thread = start_worker(self.solve_worker, self)
 
     def _show_catchment(self, geometry) -> None:
         self.map.set_catchment(geometry)
@@ -433,11 +433,7 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
             QMessageBox.warning(self, "Solve", message)
 
     def _solve_done(self) -> None:
-        thread = self.solve_thread
-        if thread is not None:
-            thread.quit()
-            thread.wait(10_000)
-            thread.deleteLater()
+        end_thread(self.solve_thread, 10_000)
         self.solve_thread = None
         self.solve_worker = None
         if self.solve_dialog is not None:
