@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QFont, QPainter, QTransform
+from PySide6.QtGui import QColor, QFont, QPaintEngine, QPainter, QTransform
 
 import estates_planner.render.map.style as style
 from estates_planner.report.extents import Extent
@@ -118,3 +118,20 @@ def device_unit(painter: QPainter) -> float:
     if dpi <= 0:
         return 1.0
     return max(round(dpi / 96.0, 2), 0.5)
+
+
+def device_pixel_ratio(painter: QPainter) -> float:
+    """Device pixels per logical pixel of the painter's screen or image (2 on a HiDPI
+    screen), so cached symbol and label images are drawn as sharp as the device shows them;
+    1 for a device without one (a PDF)."""
+    try:
+        return float(painter.device().devicePixelRatioF())
+    except AttributeError:
+        return 1.0
+
+
+def is_raster(painter: QPainter) -> bool:
+    """Whether the painter draws pixels (a screen, an image): there cached images of symbols
+    and labels are fastest; elsewhere (PDF, SVG) they are drawn as vectors to print sharp."""
+    engine = painter.paintEngine()
+    return engine is not None and engine.type() == QPaintEngine.Type.Raster

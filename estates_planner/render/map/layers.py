@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QImage,
-    QPaintEngine,
     QPainter,
     QPainterPath,
     QPen,
@@ -38,26 +37,19 @@ from estates_planner.render.map.content import (
     SITES,
     MapContent,
 )
-from estates_planner.render.map.frame import MapFrame, RenderOptions, device_unit
+from estates_planner.render.map.frame import (
+    MapFrame,
+    RenderOptions,
+    device_pixel_ratio,
+    device_unit,
+    is_raster,
+)
 from estates_planner.render.map.prepared import PreparedContent
-
-
-def _is_raster(painter: QPainter) -> bool:
-    engine = painter.paintEngine()
-    return engine is not None and engine.type() == QPaintEngine.Type.Raster
 
 
 def _in_gui_thread() -> bool:
     app = QCoreApplication.instance()
     return app is not None and QThread.currentThread() == app.thread()
-
-
-def _dpr(painter: QPainter) -> float:
-    device = painter.device()
-    try:
-        return float(device.devicePixelRatioF())
-    except AttributeError:
-        return 1.0
 
 
 _pixmaps: dict[tuple, QPixmap] = {}
@@ -146,8 +138,8 @@ def draw_static(painter: QPainter, frame: MapFrame, prepared: PreparedContent,
     unit = options.unit if options.unit is not None else device_unit(painter)
     vector = options.vector_symbols
     if vector is None:
-        vector = not _is_raster(painter)
-    dpr = _dpr(painter)
+        vector = not is_raster(painter)
+    dpr = device_pixel_ratio(painter)
     gui = _in_gui_thread()
     rect = frame.rect
     painter.save()
@@ -307,8 +299,8 @@ def draw_clusters(painter: QPainter, layout: SiteLayout, font: QFont | None,
             f.setPointSizeF(f.pointSizeF() * 0.85)
         fonts[small] = QFont(f, device) if device is not None else f
     metrics = {k: QFontMetricsF(f) for k, f in fonts.items()}
-    raster = _is_raster(painter)
-    dpr = _dpr(painter)
+    raster = is_raster(painter)
+    dpr = device_pixel_ratio(painter)
     for cluster in layout.clusters:
         text = str(cluster.count)
         small = len(text) > 2
