@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QFont, QPaintEngine, QPainter, QTransform
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPaintEngine, QPainter, QTransform
 
 import estates_planner.render.map.style as style
 from estates_planner.report.extents import Extent
@@ -128,6 +128,16 @@ def device_pixel_ratio(painter: QPainter) -> float:
         return float(painter.device().devicePixelRatioF())
     except AttributeError:
         return 1.0
+
+
+def transparent_image(width: float, height: float, dpr: float) -> QImage:
+    """A clear image ``width`` x ``height`` logical pixels at ``dpr`` device pixels each: the
+    canvas for a symbol, label or overlay drawn once and reused while the map pans."""
+    image = QImage(math.ceil(width * dpr), math.ceil(height * dpr),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(dpr)
+    image.fill(Qt.GlobalColor.transparent)
+    return image
 
 
 def is_raster(painter: QPainter) -> bool:

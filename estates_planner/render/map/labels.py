@@ -22,7 +22,12 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPaint
 
 from estates_planner.render.map.clusters import SiteLayout
 from estates_planner.render.map.content import LABELS
-from estates_planner.render.map.frame import MapFrame, device_pixel_ratio, is_raster
+from estates_planner.render.map.frame import (
+    MapFrame,
+    device_pixel_ratio,
+    is_raster,
+    transparent_image,
+)
 from estates_planner.render.map.prepared import PreparedContent
 
 SITE_NAMES_BELOW_M_PER_PX = 40.0  # site names closer in than 40 m a pixel (a city, 40 km)
@@ -348,10 +353,7 @@ def _label_image(text: str, role: str, font_text: str, dpr: float, colour: str,
     metrics = QFontMetricsF(font)
     w = metrics.horizontalAdvance(text) + 2 * halo_px
     h = metrics.height() + 2 * halo_px
-    image = QImage(math.ceil(w * dpr), math.ceil(h * dpr),
-                   QImage.Format.Format_ARGB32_Premultiplied)
-    image.setDevicePixelRatio(dpr)
-    image.fill(Qt.GlobalColor.transparent)
+    image = transparent_image(w, h, dpr)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     path = QPainterPath()

@@ -43,6 +43,7 @@ from estates_planner.render.map.frame import (
     device_pixel_ratio,
     device_unit,
     is_raster,
+    transparent_image,
 )
 from estates_planner.render.map.prepared import PreparedContent
 
@@ -331,10 +332,7 @@ def _cluster_image(text: str, radius: float, font_text: str, dpr: float, unit: f
     font = QFont()
     font.fromString(font_text)
     side = 2 * radius + 4 * unit
-    image = QImage(math.ceil(side * dpr), math.ceil(side * dpr),
-                   QImage.Format.Format_ARGB32_Premultiplied)
-    image.setDevicePixelRatio(dpr)
-    image.fill(Qt.GlobalColor.transparent)
+    image = transparent_image(side, side, dpr)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     _draw_cluster(painter, QPointF(image.width() / dpr / 2, image.height() / dpr / 2), radius,
