@@ -188,12 +188,10 @@ class ContractYears(QObject):
                                      ramp_path, keep_sites, limit)
         self.dialog = SolveProgressDialog(f"{scenario.name}, {years} contract years", limit,
                                           self.window)
-        self.worker.progress.connect(self.dialog.update_progress)
+        self.dialog.follow(self.worker)
         self.worker.finished.connect(self.apply)
         self.worker.failed.connect(self._failed)
         self.worker.done.connect(self._done)
-        self.dialog.cancelRequested.connect(self.worker.cancel,
-                                            Qt.ConnectionType.DirectConnection)
         self.action.setEnabled(False)
         self.dialog.show()
         self.thread = start_worker(self.worker, self.window)

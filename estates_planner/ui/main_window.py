@@ -397,13 +397,10 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
         self.solve_worker = SolveWorker(self.workspace.project, scenario.name, limit,
                                         self.solve_function)
         self.solve_dialog = SolveProgressDialog(scenario.name, limit, self)
-        self.solve_worker.progress.connect(self.solve_dialog.update_progress)
+        self.solve_dialog.follow(self.solve_worker)
         self.solve_worker.finished.connect(self._solve_finished)
         self.solve_worker.failed.connect(self._solve_failed)
         self.solve_worker.done.connect(self._solve_done)
-        # direct: the worker's own thread is busy in the solver and would never deliver it
-        self.solve_dialog.cancelRequested.connect(self.solve_worker.cancel,
-                                                  Qt.ConnectionType.DirectConnection)
         self.act_solve.setEnabled(False)
         self.statusBar().showMessage(f"Solving {scenario.name}…")
         self.solve_dialog.show()

@@ -278,14 +278,15 @@ class RobustnessDialog(QDialog):
         self.status.setText(message or "The study stopped after an unexpected error.")
 
     def _stopped(self) -> None:
+        # the thread first: its worker is deleted as it ends (see end_thread)
+        end_thread(self.thread, 5_000)
+        self.thread = None
         if self.progress_dialog is not None:
             # a progress dialog that closes says "canceled": not news any more
             self.progress_dialog.canceled.disconnect()
             self.progress_dialog.close()
             self.progress_dialog.deleteLater()
             self.progress_dialog = None
-        end_thread(self.thread, 5_000)
-        self.thread = None
         self.worker = None
         self.run_button.setEnabled(True)
 

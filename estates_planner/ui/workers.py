@@ -169,7 +169,13 @@ def start_worker(worker: Worker, parent: QObject | None = None) -> QThread:
 
 
 def end_thread(thread: QThread | None, wait_ms: int) -> None:
-    """After a worker's ``done``: let its thread stop (up to ``wait_ms``) and be deleted."""
+    """After a worker's ``done``: let its thread stop (up to ``wait_ms``) and be deleted.
+
+    Call it before disconnecting anything connected to the worker: the worker is deleted in
+    its own thread as the thread ends, and a disconnect in the GUI thread meanwhile waits on
+    Qt's lock while holding the GIL that the deletion needs (a deadlock, seen in the study
+    dialog). Waiting here releases the GIL, so the deletion finishes first.
+    """
     if thread is None:
         return
     thread.quit()
