@@ -30,6 +30,20 @@ def test_data_dir() -> Path:
     return TEST_DATA
 
 
+@pytest.fixture
+def plain_sqlite_gpkg(tmp_path: Path) -> Path:
+    """A SQLite database with one table, named ``notes.gpkg``: SQLite but not a GeoPackage
+    (the project file tests of tests/ and tests/hardening)."""
+    import sqlite3
+
+    path = tmp_path / "notes.gpkg"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    return path
+
+
 _LOOPBACK_PREFIXES = ("127.", "::1", "localhost", "0:0:0:0:0:0:0:1")
 
 

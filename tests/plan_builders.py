@@ -131,3 +131,18 @@ def project(provider_n3: str = "Mind Matters"):
     return Project(dataset=sc.dataset, scenarios=[sc], results={sc.name: plan(sc)},
                    layers={"regions": regions, "outline": outline},
                    metadata={"title": "Test project", "sources": "sites.csv, needs.csv"})
+
+
+def road_network():
+    """Two roads at 60 km/h through the sites of Leeds (S1), Wakefield (S3) and Manchester
+    (S4): Leeds - Wakefield 13.34 km, Wakefield - Manchester 53.71 km."""
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    from estates_planner.travel import network_from_frame
+
+    frame = gpd.GeoDataFrame(
+        {"speed_kmh": [60.0, 60.0]},
+        geometry=[LineString([(430000, 433000), (433000, 420000)]),
+                  LineString([(433000, 420000), (384000, 398000)])], crs=27700)
+    return network_from_frame(frame, source="test roads")

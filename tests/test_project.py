@@ -338,14 +338,9 @@ def test_plain_geopackage_is_not_a_project(tmp_path):
         open_project(path)
 
 
-def test_plain_sqlite_database_is_not_a_geopackage(tmp_path):
-    path = tmp_path / "db.gpkg"
-    con = sqlite3.connect(path)
-    con.execute("CREATE TABLE t (a)")
-    con.commit()
-    con.close()
+def test_plain_sqlite_database_is_not_a_geopackage(plain_sqlite_gpkg):
     with pytest.raises(ProjectFileError, match="SQLite database but not a GeoPackage"):
-        open_project(path)
+        open_project(plain_sqlite_gpkg)
 
 
 def test_text_file_is_not_a_geopackage(tmp_path):

@@ -13,8 +13,8 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TextIO
 
+from estates_planner.cli.progress_output import TerminalBar
 from estates_planner.errors import CancelledError, ScenarioError
 
 
@@ -54,19 +54,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_robustness(args: argparse.Namespace) -> int:
-    from estates_planner.project import open_project, save_project
+    from estates_planner.cli.project_args import open_scenario
+    from estates_planner.project import save_project
     from estates_planner.studies import StudySettings, run_study, store_study, wait_for_cleanup
     from estates_planner.studies.export import write_stability_csv, write_summary_json
+    from estates_planner.travel.resolve import with_travel
 
     _check_args(args)
-    project = open_project(args.project)
-    if not project.scenarios:
-        raise ScenarioError(f"{args.project} has no scenarios to test")
-    scenario = project.scenario(args.scenario) if args.scenario else project.scenarios[0]
-    if scenario.travel is None and project.network is not None:
-        from estates_planner.travel import model_from_project
-
-        scenario = scenario.replace(travel=model_from_project(project))
+    project, scenario = open_scenario(args.project, args.scenario, "test")
+    # the project's road network measures journeys unless the scenario has its own model
+    scenario = with_travel(project, scenario)
     study = StudySettings.from_scenario(scenario, samples=args.samples, seed=args.seed,
                                         fresh=args.fresh or None)
     previous = project.results.get(scenario.name)
@@ -173,16 +170,8 @@ def format_study(result) -> str:  # noqa: ANN001 (StudyResult)
     return "\n".join(lines)
 
 
-class StudyProgressPrinter:
+class StudyProgressPrinter(TerminalBar):
     """A bar on a terminal (samples done, ETA), or a line every few seconds otherwise."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.tty = bool(getattr(stream, "isatty", lambda: False)())
-        self.last = -math.inf
-        self.drawn = False
 
     def __call__(self, event) -> None:  # noqa: ANN001 (StudyProgress)
         now = time.perf_counter()
@@ -190,17 +179,5 @@ class StudyProgressPrinter:
             return
         self.last = now
         eta = "-" if event.eta_s is None else f"{event.eta_s:.0f} s"
-        text = f"{event.done}/{event.total} tasks  {event.elapsed_s:.0f} s  ETA {eta}"
-        if self.tty:
-            filled = int(round(event.fraction * self.WIDTH))
-            self.stream.write(f"\r[{'#' * filled}{'-' * (self.WIDTH - filled)}] {text}\x1b[K")
-            self.drawn = True
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.tty and self.drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-            self.drawn = False
+        self.show(f"{event.done}/{event.total} tasks  {event.elapsed_s:.0f} s  ETA {eta}",
+                  event.fraction)

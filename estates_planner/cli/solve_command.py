@@ -15,6 +15,7 @@ from pathlib import Path
 
 from estates_planner.cli.interrupts import cancel_on_signals
 from estates_planner.cli.progress_output import ProgressPrinter, write_json
+from estates_planner.cli.project_args import open_scenario
 from estates_planner.errors import InputValidationError, ScenarioError
 from estates_planner.io import load_dataset
 from estates_planner.io.allocation_csv import read_baseline
@@ -22,7 +23,7 @@ from estates_planner.io.rota_csv import write_rota_csv
 from estates_planner.io.settings_toml import read_settings
 from estates_planner.model import Scenario
 from estates_planner.optimise.result import TERM_LABELS
-from estates_planner.project import Project, new_project, open_project, save_project
+from estates_planner.project import Project, new_project, save_project
 from estates_planner.report.content import travel_measure_text
 from estates_planner.report.exports import write_allocation_csv
 from estates_planner.report.figures import (
@@ -178,11 +179,7 @@ def _with_network(path: Path | None, scenario: Scenario) -> Scenario:
 def _load(args: argparse.Namespace) -> tuple[Project, Scenario]:
     """The project and the scenario to solve; tables without a project make a new project."""
     if args.project is not None:
-        project = open_project(args.project)
-        if not project.scenarios:
-            raise ScenarioError(f"{args.project} has no scenarios to solve")
-        name = args.scenario or project.scenarios[0].name
-        return project, project.scenario(name)
+        return open_scenario(args.project, args.scenario, "solve")
     dataset, report = load_dataset(args.sites, args.needs, args.demand)
     for problem in report.warnings:
         print(f"warning: {problem}", file=sys.stderr)

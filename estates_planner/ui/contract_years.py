@@ -10,10 +10,9 @@ own modules change little. The business steps are the use case's
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,16 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from estates_planner.errors import CancelledError, EstatesError
 from estates_planner.io.ramp import RAMP_TABLE
 from estates_planner.io.settings_toml import MAX_CONTRACT_YEARS
 from estates_planner.optimise.multiyear.years import year_scenario
 from estates_planner.report.multiyear import ALL_YEARS_LABEL, contract_figure_rows, year_title
 from estates_planner.ui.contract_panel import ContractPanel
-from estates_planner.ui.errors_hook import report_unexpected
 from estates_planner.ui.occupancy_view import OccupancyView
 from estates_planner.ui.solve_dialog import SolveProgressDialog
-from estates_planner.ui.workers import start_solve
+from estates_planner.ui.workers import SolverWorker, end_thread, start_worker
 from estates_planner.ui.year_selector import ALL_YEARS, YearSelector
 from estates_planner.usecases.multiyear import (
     ContractRun,
@@ -102,13 +99,15 @@ class ContractOptionsDialog(QDialog):
         return None
 
 
-class ContractWorker(QObject):
-    """Plans the contract years of one scenario in its own QThread (as SolveWorker does)."""
+class ContractWorker(SolverWorker):
+    """Plans the contract years of one scenario in its own QThread (as SolveWorker does).
 
-    progress = Signal(float, float, float, str)
-    finished = Signal(object)
-    failed = Signal(str)
-    done = Signal()
+    ``finished(run)`` carries the :class:`ContractRun`, not yet stored: the project is the
+    GUI thread's, and :meth:`ContractYears.apply` stores the run there.
+    """
+
+    cancelled_message = "Planning was cancelled before any plan was found."
+    activity = "planning contract years"
 
     def __init__(self, project, scenario_name: str, years: int, ramp_path: Path | None,
                  keep_sites: bool, time_limit_s: float | None) -> None:
@@ -117,38 +116,11 @@ class ContractWorker(QObject):
         self.scenario_name = scenario_name
         self.options = dict(years=years, ramp_path=ramp_path, keep_sites=keep_sites,
                             time_limit_s=time_limit_s)
-        self.cancel_event = threading.Event()
 
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
-    def _report(self, event: object) -> None:
-        def number(name: str) -> float:
-            value = getattr(event, name, None)
-            return float("nan") if value is None else float(value)
-
-        self.progress.emit(number("objective"), number("bound"), number("elapsed_s"),
-                           str(getattr(event, "stage", "") or ""))
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            # the project is the GUI thread's: ContractYears.apply stores the run there
-            run = plan_contract_in_project(self.project, self.scenario_name,
-                                           progress=self._report, cancel=self.cancel_event,
-                                           store=False, **self.options)
-        except CancelledError:
-            self.failed.emit("Planning was cancelled before any plan was found.")
-        except EstatesError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # noqa: BLE001 - to the app's one hook: logged and shown
-            log.error("unexpected error while planning contract years")
-            report_unexpected(exc)
-            self.failed.emit("")
-        else:
-            self.finished.emit(run)
-        finally:
-            self.done.emit()
+    def work(self) -> ContractRun:
+        return plan_contract_in_project(self.project, self.scenario_name,
+                                        progress=self._report, cancel=self.cancel_event,
+                                        store=False, **self.options)
 
 
 class ContractYears(QObject):
@@ -216,15 +188,13 @@ class ContractYears(QObject):
                                      ramp_path, keep_sites, limit)
         self.dialog = SolveProgressDialog(f"{scenario.name}, {years} contract years", limit,
                                           self.window)
-        self.worker.progress.connect(self.dialog.update_progress)
+        self.dialog.follow(self.worker)
         self.worker.finished.connect(self.apply)
         self.worker.failed.connect(self._failed)
         self.worker.done.connect(self._done)
-        self.dialog.cancelRequested.connect(self.worker.cancel,
-                                            Qt.ConnectionType.DirectConnection)
         self.action.setEnabled(False)
         self.dialog.show()
-        self.thread = start_solve(self.worker, self.window)
+        self.thread = start_worker(self.worker, self.window)
 
     def apply(self, run: ContractRun) -> None:
         """Keep a plan solved in the worker: the scenario's contract years and keep-sites
@@ -268,10 +238,7 @@ class ContractYears(QObject):
             QMessageBox.warning(self.window, "Plan contract years", message)
 
     def _done(self) -> None:
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait(10_000)
-            self.thread.deleteLater()
+        end_thread(self.thread, 10_000)
         self.thread = None
         self.worker = None
         if self.dialog is not None:

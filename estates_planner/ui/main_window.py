@@ -45,7 +45,7 @@ from estates_planner.ui.settings_dialog import SettingsDialog
 from estates_planner.ui.solve_dialog import SolveProgressDialog
 from estates_planner.ui.state import WorkspaceState
 from estates_planner.ui.unplaced_panel import UnplacedPanel
-from estates_planner.ui.workers import SolveWorker, start_solve
+from estates_planner.ui.workers import SolveWorker, end_thread, start_worker
 from estates_planner.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -397,17 +397,14 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
         self.solve_worker = SolveWorker(self.workspace.project, scenario.name, limit,
                                         self.solve_function)
         self.solve_dialog = SolveProgressDialog(scenario.name, limit, self)
-        self.solve_worker.progress.connect(self.solve_dialog.update_progress)
+        self.solve_dialog.follow(self.solve_worker)
         self.solve_worker.finished.connect(self._solve_finished)
         self.solve_worker.failed.connect(self._solve_failed)
         self.solve_worker.done.connect(self._solve_done)
-        # direct: the worker's own thread is busy in the solver and would never deliver it
-        self.solve_dialog.cancelRequested.connect(self.solve_worker.cancel,
-                                                  Qt.ConnectionType.DirectConnection)
         self.act_solve.setEnabled(False)
         self.statusBar().showMessage(f"Solving {scenario.name}…")
         self.solve_dialog.show()
-        self.solve_thread = start_solve(self.solve_worker, self)
+        self.solve_thread = start_worker(self.solve_worker, self)
 
     def _show_catchment(self, geometry) -> None:
         self.map.set_catchment(geometry)
@@ -433,11 +430,7 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
             QMessageBox.warning(self, "Solve", message)
 
     def _solve_done(self) -> None:
-        thread = self.solve_thread
-        if thread is not None:
-            thread.quit()
-            thread.wait(10_000)
-            thread.deleteLater()
+        end_thread(self.solve_thread, 10_000)
         self.solve_thread = None
         self.solve_worker = None
         if self.solve_dialog is not None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -35,60 +34,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from estates_planner.errors import CancelledError, EstatesError
+from estates_planner.errors import EstatesError
 from estates_planner.ui.common import money
+from estates_planner.ui.workers import Worker, end_thread, start_worker
 
 log = logging.getLogger(__name__)
 
 _LEAST_STABLE_ROWS = 50
 
 
-class StudyWorker(QObject):
-    """Runs one study in its own QThread; ``cancel`` may be called from any thread."""
+class StudyWorker(Worker):
+    """Runs one late-data study in its own QThread; ``finished(result)`` carries the study.
 
-    progress = Signal(int, int, float)  # done, total, seconds left (NaN: not known yet)
-    finished = Signal(object)
-    failed = Signal(str)
-    done = Signal()
+    Signals
+    -------
+    progress(done, total, eta_s)
+        Solves done of the total, and seconds left (NaN: not known yet).
+    """
+
+    progress = Signal(int, int, float)
+    cancelled_message = "The study was cancelled; nothing was kept."
+    activity = "running the robustness study"
 
     def __init__(self, scenario, study, chosen, scheduler_address: str | None,
                  run: Callable[..., object] | None = None) -> None:
         super().__init__()
         self.scenario, self.study, self.chosen = scenario, study, chosen
         self.scheduler_address = scheduler_address
-        self.cancel_event = threading.Event()
         self._run = run
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
 
     def _report(self, event) -> None:
         eta = float("nan") if event.eta_s is None else float(event.eta_s)
         self.progress.emit(event.done, event.total, eta)
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            from estates_planner.studies import run_study
+    def work(self) -> object:
+        from estates_planner.studies import run_study
 
-            run = self._run or run_study
-            result = run(self.scenario, self.study, chosen=self.chosen,
-                         scheduler_address=self.scheduler_address, progress=self._report,
-                         cancel=self.cancel_event)
-        except CancelledError:
-            self.failed.emit("The study was cancelled; nothing was kept.")
-        except EstatesError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # noqa: BLE001 - to the app's one hook: logged and shown
-            from estates_planner.ui.errors_hook import report_unexpected
-
-            log.error("unexpected error in the robustness study")
-            report_unexpected(exc)
-            self.failed.emit("")
-        else:
-            self.finished.emit(result)
-        finally:
-            self.done.emit()
+        run = self._run or run_study
+        return run(self.scenario, self.study, chosen=self.chosen,
+                   scheduler_address=self.scheduler_address, progress=self._report,
+                   cancel=self.cancel_event)
 
 
 def _table(parent: QWidget, headers: tuple[str, ...], name: str) -> QTableWidget:
@@ -258,15 +243,11 @@ class RobustnessDialog(QDialog):
         self.worker.progress.connect(self._progress)
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
-        self.thread = QThread(self)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.done.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.thread.finished.connect(self._stopped)
+        self.worker.done.connect(self._stopped)
         self.run_button.setEnabled(False)
         self.status.setText(f"Running {study.samples} samples…")
         self.progress_dialog.show()
-        self.thread.start()
+        self.thread = start_worker(self.worker, self)
 
     def cancel(self) -> None:
         if self.worker is not None:
@@ -297,16 +278,15 @@ class RobustnessDialog(QDialog):
         self.status.setText(message or "The study stopped after an unexpected error.")
 
     def _stopped(self) -> None:
+        # the thread first: its worker is deleted as it ends (see end_thread)
+        end_thread(self.thread, 5_000)
+        self.thread = None
         if self.progress_dialog is not None:
             # a progress dialog that closes says "canceled": not news any more
             self.progress_dialog.canceled.disconnect()
             self.progress_dialog.close()
             self.progress_dialog.deleteLater()
             self.progress_dialog = None
-        if self.thread is not None:
-            self.thread.wait(5_000)
-            self.thread.deleteLater()
-        self.thread = None
         self.worker = None
         self.run_button.setEnabled(True)
 

@@ -70,6 +70,12 @@ class SolveProgressDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
         self.cancelled = False
 
+    def follow(self, worker) -> None:  # noqa: ANN001 (ui.workers.SolverWorker)
+        """Show ``worker``'s progress, and let Cancel ask it to stop."""
+        worker.progress.connect(self.update_progress)
+        # direct: the worker's own thread is busy in the solver and would never deliver it
+        self.cancelRequested.connect(worker.cancel, Qt.ConnectionType.DirectConnection)
+
     def update_progress(self, objective: float, bound: float, elapsed_s: float,
                         stage: str) -> None:
         if stage:

@@ -12,29 +12,6 @@ import pytest
 
 from estates_planner.cli import main
 
-SITES = """\
-site_id,name,region,pdu,kind,women_only,desks,interview_rooms,annual_cost_per_desk,\
-easting,northing
-A,=Alpha House,North,P1,authority,no,2,1,1000,400000,300000
-B,Beta,North,P1,market,no,2,1,500,400300,300000
-W,Women's Centre,North,P1,provider,yes,1,1,800,400000,301000
-"""
-NEEDS = """\
-need_id,provider,lot,region,pdu,desks,interview_rooms,days_per_week,caseload,easting,\
-northing
-e1,Jobs Ltd,ete,North,P1,1,0,5,10,400000,300000
-w1,Wellbeing Co,wellbeing,North,P1,1,0,5,10,400000,300000
-f1,Women First,womens,North,P1,1,0,5,0,400000,301000
-"""
-
-
-@pytest.fixture
-def tables(tmp_path: Path) -> tuple[Path, Path]:
-    sites, needs = tmp_path / "sites.csv", tmp_path / "needs.csv"
-    sites.write_text(SITES, encoding="utf-8")
-    needs.write_text(NEEDS, encoding="utf-8")
-    return sites, needs
-
 
 def test_solve_from_tables_writes_csv_and_summary(tables, tmp_path, capsys) -> None:  # noqa: ANN001
     sites, needs = tables
@@ -116,7 +93,8 @@ def test_bad_arguments_give_a_message_not_a_traceback(tables, capsys) -> None:  
 
 def test_input_errors_are_listed(tables, capsys) -> None:  # noqa: ANN001
     sites, needs = tables
-    sites.write_text(SITES.replace("400300", "east-ish"), encoding="utf-8")
+    sites.write_text(sites.read_text(encoding="utf-8").replace("400300", "east-ish"),
+                     encoding="utf-8")
     assert main(["solve", "--sites", str(sites), "--needs", str(needs)]) == 2
     err = capsys.readouterr().err
     assert "sites.csv, row 3" in err and "Traceback" not in err

@@ -10,34 +10,18 @@ import pytest
 
 from estates_planner.cli import main
 
-SITES = """\
-site_id,name,region,pdu,kind,women_only,desks,interview_rooms,annual_cost_per_desk,\
-easting,northing
-A,=Alpha House,North,P1,authority,no,2,1,1000,400000,300000
-B,Beta,North,P1,market,no,2,1,500,400300,300000
-W,Women's Centre,North,P1,provider,yes,1,1,800,400000,301000
-"""
-NEEDS = """\
-need_id,provider,lot,region,pdu,desks,interview_rooms,days_per_week,caseload,easting,\
-northing
-e1,Jobs Ltd,ete,North,P1,1,0,5,10,400000,300000
-w1,Wellbeing Co,wellbeing,North,P1,1,0,5,10,400000,300000
-f1,Women First,womens,North,P1,1,0,5,0,400000,301000
-"""
-
 
 @pytest.fixture
-def tables(tmp_path: Path) -> tuple[Path, Path, Path]:
-    paths = tmp_path / "sites.csv", tmp_path / "needs.csv", tmp_path / "ramp.csv"
-    paths[0].write_text(SITES, encoding="utf-8")
-    paths[1].write_text(NEEDS, encoding="utf-8")
-    paths[2].write_text("lot,provider,need_id,year,share\nete,,,1,0\n", encoding="utf-8")
-    return paths
+def ramp(tmp_path: Path) -> Path:
+    """A ramp in which the ETE needs start in year 2 (share 0 in year 1)."""
+    path = tmp_path / "ramp.csv"
+    path.write_text("lot,provider,need_id,year,share\nete,,,1,0\n", encoding="utf-8")
+    return path
 
 
-def test_two_contract_years_write_a_year_column_and_the_horizon_summary(tables, tmp_path,
+def test_two_contract_years_write_a_year_column_and_the_horizon_summary(tables, ramp, tmp_path,
                                                                           capsys) -> None:  # noqa: ANN001
-    sites, needs, ramp = tables
+    sites, needs = tables
     out, summary = tmp_path / "plan.csv", tmp_path / "summary.json"
     assert main(["solve", "--sites", str(sites), "--needs", str(needs), "--years", "2",
                  "--ramp", str(ramp), "--time-limit", "5", "--out", str(out),
@@ -70,8 +54,8 @@ def test_two_contract_years_write_a_year_column_and_the_horizon_summary(tables, 
     assert "£21,612" not in printed and "£11,306" not in printed
 
 
-def test_a_bad_ramp_is_listed_and_a_ramp_needs_years(tables, capsys) -> None:  # noqa: ANN001
-    sites, needs, ramp = tables
+def test_a_bad_ramp_is_listed_and_a_ramp_needs_years(tables, ramp, capsys) -> None:  # noqa: ANN001
+    sites, needs = tables
     ramp.write_text("lot,provider,need_id,year,share\nete,,,1,lots\n", encoding="utf-8")
     assert main(["solve", "--sites", str(sites), "--needs", str(needs), "--years", "2",
                  "--ramp", str(ramp)]) == 2
@@ -81,11 +65,11 @@ def test_a_bad_ramp_is_listed_and_a_ramp_needs_years(tables, capsys) -> None:  #
     assert "--ramp needs --years 2 or more" in capsys.readouterr().err
 
 
-def test_a_project_keeps_the_ramp_the_years_and_the_contract_plan(tables, tmp_path) -> None:  # noqa: ANN001
+def test_a_project_keeps_the_ramp_the_years_and_the_contract_plan(tables, ramp, tmp_path) -> None:  # noqa: ANN001
     from estates_planner.io import load_dataset
     from estates_planner.project import new_project, open_project, save_project
 
-    sites, needs, ramp = tables
+    sites, needs = tables
     dataset, report = load_dataset(sites, needs)
     assert report.ok
     path = tmp_path / "p.gpkg"

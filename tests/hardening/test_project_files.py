@@ -101,14 +101,9 @@ def test_foreign_geopackage_is_a_clear_error(tmp_path):
         open_project(path)
 
 
-def test_plain_sqlite_and_other_files_are_clear_errors(tmp_path):
-    db = tmp_path / "notes.gpkg"
-    con = sqlite3.connect(db)
-    con.execute("CREATE TABLE t (x)")
-    con.commit()
-    con.close()
+def test_plain_sqlite_and_other_files_are_clear_errors(tmp_path, plain_sqlite_gpkg):
     with pytest.raises(ProjectFileError, match="not a GeoPackage"):
-        open_project(db)
+        open_project(plain_sqlite_gpkg)
     pdf = tmp_path / "plan.gpkg"
     pdf.write_bytes(b"%PDF-1.4\n" + b"x" * 500)
     with pytest.raises(ProjectFileError, match="not a GeoPackage"):

@@ -25,20 +25,6 @@ from estates_planner.travel.resolve import travel_model_for
 LEEDS_MEAN_KM = (math.hypot(500 / 3, 500 / 3) + math.hypot(100 / 3, 200 / 3)) / 2 / 1000
 
 
-def road_network():
-    """Leeds - Wakefield - Manchester roads at 60 km/h through the three towns' sites."""
-    import geopandas as gpd
-    from shapely.geometry import LineString
-
-    from estates_planner.travel import network_from_frame
-
-    frame = gpd.GeoDataFrame(
-        {"speed_kmh": [60.0, 60.0]},
-        geometry=[LineString([(430000, 433000), (433000, 420000)]),
-                  LineString([(433000, 420000), (384000, 398000)])], crs=27700)
-    return network_from_frame(frame, source="test roads")
-
-
 def test_lines_per_pdu_worked_out_by_hand():
     sc = pb.scenario()
     lines, travel = service_user_lines(sc, pb.plan(sc))
@@ -71,7 +57,7 @@ def test_along_a_road_network_journeys_have_minutes():
     from estates_planner.travel import NetworkTravelModel
 
     sc = pb.scenario()
-    model = NetworkTravelModel(road_network())
+    model = NetworkTravelModel(pb.road_network())
     content = build_report_content(sc, pb.plan(sc), travel_model=model)
     assert content.service_user_travel == "road network (test roads)"
     assert "Journeys measured along the road network (test roads)" in content.data_sources
@@ -88,11 +74,11 @@ def test_project_travel_model_prefers_the_scenario_then_the_stored_network():
     project = pb.project()
     sc = project.scenarios[0]
     assert travel_model_for(project, sc) is None  # no network: straight lines
-    store_network(project, road_network())
+    store_network(project, pb.road_network())
     model = travel_model_for(project, sc)
     assert isinstance(model, NetworkTravelModel)
     assert travel_model_for(project, sc) is model  # built once per stored network
-    own = NetworkTravelModel(road_network())
+    own = NetworkTravelModel(pb.road_network())
     assert travel_model_for(project, sc.replace(travel=own)) is own
-    store_network(project, road_network())  # a new network: a new model
+    store_network(project, pb.road_network())  # a new network: a new model
     assert travel_model_for(project, sc) is not model

@@ -64,27 +64,14 @@ def test_import_files_builds_a_project_or_reports_every_error(sample_dir, tmp_pa
     assert failed.project is None and failed.report.errors
 
 
-def road_network():
-    """Two roads at 60 km/h through the hand plan's Leeds, Wakefield and Manchester sites."""
-    from shapely.geometry import LineString
-
-    from estates_planner.travel import network_from_frame
-
-    frame = gpd.GeoDataFrame(
-        {"speed_kmh": [60.0, 60.0]},
-        geometry=[LineString([(430000, 433000), (433000, 420000)]),
-                  LineString([(433000, 420000), (384000, 398000)])], crs=27700)
-    return network_from_frame(frame, source="test roads")
-
-
 def test_the_travel_model_is_cached_on_its_project():
     from estates_planner.travel import store_network
 
     first, second = pb.project(), pb.project()
     assert travel_model_for(first) is None and with_travel(first, first.scenarios[0]) is \
         first.scenarios[0]
-    store_network(first, road_network())
-    store_network(second, road_network())
+    store_network(first, pb.road_network())
+    store_network(second, pb.road_network())
     model = travel_model_for(first)
     assert travel_model_for(first) is model  # held in first.caches
     assert travel_model_for(second) is not model  # no module-level cache shared

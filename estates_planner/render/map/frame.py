@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QFont, QPainter, QTransform
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPaintEngine, QPainter, QTransform
 
 import estates_planner.render.map.style as style
 from estates_planner.report.extents import Extent
@@ -118,3 +118,30 @@ def device_unit(painter: QPainter) -> float:
     if dpi <= 0:
         return 1.0
     return max(round(dpi / 96.0, 2), 0.5)
+
+
+def device_pixel_ratio(painter: QPainter) -> float:
+    """Device pixels per logical pixel of the painter's screen or image (2 on a HiDPI
+    screen), so cached symbol and label images are drawn as sharp as the device shows them;
+    1 for a device without one (a PDF)."""
+    try:
+        return float(painter.device().devicePixelRatioF())
+    except AttributeError:
+        return 1.0
+
+
+def transparent_image(width: float, height: float, dpr: float) -> QImage:
+    """A clear image ``width`` x ``height`` logical pixels at ``dpr`` device pixels each: the
+    canvas for a symbol, label or overlay drawn once and reused while the map pans."""
+    image = QImage(math.ceil(width * dpr), math.ceil(height * dpr),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(dpr)
+    image.fill(Qt.GlobalColor.transparent)
+    return image
+
+
+def is_raster(painter: QPainter) -> bool:
+    """Whether the painter draws pixels (a screen, an image): there cached images of symbols
+    and labels are fastest; elsewhere (PDF, SVG) they are drawn as vectors to print sharp."""
+    engine = painter.paintEngine()
+    return engine is not None and engine.type() == QPaintEngine.Type.Raster

@@ -18,20 +18,16 @@ from functools import lru_cache
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QImage,
-    QPaintEngine,
-    QPainter,
-    QPainterPath,
-    QPen,
-)
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
 from estates_planner.render.map.clusters import SiteLayout
 from estates_planner.render.map.content import LABELS
-from estates_planner.render.map.frame import MapFrame
+from estates_planner.render.map.frame import (
+    MapFrame,
+    device_pixel_ratio,
+    is_raster,
+    transparent_image,
+)
 from estates_planner.render.map.prepared import PreparedContent
 
 SITE_NAMES_BELOW_M_PER_PX = 40.0  # site names closer in than 40 m a pixel (a city, 40 km)
@@ -325,8 +321,8 @@ def draw_labels(painter: QPainter, labels: list[PlacedLabel], font: QFont,
     device = painter.device()
     # fonts resolved for the device, so a 1200 dpi PDF gets the size its metrics measured
     fonts = {role: QFont(f, device) if device is not None else f for role, f in fonts.items()}
-    engine = painter.paintEngine()
-    raster = engine is not None and engine.type() == QPaintEngine.Type.Raster
+    raster = is_raster(painter)
+    dpr = device_pixel_ratio(painter)
     for label in labels:
         colour = QColor(AREA_COLOUR if label.role in (REGION, PDU) else SITE_COLOUR)
         if not raster:
@@ -340,18 +336,11 @@ def draw_labels(painter: QPainter, labels: list[PlacedLabel], font: QFont,
             path.addText(QPointF(label.x, label.y), fonts[label.role], label.text)
             painter.fillPath(path, colour)
             continue
-        image = _label_image(label.text, label.role, fonts[label.role].toString(), _dpr(painter),
+        image = _label_image(label.text, label.role, fonts[label.role].toString(), dpr,
                              colour.name(), HALO_PX * unit)
         pad = HALO_PX * unit
         painter.drawImage(QPointF(label.rect.left() - pad, label.rect.top() - pad), image)
     painter.restore()
-
-
-def _dpr(painter: QPainter) -> float:
-    try:
-        return float(painter.device().devicePixelRatioF())
-    except AttributeError:
-        return 1.0
 
 
 @lru_cache(maxsize=4096)
@@ -364,10 +353,7 @@ def _label_image(text: str, role: str, font_text: str, dpr: float, colour: str,
     metrics = QFontMetricsF(font)
     w = metrics.horizontalAdvance(text) + 2 * halo_px
     h = metrics.height() + 2 * halo_px
-    image = QImage(math.ceil(w * dpr), math.ceil(h * dpr),
-                   QImage.Format.Format_ARGB32_Premultiplied)
-    image.setDevicePixelRatio(dpr)
-    image.fill(Qt.GlobalColor.transparent)
+    image = transparent_image(w, h, dpr)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     path = QPainterPath()

@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QImage,
-    QPaintEngine,
     QPainter,
     QPainterPath,
     QPen,
@@ -38,26 +37,20 @@ from estates_planner.render.map.content import (
     SITES,
     MapContent,
 )
-from estates_planner.render.map.frame import MapFrame, RenderOptions, device_unit
+from estates_planner.render.map.frame import (
+    MapFrame,
+    RenderOptions,
+    device_pixel_ratio,
+    device_unit,
+    is_raster,
+    transparent_image,
+)
 from estates_planner.render.map.prepared import PreparedContent
-
-
-def _is_raster(painter: QPainter) -> bool:
-    engine = painter.paintEngine()
-    return engine is not None and engine.type() == QPaintEngine.Type.Raster
 
 
 def _in_gui_thread() -> bool:
     app = QCoreApplication.instance()
     return app is not None and QThread.currentThread() == app.thread()
-
-
-def _dpr(painter: QPainter) -> float:
-    device = painter.device()
-    try:
-        return float(device.devicePixelRatioF())
-    except AttributeError:
-        return 1.0
 
 
 _pixmaps: dict[tuple, QPixmap] = {}
@@ -146,8 +139,8 @@ def draw_static(painter: QPainter, frame: MapFrame, prepared: PreparedContent,
     unit = options.unit if options.unit is not None else device_unit(painter)
     vector = options.vector_symbols
     if vector is None:
-        vector = not _is_raster(painter)
-    dpr = _dpr(painter)
+        vector = not is_raster(painter)
+    dpr = device_pixel_ratio(painter)
     gui = _in_gui_thread()
     rect = frame.rect
     painter.save()
@@ -307,8 +300,8 @@ def draw_clusters(painter: QPainter, layout: SiteLayout, font: QFont | None,
             f.setPointSizeF(f.pointSizeF() * 0.85)
         fonts[small] = QFont(f, device) if device is not None else f
     metrics = {k: QFontMetricsF(f) for k, f in fonts.items()}
-    raster = _is_raster(painter)
-    dpr = _dpr(painter)
+    raster = is_raster(painter)
+    dpr = device_pixel_ratio(painter)
     for cluster in layout.clusters:
         text = str(cluster.count)
         small = len(text) > 2
@@ -339,10 +332,7 @@ def _cluster_image(text: str, radius: float, font_text: str, dpr: float, unit: f
     font = QFont()
     font.fromString(font_text)
     side = 2 * radius + 4 * unit
-    image = QImage(math.ceil(side * dpr), math.ceil(side * dpr),
-                   QImage.Format.Format_ARGB32_Premultiplied)
-    image.setDevicePixelRatio(dpr)
-    image.fill(Qt.GlobalColor.transparent)
+    image = transparent_image(side, side, dpr)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     _draw_cluster(painter, QPointF(image.width() / dpr / 2, image.height() / dpr / 2), radius,

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, 
 
 import estates_planner.render.map.style as style
 from estates_planner.render.map.content import CATCHMENT, LINES, NEEDS, SITES
-from estates_planner.render.map.frame import MapFrame, RenderOptions
+from estates_planner.render.map.frame import MapFrame, RenderOptions, transparent_image
 from estates_planner.render.map.prepared import PreparedContent
 from estates_planner.render.map.stability import stability_legend_entries
 from estates_planner.render.map.style import SiteStyle
@@ -370,10 +370,7 @@ def overlay_image(draw, dpr: float, font) -> QImage:
     ``draw(painter, rect)`` returns the rectangle it covered; the canvas keeps the north arrow
     and legend as such images and redraws them only when the content changes.
     """
-    canvas = QImage(math.ceil(700 * dpr), math.ceil(1400 * dpr),
-                    QImage.Format.Format_ARGB32_Premultiplied)
-    canvas.setDevicePixelRatio(dpr)
-    canvas.fill(Qt.GlobalColor.transparent)
+    canvas = transparent_image(700, 1400, dpr)
     painter = QPainter(canvas)
     painter.setFont(font)
     box = draw(painter, QRectF(0, 0, 700, 1400))

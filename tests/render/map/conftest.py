@@ -2,34 +2,5 @@
 
 from __future__ import annotations
 
-import pytest
-from map_builders import map_dataset, map_result, square_regions  # tests/ is on the path
-
-from estates_planner.model import Dataset, Scenario
-from estates_planner.optimise.result import PlanResult
-
-
-@pytest.fixture
-def mds() -> Dataset:
-    return map_dataset()
-
-
-@pytest.fixture
-def mscenario(mds) -> Scenario:
-    return Scenario("Base", mds, closed_sites=frozenset({"C1"}))
-
-
-@pytest.fixture
-def mresult() -> PlanResult:
-    return map_result()
-
-
-@pytest.fixture
-def regions():
-    return square_regions()
-
-
-@pytest.fixture(autouse=True)
-def _qt_app(qapp):
-    """Every map test draws with QPainter (fonts, pixmaps), which needs a QApplication."""
-    return qapp
+# fixtures for the tests in this folder (tests/ is on the path)
+from map_fixtures import _qt_app, mds, mresult, mscenario, regions  # noqa: F401
