@@ -24,6 +24,8 @@ def _window(make_window, *, second_contract: bool = True):
     ws.set_current(DEARER)
     if second_contract:
         ws.set_settings("Dearer moves", move_penalty=2000.0)
+        # one contract plan per scenario: the duplicate gets its own
+        plan_contract_in_project(ws.project, DEARER, years=2, time_limit_s=10.0)
     else:
         ws.set_settings("One year", contract_years=1)
     ws.set_current(name)

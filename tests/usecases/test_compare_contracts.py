@@ -104,6 +104,10 @@ def test_the_use_case_prices_the_projects_stored_plan_for_each_scenario():
     plan_contract_in_project(project, name, years=2, time_limit_s=10.0)
     dearer = project.duplicate_scenario(name, "Dearer moves")
     project.put_scenario(dearer.with_settings(move_penalty=2000.0))
+    # one contract plan per scenario: a duplicate starts without one
+    cmp = compare_contracts(project, name, "Dearer moves")
+    assert (cmp.years_a, cmp.years_b) == (2, 0)
+    plan_contract_in_project(project, "Dearer moves", years=2, time_limit_s=10.0)
     cmp = compare_contracts(project, name, "Dearer moves")
     horizon = _rows(cmp.sections[-1])
     # the hand case (tests/contract_case.py): A then B, 1,000 + 3,000 + one move
