@@ -31,15 +31,23 @@ def contract_allocation_columns() -> tuple[str, ...]:
 def write_contract_allocation_csv(scenario: Scenario, ramp: Ramp, result: MultiYearResult,
                                   path: str | os.PathLike[str]) -> Path:
     """Write every year's plan; returns the path written."""
+    return _write_by_year(
+        scenario, ramp, result, path, ALLOCATION_COLUMNS,
+        lambda year_sc, y: ([_cell(row[c], escape_cell) for c in ALLOCATION_COLUMNS]
+                            for row in allocation_rows(year_sc, y.result)))
+
+
+def _write_by_year(scenario: Scenario, ramp: Ramp, result: MultiYearResult,
+                   path: str | os.PathLike[str], columns: tuple[str, ...],
+                   rows_of) -> Path:  # noqa: ANN001 - (year scenario, YearPlan) -> cell rows
+    """A CSV with a first column ``year`` and each year's rows after it, written atomically."""
     target = Path(path)
     with atomic_path(target) as tmp:
         with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
             writer = csv.writer(fh)
-            writer.writerow(contract_allocation_columns())
+            writer.writerow(("year", *columns))
             for y in result.years:
-                year_sc = year_scenario(scenario, ramp, y.year)
-                for row in allocation_rows(year_sc, y.result):
-                    cells = [_cell(row[c], escape_cell) for c in ALLOCATION_COLUMNS]
+                for cells in rows_of(year_scenario(scenario, ramp, y.year), y):
                     writer.writerow([y.year.number, *cells])
     return target
 
@@ -58,14 +66,7 @@ def write_contract_rota_csv(scenario: Scenario, ramp: Ramp, result: MultiYearRes
                             path: str | os.PathLike[str]) -> Path:
     """Write every year's rota (first column ``year``, then the single-year ``rota.csv``
     columns with that year's desks and rooms); returns the path written."""
-    target = Path(path)
-    with atomic_path(target) as tmp:
-        with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(contract_rota_columns())
-            for y in result.years:
-                year_sc = year_scenario(scenario, ramp, y.year)
-                for row in rota_rows(year_sc, y.result):
-                    writer.writerow([y.year.number, *(escape_cell(row[c])
-                                                      for c in ROTA_COLUMNS)])
-    return target
+    return _write_by_year(
+        scenario, ramp, result, path, ROTA_COLUMNS,
+        lambda year_sc, y: ([escape_cell(row[c]) for c in ROTA_COLUMNS]
+                            for row in rota_rows(year_sc, y.result)))
