@@ -24,10 +24,6 @@ from estates_planner.ramp import Ramp
 from estates_planner.report.exports import ALLOCATION_COLUMNS, allocation_rows, atomic_path
 
 
-def contract_allocation_columns() -> tuple[str, ...]:
-    return ("year", *ALLOCATION_COLUMNS)
-
-
 def write_contract_allocation_csv(scenario: Scenario, ramp: Ramp, result: MultiYearResult,
                                   path: str | os.PathLike[str]) -> Path:
     """Write every year's plan; returns the path written."""
@@ -56,10 +52,6 @@ def _cell(value: object, escape) -> object:  # noqa: ANN001 (the exports' escape
     if isinstance(value, bool):
         return "true" if value else "false"
     return escape(value)
-
-
-def contract_rota_columns() -> tuple[str, ...]:
-    return ("year", *ROTA_COLUMNS)
 
 
 def write_contract_rota_csv(scenario: Scenario, ramp: Ramp, result: MultiYearResult,
