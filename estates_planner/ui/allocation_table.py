@@ -62,7 +62,7 @@ COLUMNS = (
     Column("kind", "Site kind"),
     Column("travel_km", "Travel", True),
     Column("desk_cost", "Desk cost", True),
-    Column("travel_cost", "Travel cost", True),
+    Column("travel_cost", "Travel weight (points)", True),
     Column("paired", "Paired"),
     Column("pinned", "Pinned"),
     Column("status", "Status"),
@@ -189,8 +189,11 @@ class AllocationTableModel(QAbstractTableModel):
     def _display(col: Column, value: object) -> str:
         if col.key == "travel_km":
             return km(value)  # type: ignore[arg-type]
-        if col.key in ("desk_cost", "travel_cost"):
+        if col.key == "desk_cost":
             return money(value)  # type: ignore[arg-type]
+        if col.key == "travel_cost":
+            # person-km times the travel weight: a planning weight, not money
+            return "" if value is None else f"{value:,.0f} points"
         return "" if value is None else str(value)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):

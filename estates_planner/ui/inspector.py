@@ -355,7 +355,7 @@ class Inspector(QWidget):
                     ("Site", f"{site.name} ({site.site_id})" if site else
                      f"unplaced: {alloc.unplaced_reason or 'no allowed site with room'}"),
                     ("Travel", km(alloc.travel_km)), ("Desk cost", money(alloc.desk_cost)),
-                    ("Travel cost", money(alloc.travel_cost)), ("Paired", alloc.paired),
+                    ("Travel weight", f"{alloc.travel_cost:,.0f} points"), ("Paired", alloc.paired),
                     ("Days", format_weekdays(alloc.weekdays) or "—"),
                     ("Shares a day with its pair", alloc.same_day),
                 ])
