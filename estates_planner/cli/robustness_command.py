@@ -80,7 +80,11 @@ def run_robustness(args: argparse.Namespace) -> int:
     except CancelledError:
         bar.finish()
         print("estates-planner: the study was cancelled; nothing was saved", file=sys.stderr)
+        wait_for_cleanup()
         return 130
+    except BaseException:
+        wait_for_cleanup()
+        raise
     finally:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, previous_handler)

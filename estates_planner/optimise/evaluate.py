@@ -111,11 +111,14 @@ def usage_totals(arrays: ScenarioArrays, site_of: np.ndarray) -> tuple[np.ndarra
 
 def plan_result(arrays: ScenarioArrays, site_of: np.ndarray, *, status: str, bound: float,
                 seconds: float, messages: Sequence[str] = (),
-                reasons: Mapping[int, str] | None = None) -> PlanResult:
+                reasons: Mapping[int, str] | None = None,
+                until: float | None = None) -> PlanResult:
     """Build the :class:`PlanResult` of a plan given as a site index per need (-1 unplaced).
 
     ``reasons`` gives the unplaced reason per need index; missing ones are worked out from
-    the rules and the plan's free capacity.
+    the rules and the plan's free capacity. ``until`` (a ``time.perf_counter()`` value): the
+    reasons' weekday analysis (optional: the weekly sentence remains) stops by then, so that
+    a solve with a time limit returns within it.
     """
     sc = arrays.scenario
     st = sc.settings
@@ -129,7 +132,7 @@ def plan_result(arrays: ScenarioArrays, site_of: np.ndarray, *, status: str, bou
     if st.daily_capacity and rota.over:
         messages = [*messages, *rota_messages(arrays, rota)]
     unplaced_reason = UnplacedReasons(arrays, desk_used, room_used,
-                                      rota if st.daily_capacity else None)
+                                      rota if st.daily_capacity else None, until=until)
     baseline = sc.baseline or {}
     allocations: list[Allocation] = []
     terms = dict.fromkeys(TERM_NAMES, 0.0)

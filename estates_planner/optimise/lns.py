@@ -128,7 +128,10 @@ def resolve_exactly(state: PlanState, group: Iterable[int], *, time_limit_s: flo
 def apply_if_better(state: PlanState, group: np.ndarray, new_sites: np.ndarray) -> float:
     """Move ``group`` to ``new_sites`` (aligned) if every move fits and the plan gains.
 
-    Returns the exact change (< 0) when kept, else 0.0 with the plan as it was.
+    In strict mode placing more needs is a gain whatever it costs (a plan leaving a need out
+    is no plan there: a starting plan cut short may, and only a re-placement can mend it).
+    Returns the exact change (< 0, or any sign for more needs placed in strict mode) when
+    kept, else 0.0 with the plan as it was.
     """
     before = [(int(i), int(state.site_of[i])) for i in group]
     change = 0.0
@@ -136,20 +139,35 @@ def apply_if_better(state: PlanState, group: np.ndarray, new_sites: np.ndarray) 
         change += state.delta(int(i), UNPLACED)
         state.move(int(i), UNPLACED)
     fits = True
-    for i, j in zip(group, new_sites, strict=True):
+    # the needs with most desk-days a week first: under the daily rule each move is checked
+    # by a greedy rota extended need by need, which a need in every day finds no room in
+    # once the one-day needs have filled a day it could have shared (hypothesis found one)
+    a = state.a
+    order = sorted(range(len(group)), key=lambda k: (-a.desk_days[group[k]],
+                                                     -a.room_days[group[k]], k))
+    for i, j in ((group[k], new_sites[k]) for k in order):
         if j != UNPLACED:
             if not state.fits(int(i), int(j)):
                 fits = False
                 break
             change += state.delta(int(i), int(j))
             state.move(int(i), int(j))
-    if fits and change < -_EPS:
+    if fits and (change < -_EPS or _places_more(state, before, new_sites)):
         return change
     for i in group:
         state.move(int(i), UNPLACED)
     for i, j in before:
         state.move(i, j)
     return 0.0
+
+
+def _places_more(state: PlanState, before: list[tuple[int, int]],
+                 new_sites: np.ndarray) -> bool:
+    """Strict mode, and ``new_sites`` place more of the group than ``before`` did."""
+    if not state.st.strict:
+        return False
+    placed_before = sum(1 for _, j in before if j != UNPLACED)
+    return int((np.asarray(new_sites) != UNPLACED).sum()) > placed_before
 
 
 class PduNeighbourhoods:
@@ -291,7 +309,8 @@ def pdu_lns(state: PlanState, members: list[int], *, deadline: float,
 
     Returns
     -------
-    The change of the objective in GBP (<= 0).
+    The change of the objective in GBP (<= 0; in strict mode it may be more where a need
+    left out by the starting plan was placed).
     """
     hoods = PduNeighbourhoods(state, members, seed)
     if not hoods.by_pdu:
@@ -320,7 +339,9 @@ def pdu_lns(state: PlanState, members: list[int], *, deadline: float,
             change, proven = resolve_exactly(state, group, time_limit_s=limit,
                                              should_stop=should_stop, hooks=hooks,
                                              candidates=local)
-            if change < -_EPS:
+            placed_more = state.st.strict and (int((state.site_of[group] != UNPLACED).sum())
+                                               > int((before != UNPLACED).sum()))
+            if change < -_EPS or placed_more:
                 total += change
                 gained = True
                 stalled = 0

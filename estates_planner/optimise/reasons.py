@@ -42,8 +42,10 @@ class UnplacedReasons:
     """
 
     def __init__(self, arrays: ScenarioArrays, desk_used: np.ndarray,
-                 room_used: np.ndarray, rota: Rota | None = None) -> None:
-        """``rota``: the plan's weekly rota under the daily rule (None: the weekly rule)."""
+                 room_used: np.ndarray, rota: Rota | None = None,
+                 until: float | None = None) -> None:
+        """``rota``: the plan's weekly rota under the daily rule (None: the weekly rule);
+        ``until``: a ``time.perf_counter()`` value past which the weekday analysis stops."""
         self.arrays = arrays
         self.desk_used = desk_used
         self.room_used = room_used
@@ -53,6 +55,8 @@ class UnplacedReasons:
             # the weekday analysis of the reasons is skipped past this (a region of 8,337
             # needs with 6,900 unplaced waited seconds for it); the weekly sentence remains
             ends = time.perf_counter() + _DAILY_REASONS_S
+            if until is not None:
+                ends = min(ends, until)
             self.day_fit.stop = lambda: time.perf_counter() > ends
         self.said: dict[tuple, str] = {}
         sc = arrays.scenario

@@ -325,6 +325,18 @@ def pair_hosts(arrays, site_of: np.ndarray, paired: np.ndarray) -> dict[int, lis
     return out
 
 
+def rota_budget(arrays) -> float:  # noqa: ANN001 (an import cycle)
+    """How long the exact models of one plan's rota may take in all, by default."""
+    # with the daily rule off the rota is for information (days over capacity): the
+    # greedy one, without exact models (a weekly plan of the sample overbooks 77
+    # site-days, and trying to fit them took the whole budget of every pricing)
+    # with it on, a plan of many thousand needs gets less: its pricing is waited for
+    if not daily_rule(arrays.scenario.settings):
+        return 0.0
+    n = len(arrays.scenario.dataset.needs)
+    return _EXACT_BUDGET_S if n <= _LARGE_PLAN_NEEDS else _EXACT_BUDGET_LARGE_S
+
+
 def build_rota(arrays, site_of: np.ndarray, paired: np.ndarray | None = None,  # noqa: ANN001
                *, time_limit_s: float = _EXACT_GROUP_S, budget_s: float | None = None,
                ) -> Rota:
@@ -342,13 +354,7 @@ def build_rota(arrays, site_of: np.ndarray, paired: np.ndarray | None = None,  #
     import time
 
     if budget_s is None:
-        # with the daily rule off the rota is for information (days over capacity): the
-        # greedy one, without exact models (a weekly plan of the sample overbooks 77
-        # site-days, and trying to fit them took the whole budget of every pricing)
-        # with it on, a plan of many thousand needs gets less: its pricing is waited for
-        budget_s = (0.0 if not daily_rule(arrays.scenario.settings)
-                    else _EXACT_BUDGET_S if len(site_of) <= _LARGE_PLAN_NEEDS
-                    else _EXACT_BUDGET_LARGE_S)
+        budget_s = rota_budget(arrays)
     ends = time.perf_counter() + budget_s
     from estates_planner.optimise.arrays import UNPLACED, paired_needs
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import threading
@@ -61,7 +62,10 @@ _CP_SAT_RESERVE_S = 1.0  # of a part's time kept for CP-SAT's bound (measured: 0
 # gap 2.4 % at 10 s instead of 2.8 %).
 _HARD_GAP = 0.33
 _ASSEMBLY_S = 0.25
-_ASSEMBLY_PER_NEED_S = 50e-6
+_ASSEMBLY_PER_NEED_S = 120e-6
+# the reasons' weekday analysis (optional) ends this long before the limit: what follows it
+# (pricing every need) takes ~0.1 s for 8,000 needs
+_ASSEMBLY_TAIL_S = 0.15
 # HiGHS's part solves run in worker processes from this many needs; below, in a thread of
 # this process (highspy releases the GIL while it solves). Measured (Dec 2026, load 5-8 on
 # the 2 cores, one run each, so only roughly): starting the pool (the forkserver and a
@@ -390,11 +394,14 @@ class _Run:
         if limit is None or limit < 0 or not math.isfinite(limit):
             raise ScenarioError(f"the time limit must be a number of seconds ≥ 0, got {limit}")
         self.limit = limit
-        # keep back a little time to put the result together (re-pricing, reasons): it
-        # grows with the needs (measured: 0.03 s for 1,200 needs, 0.37 s for 8,337)
+        # keep back a little time to put the result together (the rota check, re-pricing,
+        # reasons): it grows with the needs (measured Dec 2026 on the 2 cores at load 0:
+        # 0.03 s for 1,200 needs; 0.9-1.0 s for a region of 8,337 with 6,900 unplaced under
+        # the daily rule, of which the rota check 0.2-0.3 s, the plan's rota 0.2 s, the
+        # reasons' weekday analysis its 0.3 s budget)
         n_needs = len(self.scenario.dataset.needs)
         reserve = max(min(_ASSEMBLY_S, 0.1 * limit),
-                      min(_ASSEMBLY_PER_NEED_S * n_needs, 0.2 * limit))
+                      min(_ASSEMBLY_PER_NEED_S * n_needs, 0.35 * limit))
         self.deadline = self.start + limit - reserve
         self.progress = progress
         self.cancel = cancel
@@ -788,12 +795,13 @@ class _Run:
         messages.append(f"{len(parts)} independent parts; {self.model.n_pairs_kept} need/site "
                         f"pairs considered ({pruned} allowed pairs pruned as never optimal).")
         messages.append(bound_sources(parts, outcomes, self.trivial))
+        # the reasons' weekday analysis stops short of the limit
+        until = self.start + self.limit - _ASSEMBLY_TAIL_S
         result = plan_result(arrays, site_of, status=status, bound=bound,
-                             seconds=self.elapsed(), messages=messages)
+                             seconds=self.elapsed(), messages=messages, until=until)
         if status == "optimal" and result.gap > 0:
             # rounding to pence can leave a sliver; a proven optimum reports its own bound
-            result = plan_result(arrays, site_of, status=status, bound=result.objective,
-                                 seconds=self.elapsed(), messages=messages)
+            result = dataclasses.replace(result, bound=result.objective, gap=0.0)
         self.emit("done", result.objective, result.bound)
         return result
 

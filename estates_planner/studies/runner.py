@@ -181,17 +181,24 @@ def _run_on_dask(inp: StudyInput, chosen: CandidatePlan | None, headrooms: list[
 
 def _local_cluster(n_workers: int):  # noqa: ANN202 (distributed.LocalCluster)
     import dask
+    import psutil
     from distributed import LocalCluster
 
     # - the workers' statistical profiler samples every task's stack every 10 ms: CPU taken
     #   from the solves for a dashboard nobody looks at here (the nannies pass this on);
     # - no dashboard; the scheduler's small HTTP service (health, metrics) on any free port
     #   of the loopback (by default it takes 8787, which another cluster may hold)
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
     with dask.config.set({"distributed.worker.profile.enabled": False}):
-        return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                            host="127.0.0.1", dashboard_address=None,
-                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                            silence_logs=logging.ERROR)
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None,
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                               silence_logs=logging.ERROR)
+    # the cluster's nannies and workers: what wait_for_cleanup ends if closing hangs
+    # (not multiprocessing's resource tracker, which this process shares with others)
+    _PROCESSES[id(cluster)] = [p for p in psutil.Process().children(recursive=True)
+                               if p.pid not in before and not _is_resource_tracker(p)]
+    return cluster
 
 
 def _submit_and_wait(client, inp: StudyInput, chosen: CandidatePlan | None,  # noqa: ANN001
@@ -264,17 +271,47 @@ def _close_later(client, cluster) -> None:  # noqa: ANN001
             except Exception:  # noqa: BLE001 - closing is best effort
                 log.debug("closing %r failed", thing, exc_info=True)
 
-    thread = threading.Thread(target=close, name="close-study-cluster", daemon=False)
+    # a daemon thread: a close that hangs must not keep the process from exiting (the CLI
+    # waits for it with wait_for_cleanup, which ends the cluster's processes past its timeout)
+    thread = threading.Thread(target=close, name="close-study-cluster", daemon=True)
     thread.start()
-    _CLOSING.append(thread)
+    _CLOSING.append((thread, _PROCESSES.pop(id(cluster), [])))
 
 
-_CLOSING: list[threading.Thread] = []
+# each closing cluster's thread, with the psutil.Process of its nannies and workers
+_CLOSING: list[tuple[threading.Thread, list]] = []
+_PROCESSES: dict[int, list] = {}  # id(local cluster) -> its processes, until it is closed
 
 
-def wait_for_cleanup(timeout_s: float = 10.0) -> None:
-    """Wait for clusters of finished studies to close (the CLI calls this before exiting)."""
+def _is_resource_tracker(proc) -> bool:  # noqa: ANN001 (psutil.Process)
+    import psutil
+
+    try:
+        return any("resource_tracker" in part for part in proc.cmdline())
+    except psutil.Error:
+        return False
+
+
+def wait_for_cleanup(timeout_s: float = 10.0) -> bool:
+    """Wait for the clusters of finished studies to close (the CLI calls this before it
+    exits). Past ``timeout_s`` the processes of a local cluster still closing are killed, so
+    that a Ctrl+C always ends the command. True when every close finished in time."""
+    import psutil
+
     deadline = time.perf_counter() + timeout_s
+    clean = True
     while _CLOSING:
-        thread = _CLOSING.pop()
+        thread, processes = _CLOSING.pop()
         thread.join(max(0.0, deadline - time.perf_counter()))
+        if not thread.is_alive():
+            continue
+        clean = False
+        log.warning("a local study cluster did not close within %g s; ending its processes",
+                    timeout_s)
+        for proc in processes:
+            try:
+                if proc.is_running():  # psutil: the same process, not a reused pid
+                    proc.kill()
+            except psutil.Error:
+                pass
+    return clean

@@ -93,7 +93,13 @@ def test_ctrl_c_cancels_the_study_and_saves_nothing(tmp_path):
     assert any(" tasks " in line for _, line in lines), "no progress was shown"
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
-    assert proc.wait(60) == 130
+    try:
+        code = proc.wait(60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("no exit within 60 s of Ctrl+C; it printed:\n"
+                             + "".join(f"{t - sent:+.2f} s {line}" for t, line in lines)) from None
+    assert code == 130
     reader.join(5)
     [(when, _)] = [(t, line) for t, line in lines if "cancelled" in line]
     # the study stops within 2 s (the local cluster closes in the background after that)

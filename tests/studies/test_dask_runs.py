@@ -113,3 +113,30 @@ def test_an_unreachable_scheduler_is_named(hand, monkeypatch):
     sc, settings, _ = hand
     with pytest.raises(EstatesError, match="cannot start the study on tcp://127.0.0.1:9"):
         run_study(sc, settings, scheduler_address="tcp://127.0.0.1:9")
+
+
+def test_a_cluster_whose_close_hangs_is_ended_by_wait_for_cleanup(monkeypatch):
+    """A Ctrl+C must always end the command: past its timeout, wait_for_cleanup kills the
+    local cluster's processes that a hung close left running (here the close never starts)."""
+    import threading
+
+    import psutil
+
+    from estates_planner.studies import runner
+
+    cluster = runner._local_cluster(1)
+    started = list(runner._PROCESSES[id(cluster)])
+    assert started and all(p.is_running() for p in started)
+    hung = threading.Event()
+    monkeypatch.setattr(cluster, "close", lambda timeout=None: hung.wait(30))
+    runner._close_later(None, cluster)
+    t0 = time.perf_counter()
+    assert runner.wait_for_cleanup(timeout_s=0.5) is False
+    assert time.perf_counter() - t0 < 2.0
+    gone, alive = psutil.wait_procs(started, timeout=10)
+    assert not alive, alive
+    assert not runner._PROCESSES and not runner._CLOSING
+    hung.set()
+    # an ordinary close is waited for and reported clean
+    runner._close_later(None, runner._local_cluster(1))
+    assert runner.wait_for_cleanup(timeout_s=30) is True
