@@ -43,6 +43,7 @@ EVENT_KINDS = (
     "scenario",  # the current scenario's content changed (an edit or undo)
     "current",  # another scenario became current
     "result",  # a result was stored or removed
+    "contract",  # a scenario's contract plan (its years) was stored
     "history",  # undo/redo availability or labels changed
     "modified",  # the modified flag changed
     "layers",  # polygon layers changed
@@ -402,6 +403,13 @@ class Workspace:
         if value != self._modified:
             self._modified = value
             self._emit("modified")
+
+    def contract_stored(self, name: str) -> None:
+        """A contract plan of scenario ``name`` was put in the project's tables (by
+        :func:`estates_planner.usecases.multiyear.store_contract`): Save is needed, and the
+        views that show contract plans (the compare window) hear of it."""
+        self.mark_unsaved()
+        self._emit("contract", name)
 
     def mark_unsaved(self, stale_results: Any = ()) -> None:
         """Treat the project as changed since its last save (e.g. restored from a recovery

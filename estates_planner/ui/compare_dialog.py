@@ -130,8 +130,43 @@ class CompareDialog(QDialog):
         layout.addWidget(buttons)
         self.combo_a.currentTextChanged.connect(self.refresh)
         self.combo_b.currentTextChanged.connect(self.refresh)
+        # a plan made, a scenario renamed or removed while the window is open: shown at once
+        # when it is visible, on its next showing when not
+        self._stale = False
+        state.resultChanged.connect(self._data_changed)
+        state.contractChanged.connect(self._data_changed)
+        state.scenariosChanged.connect(self._scenarios_changed)
+        state.projectChanged.connect(self._scenarios_changed)
         self.resize(760, 700)
         self.refresh()
+
+    def _data_changed(self, name: str = "") -> None:
+        if name and name not in (self.combo_a.currentText(), self.combo_b.currentText()):
+            return  # neither scenario shown changed
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def _scenarios_changed(self) -> None:
+        """The scenario lists follow the project's; a scenario shown that is gone is
+        replaced by the current one."""
+        names = self.state.workspace.scenario_names
+        current = self.state.workspace.current_name
+        for combo in (self.combo_a, self.combo_b):
+            shown = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.setCurrentText(shown if shown in names else current)
+            combo.blockSignals(False)
+        self._data_changed()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
+        if self._stale:
+            self._stale = False
+            self.refresh()
+        super().showEvent(event)
 
     def set_pair(self, name_a: str, name_b: str) -> None:
         # one refresh, not one per combo: pricing two contract plans takes a moment
@@ -142,6 +177,7 @@ class CompareDialog(QDialog):
         self.refresh()
 
     def refresh(self, *_args) -> None:
+        self._stale = False
         self._refresh_one_year()
         self._refresh_contract()
         if self.comparison is None and self.contract_comparison is not None:

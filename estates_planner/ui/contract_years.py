@@ -214,7 +214,7 @@ class ContractYears(QObject):
             ws.set_settings(f"Plan contract years of {name}",
                             ramp=run.ramp if run.ramp.rows else None, **changes)
         store_contract(ws.project, run.ramp, run.result)
-        ws.mark_unsaved()
+        ws.contract_stored(name)
         self.finished(ContractRun(ws.scenario(name), run.ramp, run.result, run.warnings))
 
     def finished(self, run: ContractRun,

@@ -35,6 +35,7 @@ class WorkspaceState(QObject):
     scenariosChanged = Signal()
     scenarioChanged = Signal(str)
     resultChanged = Signal(str)
+    contractChanged = Signal(str)
     historyChanged = Signal()
     modifiedChanged = Signal(bool)
     layersChanged = Signal()
@@ -51,6 +52,7 @@ class WorkspaceState(QObject):
             "scenario": self._on_scenario,
             "current": self._on_scenario,
             "result": lambda e: self.resultChanged.emit(e.scenario_name or ""),
+            "contract": lambda e: self.contractChanged.emit(e.scenario_name or ""),
             "history": lambda e: self.historyChanged.emit(),
             "modified": lambda e: self.modifiedChanged.emit(self.workspace.modified),
             "layers": lambda e: self.layersChanged.emit(),

@@ -76,3 +76,32 @@ def test_without_contract_plans_the_tab_is_disabled(make_window, project):
     assert not dialog.tabs.isTabEnabled(1)
     assert dialog.tabs.currentIndex() == 0
     assert dialog.contract_rows() == []
+
+
+def test_a_contract_plan_made_while_the_window_is_open_is_shown(make_window):
+    """Planning B's contract years with the compare window open fills B's column at once."""
+    window, dialog, name = _window(make_window, second_contract=False)
+    rows = {(s, f): (a, b, c) for s, f, a, b, c in dialog.contract_rows()}
+    assert rows[("Over the contract", "Property cost over the contract")][1] == "n/a"
+    ws = window.workspace
+    ws.set_current(DEARER)
+    # what Scenario ▸ Plan contract years… does when its worker finishes
+    run = plan_contract_in_project(ws.project, DEARER, years=2, time_limit_s=10.0,
+                                   store=False)
+    window.contract.apply(run)
+    rows = {(s, f): (a, b, c) for s, f, a, b, c in dialog.contract_rows()}
+    assert rows[("Over the contract", "Property cost over the contract")] == (
+        "£4,000", "£4,000", "£0")
+    assert ws.modified
+
+
+def test_the_scenario_lists_follow_renames(make_window):
+    window, dialog, name = _window(make_window)
+    window.workspace.rename_scenario(DEARER, "Dear")
+    names = [dialog.combo_b.itemText(k) for k in range(dialog.combo_b.count())]
+    assert "Dear" in names and DEARER not in names
+    dialog.combo_b.setCurrentText("Dear")
+    rows = {(s, f): (a, b, c) for s, f, a, b, c in dialog.contract_rows()}
+    # the contract plan went with the rename
+    assert rows[("Over the contract", "Optimiser score over the contract (points)")] == (
+        "4,500", "6,000", "+1,500")
