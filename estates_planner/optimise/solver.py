@@ -27,7 +27,7 @@ from estates_planner.optimise.evaluate import (
 )
 from estates_planner.optimise.greedy import greedy_assignment
 from estates_planner.optimise.highs_part import MilpOutcome, milp_from_cp_model
-from estates_planner.optimise.local_search import improve_plan
+from estates_planner.optimise.local_search import improve_plan, place_left_out
 from estates_planner.optimise.part_pool import HighsPartRun, start_pool
 from estates_planner.optimise.part_results import (
     PartStop,
@@ -66,6 +66,9 @@ _ASSEMBLY_PER_NEED_S = 120e-6
 # the reasons' weekday analysis (optional) ends this long before the limit: what follows it
 # (pricing every need) takes ~0.1 s for 8,000 needs
 _ASSEMBLY_TAIL_S = 0.15
+# at most this share of the limit places the needs a plan cut short left out (a few ms a need)
+_LEFT_OUT_SHARE = 0.03
+_LEFT_OUT_MIN_S = 0.05
 # HiGHS's part solves run in worker processes from this many needs; below, in a thread of
 # this process (highspy releases the GIL while it solves). Measured (Dec 2026, load 5-8 on
 # the 2 cores, one run each, so only roughly): starting the pool (the forkserver and a
@@ -774,6 +777,11 @@ class _Run:
             # no plan is accepted without a rota at every site (issue 17): a starting plan
             # cut short by the clock is made to fit by leaving needs out (rota.py)
             site_of = enforce_rotas(arrays, site_of)
+        if (site_of == UNPLACED).any() and not all_optimal:
+            # a part cut short keeps its starting plan: the needs it left out go where they
+            # fit, if it pays (a little of the time kept back for this assembly)
+            until = time.perf_counter() + max(_LEFT_OUT_SHARE * self.limit, _LEFT_OUT_MIN_S)
+            site_of = place_left_out(arrays, self.model.candidates, site_of, deadline=until)
         if st.strict and (site_of == UNPLACED).any() and not cancelled:
             raise InfeasibleError(
                 f"No plan placing every need was found within the time limit of "

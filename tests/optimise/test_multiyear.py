@@ -8,9 +8,11 @@ on 2029-04-01. Each result is also checked by the independent multi-year checker
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from fractions import Fraction
 
+import numpy as np
 import pytest
 from multiyear_checker import contract_breaches, contract_objective
 from plan_checker import make_scenario, need, site
@@ -287,3 +289,37 @@ def test_whole_pdu_moves_improve_a_plan_by_exact_amounts():
     assert plans == [{"N1": "A", "N2": "A"}] * 3
     assert contract_objective(sc, {}, plans)["total"] == pytest.approx(6600.0)
     assert search.best[0].objective == pytest.approx(6600.0)
+
+
+def _left_out_case(keep: bool):  # noqa: ANN202
+    """A (£1,000 a desk) and B (£2,000), 1 desk each; N1 and N2 of 1 desk all week. Year 1:
+    N1 at B, N2 at A. Year 2: N2 at B, N1 left out (a plan cut short)."""
+    from estates_planner.optimise.multiyear.joint import year_candidates
+    from estates_planner.optimise.multiyear.pricing import ContractData
+
+    sc = make_scenario([site("A", 1000.0, desks=1), site("B", 2000.0, desks=1)],
+                       [need("N1"), need("N2")], go_live=START, move_penalty=500.0,
+                       unplaced_penalty=100_000.0, keep_sites_across_years=keep)
+    data = ContractData.build(sc, Ramp(), 2)
+    candidates = [year_candidates(a) for a in data.arrays]
+    return data, candidates, [np.array([1, 0]), np.array([-1, 1])]
+
+
+def test_a_need_left_out_in_a_year_goes_where_it_fits_and_may_keep_its_site():
+    from estates_planner.optimise.multiyear.model import place_left_out_by_year
+
+    data, candidates, plan = _left_out_case(keep=False)
+    placed = place_left_out_by_year(data, candidates, plan, time.perf_counter() + 5)
+    # B, its year-1 site, is taken by N2: A has room (a move, 500, and 1,000 < 100,000)
+    assert [p.tolist() for p in placed] == [[1, 0], [0, 1]]
+    assert plan[1].tolist() == [-1, 1]  # the plan given is not changed
+    data, candidates, plan = _left_out_case(keep=True)
+    placed = place_left_out_by_year(data, candidates, plan, time.perf_counter() + 5)
+    # keeping sites: N1 may only be at B, which is full: it stays out
+    assert [p.tolist() for p in placed] == [[1, 0], [-1, 1]]
+    # both left out in year 2: each goes back to its year-1 site (no moves), though N1, the
+    # first placed, would otherwise take the cheaper A and send N2 to B (two moves)
+    data, candidates, _ = _left_out_case(keep=False)
+    placed = place_left_out_by_year(data, candidates, [plan[0], np.array([-1, -1])],
+                                    time.perf_counter() + 5)
+    assert placed[1].tolist() == [1, 0]
