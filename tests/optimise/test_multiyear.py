@@ -306,7 +306,7 @@ def _left_out_case(keep: bool):  # noqa: ANN202
 
 
 def test_a_need_left_out_in_a_year_goes_where_it_fits_and_may_keep_its_site():
-    from estates_planner.optimise.multiyear.model import place_left_out_by_year
+    from estates_planner.optimise.multiyear.left_out import place_left_out_by_year
 
     data, candidates, plan = _left_out_case(keep=False)
     placed = place_left_out_by_year(data, candidates, plan, time.perf_counter() + 5)

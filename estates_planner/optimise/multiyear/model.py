@@ -13,13 +13,13 @@ import numpy as np
 from estates_planner.errors import InfeasibleError
 from estates_planner.model import Scenario
 from estates_planner.optimise.decompose import Component, find_components
-from estates_planner.optimise.evaluate import UNPLACED
 from estates_planner.optimise.multiyear.compare import (
     final_year_kept,
     kept_sites_only,
     year_by_year,
 )
 from estates_planner.optimise.multiyear.joint import year_candidates
+from estates_planner.optimise.multiyear.left_out import place_left_out_by_year
 from estates_planner.optimise.multiyear.pricing import (
     ContractData,
     plan_breaches,
@@ -258,45 +258,6 @@ class MultiYearModel:
             raise InfeasibleError("No contract plan can place every need in every year "
                                   "(strict mode):\n" + "\n".join(f"- {c}" for c in conflicts),
                                   conflicts=conflicts)
-
-
-def place_left_out_by_year(data: ContractData, candidates: list[list[np.ndarray]],
-                           site_ofs: list[np.ndarray], until: float) -> list[np.ndarray]:
-    """Each year's plan with the needs it leaves out placed where they fit and it pays
-    (:func:`~estates_planner.optimise.local_search.place_left_out`), a need's site in the
-    year before (else the year after) tried first."""
-    from estates_planner.optimise.local_search import place_left_out
-
-    n = len(data.scenario.dataset.needs)
-    by_year = []
-    for k, rows in enumerate(data.base_rows):
-        at = np.full(n, UNPLACED, dtype=np.int64)
-        at[rows] = site_ofs[k]
-        by_year.append(at)
-    # keeping sites across years: a need placed in some year may go only to that site
-    kept = np.full(n, UNPLACED, dtype=np.int64)
-    for at in reversed(by_year):
-        kept = np.where(at != UNPLACED, at, kept)
-    keep = data.scenario.settings.keep_sites_across_years
-    out = []
-    for k, rows in enumerate(data.base_rows):
-        if not (site_ofs[k] == UNPLACED).any():
-            out.append(site_ofs[k])
-            continue
-        prefer = np.full(len(rows), UNPLACED, dtype=np.int64)
-        for other in (k + 1, k - 1):  # the year before wins: written last
-            if 0 <= other < len(by_year):
-                there = by_year[other][rows]
-                prefer = np.where(there != UNPLACED, there, prefer)
-        cands = list(candidates[k])
-        if keep:
-            for i, base in enumerate(rows.tolist()):
-                if kept[base] != UNPLACED:
-                    c = cands[i]
-                    cands[i] = c[c == kept[base]]
-        out.append(place_left_out(data.arrays[k], cands, site_ofs[k], deadline=until,
-                                  prefer=prefer))
-    return out
 
 
 def _fields(result: MultiYearResult) -> dict[str, object]:
