@@ -128,7 +128,13 @@ def test_a_cluster_whose_close_hangs_is_ended_by_wait_for_cleanup(monkeypatch):
     started = list(runner._PROCESSES[id(cluster)])
     assert started and all(p.is_running() for p in started)
     hung = threading.Event()
-    monkeypatch.setattr(cluster, "close", lambda timeout=None: hung.wait(30))
+    real_close = cluster.close
+
+    def close_when_released(timeout=None):  # noqa: ANN001, ANN202
+        hung.wait(30)
+        return real_close(timeout=timeout)
+
+    monkeypatch.setattr(cluster, "close", close_when_released)
     runner._close_later(None, cluster)
     t0 = time.perf_counter()
     assert runner.wait_for_cleanup(timeout_s=0.5) is False
@@ -136,7 +142,11 @@ def test_a_cluster_whose_close_hangs_is_ended_by_wait_for_cleanup(monkeypatch):
     gone, alive = psutil.wait_procs(started, timeout=10)
     assert not alive, alive
     assert not runner._PROCESSES and not runner._CLOSING
-    hung.set()
+    hung.set()  # the scheduler (in this process) closes now: no socket left behind
+    for t in threading.enumerate():
+        if t.name == "close-study-cluster":
+            t.join(30)
+    assert cluster.status.name == "closed"
     # an ordinary close is waited for and reported clean
     runner._close_later(None, runner._local_cluster(1))
     assert runner.wait_for_cleanup(timeout_s=30) is True
