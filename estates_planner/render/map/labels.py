@@ -265,15 +265,11 @@ def _symbol_boxes(prepared: PreparedContent, layout: SiteLayout, lod: float,
 
 
 def _site_name(prepared: PreparedContent, row: int) -> str:
-    return prepared.content.dataset.sites[row].name
+    return prepared.content.site_label(prepared.content.dataset.sites[row])
 
 
 def _is_used(prepared: PreparedContent, site_id: str) -> bool:
-    result = prepared.content.result
-    if result is None:
-        return False
-    usage = result.site_usage.get(site_id)
-    return usage is not None and bool(usage.need_ids)
+    return prepared.content.used_utilisation(site_id) is not None
 
 
 def _site_priority(prepared: PreparedContent, rows: np.ndarray) -> list[int]:

@@ -140,7 +140,7 @@ def legend_entries(prepared: PreparedContent, state=None) -> list[LegendEntry]:
     cluster and spread-ring entries when the drawing has them.
     """
     content = prepared.content
-    solved = content.result is not None
+    solved = content.solved
     entries: list[LegendEntry] = []
     if len(prepared.site_ids) and content.is_visible(SITES):
         entries.append(LegendEntry("Sites (outline colour)" if solved else "Sites", None,

@@ -137,7 +137,8 @@ class PreparedContent:
         self.need_index = {nid: i for i, nid in enumerate(self.need_ids)}
         self.need_xy = _xy(needs)
         self.need_site = np.full(len(needs), -1, dtype=int)  # index of the plan's site
-        if result is not None:
+        # a whole contract plan draws no line: a need may be at a different site each year
+        if result is not None and content.contract is None:
             for i, need in enumerate(needs):
                 try:
                     site_id = result.allocation(need.need_id).site_id
@@ -146,7 +147,12 @@ class PreparedContent:
                 if site_id is not None and site_id in self.site_index:
                     self.need_site[i] = self.site_index[site_id]
         self.need_unplaced = np.zeros(len(needs), dtype=bool)
-        if result is not None:
+        if content.contract is not None:
+            years = content.contract.needs
+            self.need_unplaced = np.array(
+                [bool(years[nid].unplaced_years) if nid in years else False
+                 for nid in self.need_ids], dtype=bool).reshape(-1)
+        elif result is not None:
             self.need_unplaced = self.need_site < 0
         self.need_highlighted = np.array(
             [nid in content.highlighted_need_ids for nid in self.need_ids], dtype=bool)
@@ -283,13 +289,12 @@ def _site_styles(content: MapContent, sites) -> tuple[list[SiteStyle], np.ndarra
         closed = np.fromiter((s.site_id in content.scenario.closed_sites for s in sites),
                              dtype=bool, count=n)
     fill = np.full(n, -1, dtype=np.int64)  # -1: before a solve
-    result = content.result
-    if result is not None:
+    if content.solved:
         fill[:] = 0
         for i, s in enumerate(sites):
-            usage = result.site_usage.get(s.site_id)
-            if usage is not None and usage.need_ids:
-                fill[i] = style.utilisation_class(usage.utilisation, True)
+            utilisation = content.used_utilisation(s.site_id)
+            if utilisation is not None:
+                fill[i] = style.utilisation_class(utilisation, True)
     code = ((((closed.astype(np.int64) * 2 + women) * 3 + kind) * 8 + size) * 8) + fill + 1
     codes, inverse = np.unique(code, return_inverse=True)
     styles = []
