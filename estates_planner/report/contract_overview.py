@@ -7,7 +7,6 @@ two sites), so the views ask here rather than pretend one year's placement holds
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -23,12 +22,14 @@ UNPLACED = "unplaced"
 @dataclass(frozen=True, slots=True)
 class NeedYears:
     """One need over the contract: its site per year (None when unplaced or not active),
-    whether it is active each year, and its moves between consecutive years."""
+    whether it is active each year, and its moves between years: how many, and the years
+    (1-based) it arrives at a new site in."""
 
     need_id: str
     site_ids: tuple[str | None, ...]
     active: tuple[bool, ...]
     moves: int
+    moved_in: tuple[int, ...] = ()
 
     @property
     def unplaced_years(self) -> tuple[int, ...]:
@@ -112,12 +113,15 @@ def contract_overview(result: MultiYearResult, need_ids: Iterable[str]) -> Contr
     active between two sites is no move).
     """
     plans = [y.result.assignment for y in result.years]
-    moves = Counter(m.need_id for m in result.moves)
+    moved_in: dict[str, list[int]] = {}
+    for m in result.moves:
+        moved_in.setdefault(m.need_id, []).append(m.year)
     needs = {}
     for need_id in need_ids:
+        years = sorted(moved_in.get(need_id, ()))
         needs[need_id] = NeedYears(
             need_id, tuple(plan.get(need_id) for plan in plans),
-            tuple(need_id in plan for plan in plans), moves.get(need_id, 0))
+            tuple(need_id in plan for plan in plans), len(years), tuple(years))
     site_years: dict[str, list[int]] = {}
     peak: dict[str, float] = {}
     for y in result.years:

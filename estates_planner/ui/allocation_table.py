@@ -73,10 +73,12 @@ COLUMNS = (
     Column("status", "Status"),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
-# a whole contract plan: the need's own fields, then its site in each year (year columns are
-# added per plan, keyed "year1", "year2", …), then its moves between years and its pin
-CONTRACT_NEED_COLUMNS = COLUMNS[:COLUMN_INDEX["days"] + 1]
-CONTRACT_TAIL_COLUMNS = (Column("moves", "Moves", True), Column("pinned", "Pinned"))
+# a whole contract plan: who the need is, its moves between years and its site in each year
+# (year columns are added per plan, keyed "year1", "year2", …) first, as they are what "All
+# years" is for; then the rest of the need's fields and its pin
+CONTRACT_HEAD_COLUMNS = (*COLUMNS[:COLUMN_INDEX["lot"] + 1], Column("moves", "Moves", True))
+CONTRACT_TAIL_COLUMNS = (*COLUMNS[COLUMN_INDEX["region"]:COLUMN_INDEX["days"] + 1],
+                         Column("pinned", "Pinned"))
 FULL_VOLUME_TIP = ("The need's full volume; the ramp scales desks and rooms in each "
                    "contract year")
 
@@ -112,7 +114,7 @@ class AllocationTableModel(QAbstractTableModel):
             self.overview = contract_overview(contract, (n.need_id for n in ws.dataset.needs))
             years = tuple(Column(f"year{k}", title)
                           for k, title in enumerate(self.overview.year_titles, start=1))
-            self.columns = CONTRACT_NEED_COLUMNS + years + CONTRACT_TAIL_COLUMNS
+            self.columns = CONTRACT_HEAD_COLUMNS + years + CONTRACT_TAIL_COLUMNS
         self._column_index = {c.key: i for i, c in enumerate(self.columns)}
         self._rows = []
         for need in ws.dataset.needs:
@@ -276,11 +278,8 @@ class AllocationTableModel(QAbstractTableModel):
         if role == NEED_ID_ROLE:
             return self._rows[row][0].need_id
         col = self.columns[column]
-        if role == Qt.ItemDataRole.ToolTipRole and self.overview is not None \
-                and col.key.startswith("year"):
-            site_id = self.overview.needs[self._rows[row][0].need_id].site_ids[
-                int(col.key[4:]) - 1]
-            return f"{self._site_name(site_id)} ({site_id})" if site_id else None
+        if self.overview is not None and col.key.startswith("year"):
+            return self._year_data(row, int(col.key[4:]), role)
         if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and self._stale:
@@ -289,6 +288,28 @@ class AllocationTableModel(QAbstractTableModel):
             return QColor("#777777")
         if role == Qt.ItemDataRole.ToolTipRole and col.key == "status" and self._stale:
             return "The scenario was edited after this plan was solved; press F5 to re-solve."
+        return None
+
+    def _year_data(self, row: int, year: int, role):
+        """A year cell's tooltip (the site's id; where the need moved from) and font (bold
+        in the year the need arrives at a new site)."""
+        years = self.overview.needs[self._rows[row][0].need_id]
+        if role == Qt.ItemDataRole.FontRole and year in years.moved_in:
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            site_id = years.site_ids[year - 1]
+            if not site_id:
+                return None
+            text = f"{self._site_name(site_id)} ({site_id})"
+            if year in years.moved_in:
+                before = years.site_ids[year - 2]  # a move joins two placed years
+                if before:
+                    text += f"\nMoved here from {self._site_name(before)} ({before})"
+            return text
         return None
 
     def mimeTypes(self) -> list[str]:

@@ -64,6 +64,7 @@ def test_each_need_has_its_site_per_year_with_inactive_and_unplaced_years_and_mo
                      "N2": [NOT_ACTIVE, "Site B", "Site B", "Site B"],
                      "N3": ["Site A", UNPLACED, "Site A", "Site A"]}
     assert {nid: n.moves for nid, n in overview.needs.items()} == {"N1": 2, "N2": 0, "N3": 0}
+    assert overview.needs["N1"].moved_in == (3, 4)
     assert overview.needs["N3"].unplaced_years == (2,)
     assert overview.needs["N2"].unplaced_years == ()  # not active is not unplaced
     assert overview.needs["N2"].active == (False, True, True, True)

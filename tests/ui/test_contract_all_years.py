@@ -65,15 +65,20 @@ def _shown_rows(panel) -> list[list[str]]:
 def test_all_years_table_shows_each_years_site_and_the_moves(make_window):
     window = _planned_window(make_window)
     panel = window.table_panel
-    assert _headers(panel.model) == ["Need", "Provider", "Lot", "Region", "PDU", "Desks",
-                                     "Rooms", "Days/wk", *YEAR_COLUMNS, "Moves", "Pinned"]
-    assert _shown_rows(panel) == [["N1", "Prov", "ETE", "North", "P1", "1", "0", "5",
-                                   "Site A", "Site B", "1", ""]]
+    # the moves and years first: they are what "All years" is for
+    assert _headers(panel.model) == ["Need", "Provider", "Lot", "Moves", *YEAR_COLUMNS,
+                                     "Region", "PDU", "Desks", "Rooms", "Days/wk", "Pinned"]
+    assert _shown_rows(panel) == [["N1", "Prov", "ETE", "1", "Site A", "Site B", "North",
+                                   "P1", "1", "0", "5", ""]]
     assert panel.count_label.text() == "1 of 1 needs"
     # the site's id is a tooltip away, and the desks say they are the full volume
-    year2 = panel.proxy.index(0, 9)
-    assert year2.data(TOOLTIP) == "Site B (B)"
-    assert "full volume" in panel.model.headerData(5, HORIZONTAL, TOOLTIP)
+    year1, year2 = panel.proxy.index(0, 4), panel.proxy.index(0, 5)
+    assert year1.data(TOOLTIP) == "Site A (A)"
+    # the year N1 arrives at B is bold, and says where it came from
+    assert year2.data(TOOLTIP) == "Site B (B)\nMoved here from Site A (A)"
+    assert year2.data(Qt.ItemDataRole.FontRole).bold()
+    assert year1.data(Qt.ItemDataRole.FontRole) is None
+    assert "full volume" in panel.model.headerData(9, HORIZONTAL, TOOLTIP)
 
 
 def test_all_years_table_filters_by_a_site_of_any_year_and_finds_by_site(make_window):
@@ -129,3 +134,31 @@ def _point(window, item_id: str) -> QPointF:
     ds = window.workspace.dataset
     item = ds.site(item_id) if ds.has_site(item_id) else ds.need(item_id)
     return window.map.view.frame().point_to_px(item.easting, item.northing)
+
+
+def _inspector_texts(qtbot, window, first: str) -> dict[str, str]:
+    """The inspector's labels (by accessible name, else by text) once ``first`` shows: a
+    layout shows the labels added to it at the next turn of the event loop."""
+    from PySide6.QtWidgets import QLabel
+
+    def texts():
+        return {w.accessibleName() or w.text(): w.text()
+                for w in window.inspector.findChildren(QLabel)
+                if w.isVisibleTo(window.inspector)}
+    qtbot.waitUntil(lambda: any(key.startswith(first) for key in texts()))
+    return texts()
+
+
+def test_all_years_inspector_names_every_year_not_one_years_plan(qtbot, make_window):
+    window = _planned_window(make_window)
+    window.state.set_selection([], ["N1"])
+    texts = _inspector_texts(qtbot, window, "Year 1")
+    assert texts["Year 1 (2027-28)"] == "Site A"
+    assert texts["Year 2 (2028-29)"] == "Site B"
+    assert texts["Moves between years"] == "1"
+    assert not any("Not solved" in t for t in texts.values())
+    window.state.set_selection(["B"], [])
+    texts = _inspector_texts(qtbot, window, "Used in")
+    assert [t for t in texts.values() if t.startswith("Used in")] == [
+        "Used in year 2 of 2 (peak utilisation 100%). Choose a year on the toolbar for its "
+        "needs and week."]
