@@ -112,6 +112,9 @@ def test_all_years_map_shows_both_sites_used_and_no_single_year_line(make_window
     content = view.content()
     assert content.result is None and content.contract is not None
     assert len(view.prepared().line_need) == 0  # no line claims one year's site
+    # selecting N1 joins it to every site it has in some year: A and B
+    prepared = view.prepared()
+    assert sorted(prepared.site_ids[r] for r in prepared.link_site) == ["A", "B"]
     assert not view.prepared().need_unplaced.any()
     assert content.used_utilisation("A") == 1.0 and content.used_utilisation("B") == 1.0
     assert "Used in year 1 of 2 (peak utilisation 100%)" in site_tooltip(content, "A")

@@ -106,16 +106,16 @@ class MapContent:
         usage = self.result.site_usage.get(site_id)
         return usage.utilisation if usage is not None and usage.need_ids else None
 
-    def site_label(self, site: Site) -> str:
-        """The site's name on the map; under a contract plan a site used in some years only
-        says which ("Leeds Office · years 2–4")."""
+    def site_label_suffix(self, site_id: str) -> str:
+        """What follows a site's name on the map: under a contract plan, the years of a
+        site used in some years only (" · years 2–4"); else nothing."""
         if self.contract is not None:
-            years = self.contract.site_years.get(site.site_id, ())
+            years = self.contract.site_years.get(site_id, ())
             if years and len(years) < self.contract.years:
                 from estates_planner.report.contract_overview import years_text
 
-                return f"{site.name} · {years_text(years)}"
-        return site.name
+                return f" · {years_text(years)}"
+        return ""
 
     def layer_names(self) -> list[str]:
         """Layer names, top of the drawing order first."""

@@ -144,7 +144,10 @@ def place_labels(prepared: PreparedContent, frame: MapFrame, layout: SiteLayout,
         m = metrics[role]
         if role in (SITE, USED_SITE, SELECTED):  # the selection's name in full, or nearly
             widest = SITE_NAME_WIDTH_PX * (2 if role == SELECTED else 1) * unit
-            text = m.elidedText(text, Qt.TextElideMode.ElideRight, widest)
+            # a contract plan's years of use are kept whole: the name is shortened instead
+            suffix = content.site_label_suffix(site_id) if site_id is not None else ""
+            text = m.elidedText(text, Qt.TextElideMode.ElideRight,
+                                max(widest - m.horizontalAdvance(suffix), widest / 2)) + suffix
         w, h = m.horizontalAdvance(text), m.height()
         own = symbols.get(site_id)
         for left, top in _spots(x, y, w, h, radius, GAP_PX * unit, spots):
@@ -265,7 +268,7 @@ def _symbol_boxes(prepared: PreparedContent, layout: SiteLayout, lod: float,
 
 
 def _site_name(prepared: PreparedContent, row: int) -> str:
-    return prepared.content.site_label(prepared.content.dataset.sites[row])
+    return prepared.content.dataset.sites[row].name
 
 
 def _is_used(prepared: PreparedContent, site_id: str) -> bool:

@@ -162,6 +162,16 @@ class PreparedContent:
         self.line_xy = np.empty((len(placed), 2, 2))
         self.line_xy[:, 0, :] = self.need_xy[placed]
         self.line_xy[:, 1, :] = self.site_xy[self.need_site[placed]] if len(placed) else 0
+        # the lines drawn for a selection: the plan's, or under a whole contract plan every
+        # site a need has in any year (asked for by selecting it, so no single year claimed)
+        self.link_need, self.link_site = placed, self.need_site[placed]
+        if content.contract is not None:
+            self.link_need, self.link_site = _contract_links(
+                content.contract, self.need_ids, self.site_index)
+        self.link_xy = np.empty((len(self.link_need), 2, 2))
+        if len(self.link_need):
+            self.link_xy[:, 0, :] = self.need_xy[self.link_need]
+            self.link_xy[:, 1, :] = self.site_xy[self.link_site]
 
         # the widest layer underneath (e.g. a land outline under region boundaries), so a
         # covering fill never hides the finer boundaries drawn before it
@@ -309,6 +319,18 @@ def _site_styles(content: MapContent, sites) -> tuple[list[SiteStyle], np.ndarra
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return [styles[i] for i in order], rank[inverse.reshape(-1)]
+
+
+def _contract_links(contract, need_ids: list[str],
+                    site_index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(need rows, site rows): one link per need and site it has in any contract year."""
+    pairs = sorted({(row, site_index[s]) for row, nid in enumerate(need_ids)
+                    if nid in contract.needs
+                    for s in contract.needs[nid].site_ids if s is not None and s in site_index})
+    if not pairs:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    rows = np.array(pairs, dtype=int)
+    return rows[:, 0], rows[:, 1]
 
 
 def _layer_area(frame) -> float:
