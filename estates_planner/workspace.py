@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from estates_planner.errors import EstatesError, ScenarioError
 from estates_planner.io.contract_tables import SCENARIO_TABLES
@@ -35,6 +35,9 @@ from estates_planner.model import Dataset, Scenario, ServiceNeed, Settings, Site
 from estates_planner.optimise.result import PlanResult
 from estates_planner.project import Project, result_uses, scenario_on_new_data
 from estates_planner.travel.resolve import with_travel
+
+if TYPE_CHECKING:
+    from estates_planner.optimise.multiyear.result import MultiYearResult
 
 # event kinds a listener can subscribe to
 EVENT_KINDS = (
@@ -119,6 +122,8 @@ class Workspace:
         # what of a contract plan the views show, by scenario: "Year 2 (2027-28)", "All years"
         self._shown_labels: dict[str, str] = {}
         self._shown_scenarios: dict[str, Scenario] = {}
+        # a whole contract plan shown ("All years"): the views show every year at once
+        self._shown_contracts: dict[str, MultiYearResult] = {}
         self._current = ""
         self._adopt(project)
 
@@ -158,6 +163,7 @@ class Workspace:
         self._shown = {}
         self._shown_labels = {}
         self._shown_scenarios = {}
+        self._shown_contracts = {}
         self._current = project.scenarios[0].name
 
     def set_project(self, project: Project) -> None:
@@ -210,14 +216,21 @@ class Workspace:
         return shown if shown is not None else self.project.results.get(name)
 
     def show_plan(self, name: str, plan: PlanResult | None, label: str = "",
-                  scenario: Scenario | None = None) -> None:
+                  scenario: Scenario | None = None,
+                  contract: MultiYearResult | None = None) -> None:
         """Show ``plan`` for scenario ``name`` in the views instead of its stored plan (a
         contract year); None shows the stored plan again. Not an edit: nothing is saved.
 
         ``label`` says what is shown ("Year 2 (2027-28)", "All years"; "" when no contract
         plan is shown) and ``scenario`` is the one to cost ``plan`` with (the year's volumes
-        from the ramp), for the key figures.
+        from the ramp), for the key figures. ``contract`` (with ``plan`` None) is a whole
+        contract plan shown at once: the views that can show every year ask
+        :meth:`shown_contract`; :meth:`result` stays the stored plan.
         """
+        if contract is not None and plan is None:
+            self._shown_contracts[name] = contract
+        else:
+            self._shown_contracts.pop(name, None)
         if plan is None:
             self._shown.pop(name, None)
             self._shown_scenarios.pop(name, None)
@@ -230,6 +243,10 @@ class Workspace:
         else:
             self._shown_labels.pop(name, None)
         self._emit("result", name)
+
+    def shown_contract(self, name: str | None = None) -> MultiYearResult | None:
+        """The whole contract plan shown ("All years"), or None."""
+        return self._shown_contracts.get(self._current if name is None else name)
 
     def shown_label(self, name: str | None = None) -> str:
         """What of a contract plan the views show ("Year 2 (2027-28)", "All years"), or ""."""
@@ -280,6 +297,7 @@ class Workspace:
         self._shown.pop(name, None)
         self._shown_scenarios.pop(name, None)
         self._shown_labels.pop(name, None)
+        self._shown_contracts.pop(name, None)
         self._solved_for[name] = scenario
         self._saved_depth = None  # undo cannot lead back to the saved state any more
         self._set_modified(True)

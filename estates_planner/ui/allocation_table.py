@@ -1,5 +1,9 @@
 """The allocation table: one row per need with its site and costs, sortable and filterable.
 
+Under "All years" of a contract plan a row is a need with its site in every contract year
+and its moves between years (:mod:`estates_planner.report.contract_overview` works them
+out); the filters, sorting and search work the same way.
+
 Rows can be dragged out (mime ``application/x-estates-need-id``) onto a site on the map to pin
 them there. Selection is shared with the map through :class:`~ui.state.WorkspaceState`.
 """
@@ -31,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.model import Allocation, ServiceNeed
+from estates_planner.report.contract_overview import ContractOverview, contract_overview
 from estates_planner.ui.common import NEED_MIME, km, money
 from estates_planner.ui.state import WorkspaceState
 
@@ -68,14 +73,26 @@ COLUMNS = (
     Column("status", "Status"),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
+# a whole contract plan: who the need is, its moves between years and its site in each year
+# (year columns are added per plan, keyed "year1", "year2", …) first, as they are what "All
+# years" is for; then the rest of the need's fields and its pin
+CONTRACT_HEAD_COLUMNS = (*COLUMNS[:COLUMN_INDEX["lot"] + 1], Column("moves", "Moves", True))
+CONTRACT_TAIL_COLUMNS = (*COLUMNS[COLUMN_INDEX["region"]:COLUMN_INDEX["days"] + 1],
+                         Column("pinned", "Pinned"))
+FULL_VOLUME_TIP = ("The need's full volume; the ramp scales desks and rooms in each "
+                   "contract year")
 
 
 class AllocationTableModel(QAbstractTableModel):
-    """Needs of the current scenario joined with the current result (if any)."""
+    """Needs of the current scenario joined with the current result (if any), or with every
+    year of the contract plan shown under "All years"."""
 
     def __init__(self, state: WorkspaceState, parent=None) -> None:
         super().__init__(parent)
         self.state = state
+        self.columns: tuple[Column, ...] = COLUMNS
+        self._column_index = COLUMN_INDEX
+        self.overview: ContractOverview | None = None
         self._rows: list[tuple[ServiceNeed, Allocation | None]] = []
         self._cells: list[tuple[str, ...]] = []
         self._sort_keys: list[tuple] = []
@@ -88,7 +105,17 @@ class AllocationTableModel(QAbstractTableModel):
     def reload(self, *_args) -> None:
         ws = self.state.workspace
         result = ws.result()
+        contract = ws.shown_contract()
         self.beginResetModel()
+        if contract is None:
+            self.overview = None
+            self.columns = COLUMNS
+        else:
+            self.overview = contract_overview(contract, (n.need_id for n in ws.dataset.needs))
+            years = tuple(Column(f"year{k}", title)
+                          for k, title in enumerate(self.overview.year_titles, start=1))
+            self.columns = CONTRACT_HEAD_COLUMNS + years + CONTRACT_TAIL_COLUMNS
+        self._column_index = {c.key: i for i, c in enumerate(self.columns)}
         self._rows = []
         for need in ws.dataset.needs:
             alloc = None if result is None else result.allocation_or_none(need.need_id)
@@ -99,22 +126,47 @@ class AllocationTableModel(QAbstractTableModel):
         self._cells = []
         self._sort_keys = []
         for need, alloc in self._rows:
-            pairs = [(c, self._value(need, alloc, c.key)) for c in COLUMNS]
+            pairs = [(c, self._value(need, alloc, c.key)) for c in self.columns]
             self._cells.append(tuple(self._display(c, v) for c, v in pairs))
             self._sort_keys.append(tuple(
                 (float("inf") if v is None else float(v)) if c.numeric else str(v).lower()
                 for c, v in pairs))
-        self._stale = ws.result_is_stale()
-        self._solved = result is not None
+        # the stored plan's staleness says nothing of a contract plan shown instead
+        self._stale = contract is None and ws.result_is_stale()
+        self._solved = result is not None or contract is not None
         self.endResetModel()
+
+    def column_index(self, key: str) -> int:
+        """The column of ``key`` in the columns shown now (-1 when not shown)."""
+        return self._column_index.get(key, -1)
+
+    def matches(self, row: int, key: str, wanted: str) -> bool:
+        """Does ``row`` pass the filter ``key`` = ``wanted`` ("region", "lot", "provider",
+        "site_id"; ``UNPLACED`` for needs with no site)? Under "All years" a site filter
+        keeps needs at that site in any year, and ``UNPLACED`` the needs unplaced in any
+        year they are active."""
+        if key == "site_id" and self.overview is not None:
+            years = self.overview.needs[self.need_id(row)]
+            if wanted == UNPLACED:
+                return bool(years.unplaced_years)
+            return wanted in years.site_ids
+        value = self._cells[row][self._column_index[key]]
+        if key == "site_id" and wanted == UNPLACED:
+            return not value
+        return value == wanted
 
     def sample_cells(self, n: int) -> list[tuple[str, ...]]:
         """The shown text of the first ``n`` rows (for sizing columns)."""
         return self._cells[:n]
 
     def row_text(self, row: int) -> str:
-        """All cells of a row in lower case, for the search box."""
-        return " ".join(self._cells[row]).lower()
+        """All cells of a row in lower case, for the search box (under "All years" with
+        the ids of its sites too, as the one-year table has its site's id)."""
+        text = " ".join(self._cells[row])
+        if self.overview is not None:
+            text += " " + " ".join(s for s in self.overview.needs[self.need_id(row)].site_ids
+                                   if s)
+        return text.lower()
 
     def row_of(self, need_id: str) -> int:
         return self._row_of.get(need_id, -1)
@@ -127,11 +179,21 @@ class AllocationTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
+        if orientation != Qt.Orientation.Horizontal or section >= len(self.columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        if role == Qt.ItemDataRole.ToolTipRole and self.overview is not None:
+            key = self.columns[section].key
+            if key in ("desks", "rooms"):
+                return FULL_VOLUME_TIP
+            if key.startswith("year"):
+                return "The need's site that year; — not active (ramp share 0)"
+            if key == "moves":
+                return "Moves between consecutive years (an unplaced year between is none)"
         return None
 
     def flags(self, index):
@@ -140,6 +202,11 @@ class AllocationTableModel(QAbstractTableModel):
 
     def _value(self, need: ServiceNeed, alloc: Allocation | None, key: str) -> object:
         ws = self.state.workspace
+        if self.overview is not None and key.startswith(("year", "moves")):
+            years = self.overview.needs[need.need_id]
+            if key == "moves":
+                return years.moves
+            return years.cell(int(key[4:]), self._site_name)
         site = None
         if alloc is not None and alloc.site_id and ws.dataset.has_site(alloc.site_id):
             site = ws.dataset.site(alloc.site_id)
@@ -185,6 +252,10 @@ class AllocationTableModel(QAbstractTableModel):
                 return "moved" if alloc.moved else "placed"
         return None
 
+    def _site_name(self, site_id: str) -> str:
+        dataset = self.state.workspace.dataset
+        return dataset.site(site_id).name if dataset.has_site(site_id) else site_id
+
     @staticmethod
     def _display(col: Column, value: object) -> str:
         if col.key == "travel_km":
@@ -206,7 +277,9 @@ class AllocationTableModel(QAbstractTableModel):
             return self._sort_keys[row][column]
         if role == NEED_ID_ROLE:
             return self._rows[row][0].need_id
-        col = COLUMNS[column]
+        col = self.columns[column]
+        if self.overview is not None and col.key.startswith("year"):
+            return self._year_data(row, int(col.key[4:]), role)
         if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and self._stale:
@@ -215,6 +288,28 @@ class AllocationTableModel(QAbstractTableModel):
             return QColor("#777777")
         if role == Qt.ItemDataRole.ToolTipRole and col.key == "status" and self._stale:
             return "The scenario was edited after this plan was solved; press F5 to re-solve."
+        return None
+
+    def _year_data(self, row: int, year: int, role):
+        """A year cell's tooltip (the site's id; where the need moved from) and font (bold
+        in the year the need arrives at a new site)."""
+        years = self.overview.needs[self._rows[row][0].need_id]
+        if role == Qt.ItemDataRole.FontRole and year in years.moved_in:
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            site_id = years.site_ids[year - 1]
+            if not site_id:
+                return None
+            text = f"{self._site_name(site_id)} ({site_id})"
+            if year in years.moved_in:
+                before = years.site_ids[year - 2]  # a move joins two placed years
+                if before:
+                    text += f"\nMoved here from {self._site_name(before)} ({before})"
+            return text
         return None
 
     def mimeTypes(self) -> list[str]:
@@ -262,11 +357,7 @@ class AllocationFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model = self.sourceModel()
         for key, wanted in self._wanted.items():
-            value = model.data(model.index(source_row, COLUMN_INDEX[key]))
-            if key == "site_id" and wanted == UNPLACED:
-                if value:
-                    return False
-            elif value != wanted:
+            if not model.matches(source_row, key, wanted):
                 return False
         if self._text:
             return self._text in model.row_text(source_row)
@@ -356,7 +447,7 @@ class AllocationPanel(QWidget):
         cap = metrics.averageCharWidth() * 28
         rows = self.model.sample_cells(200)
         padding = metrics.averageCharWidth() * 2 + 8
-        for column, col in enumerate(COLUMNS):
+        for column, col in enumerate(self.model.columns):
             width = header_metrics.horizontalAdvance(col.title) + padding + 16  # sort arrow
             for cells in rows:
                 width = max(width, metrics.horizontalAdvance(cells[column]) + padding)
@@ -405,7 +496,7 @@ class AllocationPanel(QWidget):
     def _after_reset(self) -> None:
         # fit the columns when the data or "solved or not" changes, not on every edit, so
         # widths the user set survive undo and redo
-        key = (id(self.state.workspace.dataset), self.model._solved)
+        key = (id(self.state.workspace.dataset), self.model._solved, self.model.columns)
         if key != self._sized_for:
             self._sized_for = key
             self.fit_columns()

@@ -129,7 +129,7 @@ class ContractYears(QObject):
     ``run`` is the last plan made in this session (the project file keeps the plan table,
     not the terms and comparison, so a reopened project shows the dock empty until planned
     again). Choosing Year k shows that year's plan in the map, the allocation table and the
-    key figures; All shows the scenario's own plan again.
+    key figures; All shows the whole contract there (see :meth:`show_year`).
     """
 
     def __init__(self, window) -> None:  # noqa: ANN001 (MainWindow)
@@ -249,8 +249,10 @@ class ContractYears(QObject):
 
     # ------------------------------------------------------------------ showing
     def show_year(self, year: int) -> None:
-        """Year k: that year's plan in the map, table and key figures; All: the scenario's
-        own plan. Shown only: the project keeps its own plan (saves are unchanged)."""
+        """Year k: that year's plan in the map, table and key figures; All: every year at
+        once (the table's site per year, the map's sites used in any year) with the
+        contract's key figures. Shown only: the project keeps its own plan (saves are
+        unchanged)."""
         run = self.run
         if run is None:
             return
@@ -262,7 +264,7 @@ class ContractYears(QObject):
             self.window.kpi_panel.set_contract_figures(
                 name, contract_figure_rows(run.scenario, run.ramp, run.result),
                 f"{run.result.status}, {len(run.result.years)} years")
-            ws.show_plan(name, None, ALL_YEARS_LABEL)
+            ws.show_plan(name, None, ALL_YEARS_LABEL, contract=run.result)
             return
         plan = run.result.years[year - 1]
         ws.show_plan(name, plan.result, year_title(plan.year),

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from estates_planner.errors import EstatesError
 from estates_planner.io.weekdays import DAYS_COLUMN, format_weekdays
 from estates_planner.model import ServiceNeed, Site
+from estates_planner.report.contract_overview import ContractOverview, contract_overview
 from estates_planner.report.rota import site_week
 from estates_planner.travel.resolve import travel_model_for
 from estates_planner.ui import edits
@@ -298,8 +299,24 @@ class Inspector(QWidget):
             self.catchmentChanged.emit(None)
         return had
 
+    def _contract_overview(self, need_ids) -> ContractOverview | None:  # noqa: ANN001
+        """The whole contract plan shown ("All years") for ``need_ids``, or None."""
+        contract = self.state.workspace.shown_contract()
+        return None if contract is None else contract_overview(contract, need_ids)
+
     def _site_usage(self, site: Site) -> None:
         ws = self.state.workspace
+        overview = self._contract_overview(())
+        if overview is not None:
+            # every year at once: the years it is used here, each year's desk-days in the
+            # contract's chart below; one year's week only with that year chosen
+            box = QGroupBox("Use over the contract years", self.body)
+            label = QLabel(f"{overview.site_use_text(site.site_id)}. Choose a year on the "
+                           "toolbar for its needs and week.", box)
+            label.setWordWrap(True)
+            QVBoxLayout(box).addWidget(label)
+            self.body_layout.addWidget(box)
+            return
         result = ws.result()
         box = QGroupBox("Use in the current plan", self.body)
         layout = QVBoxLayout(box)
@@ -344,7 +361,15 @@ class Inspector(QWidget):
         self.title.setText(f"<b>{need.need_id}</b><br>{need.provider} · {need.lot.label}"
                            + (f" · pinned to {pinned}" if pinned else ""))
         result = ws.result()
-        if result is None:
+        overview = self._contract_overview((need.need_id,))
+        if overview is not None:
+            years = overview.needs[need.need_id]
+            self._form("Over the contract years", [
+                *((title, years.cell(k, lambda s: ws.dataset.site(s).name
+                                     if ws.dataset.has_site(s) else s))
+                  for k, title in enumerate(overview.year_titles, start=1)),
+                ("Moves between years", years.moves)])
+        elif result is None:
             self.body_layout.addWidget(QLabel("Not solved yet: press F5.", self.body))
         else:
             alloc = result.allocation_or_none(need.need_id)

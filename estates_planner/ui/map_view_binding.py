@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel
 from estates_planner.render.map import BASEMAP, MapContent
 from estates_planner.render.map.base_layer import BaseLayer
 from estates_planner.render.map.content import MOVED_HIGHLIGHT
+from estates_planner.report.contract_overview import ContractOverview, contract_overview
 from estates_planner.ui.map import MapView
 from estates_planner.ui.map_binding import MapBinding
 from estates_planner.ui.state import WorkspaceState
@@ -43,6 +44,9 @@ class MapViewBinding(MapBinding):
         self.stale_banner.hide()
         view.installEventFilter(self)
         self._catchment = None  # from the inspector's "Show catchment"
+        # the contract plan shown under "All years", worked out once per plan and data (the
+        # canvas re-prepares its drawing only for a new object)
+        self._overview: tuple[object, object, ContractOverview] | None = None
         view.selectionChanged.connect(self._map_selection_changed)
         view.siteContextMenuRequested.connect(self.siteMenuRequested)
         view.needContextMenuRequested.connect(self.needMenuRequested)
@@ -60,16 +64,32 @@ class MapViewBinding(MapBinding):
 
         ws = self.state.workspace
         name = ws.current.name if ws.current is not None else ""
+        contract = self.contract_overview()
         return MapContent(
             site_stability=stored_site_use(ws.project, name),
             need_stability=stored_stability(ws.project, name),
-            dataset=ws.dataset, result=ws.result(), scenario=ws.current,
+            dataset=ws.dataset, result=ws.result() if contract is None else None,
+            contract=contract, scenario=ws.current,
             layers=ws.project.layers, highlighted_need_ids=self._highlighted,
             highlighted_site_ids=self._highlighted_sites,
             selected_site_ids=frozenset(self.state.selected_site_ids),
             selected_need_ids=frozenset(self.state.selected_need_ids),
             catchment=self._catchment, base_layer=self.base_layer,
             highlight_label=self._highlight_label)
+
+    def contract_overview(self) -> ContractOverview | None:
+        """The whole contract plan shown ("All years"), or None."""
+        ws = self.state.workspace
+        contract = ws.shown_contract()
+        if contract is None:
+            self._overview = None
+            return None
+        cached = self._overview
+        if cached is None or cached[0] is not contract or cached[1] is not ws.dataset:
+            cached = (contract, ws.dataset,
+                      contract_overview(contract, (n.need_id for n in ws.dataset.needs)))
+            self._overview = cached
+        return cached[2]
 
     def refresh(self, *_args) -> None:
         self.view.set_content(self.content())
@@ -78,7 +98,8 @@ class MapViewBinding(MapBinding):
     def _update_banner(self) -> None:
         """The map draws the plan as solved: say so when the scenario was edited since."""
         ws = self.state.workspace
-        stale = ws.result() is not None and ws.result_is_stale()
+        stale = (ws.result() is not None and ws.shown_contract() is None
+                 and ws.result_is_stale())
         if stale:
             self._place_banner()
             self.stale_banner.raise_()

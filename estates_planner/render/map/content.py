@@ -15,6 +15,7 @@ from estates_planner.report.content import plural
 
 if TYPE_CHECKING:
     from estates_planner.optimise.result import PlanResult
+    from estates_planner.report.contract_overview import ContractOverview
 
 SITES = "Sites"
 NEEDS = "Needs"
@@ -65,6 +66,11 @@ class MapContent:
         moves, or the provider view's options.
     spread_site_ids
         Sites the user clicked open from a cluster: drawn spread round their place.
+    contract
+        A whole contract plan shown at once ("All years"), instead of ``result``: a site
+        used in any year is filled by its peak year's utilisation, no line claims one
+        year's placement, a need unplaced in any year it is active is marked unplaced, and
+        the tooltips name every year.
     """
 
     dataset: Dataset | None = None
@@ -84,6 +90,32 @@ class MapContent:
     # used, need -> share of samples it keeps its site; drawn by render.map.stability
     site_stability: dict[str, float] = field(default_factory=dict)
     need_stability: dict[str, float] = field(default_factory=dict)
+    contract: ContractOverview | None = None
+
+    @property
+    def solved(self) -> bool:
+        """A plan is shown (one year's or a whole contract's)."""
+        return self.result is not None or self.contract is not None
+
+    def used_utilisation(self, site_id: str) -> float | None:
+        """A used site's utilisation (0..1; a contract's peak year); None when not used."""
+        if self.contract is not None:
+            return self.contract.site_peak_utilisation.get(site_id)
+        if self.result is None:
+            return None
+        usage = self.result.site_usage.get(site_id)
+        return usage.utilisation if usage is not None and usage.need_ids else None
+
+    def site_label_suffix(self, site_id: str) -> str:
+        """What follows a site's name on the map: under a contract plan, the years of a
+        site used in some years only (" · years 2–4"); else nothing."""
+        if self.contract is not None:
+            years = self.contract.site_years.get(site_id, ())
+            if years and len(years) < self.contract.years:
+                from estates_planner.report.contract_overview import years_text
+
+                return f" · {years_text(years)}"
+        return ""
 
     def layer_names(self) -> list[str]:
         """Layer names, top of the drawing order first."""
@@ -121,7 +153,9 @@ def site_tooltip(content: MapContent, site_id: str) -> str:
     lines.append(f"{plural(desks, 'desk')}, {plural(site.interview_rooms, 'interview room')}")
     if content.is_closed(site_id):
         lines.append("Closed in this scenario")
-    if content.result is not None:
+    if content.contract is not None:
+        lines.append(content.contract.site_use_text(site_id))
+    elif content.result is not None:
         usage = content.result.site_usage.get(site_id)
         if usage is None or not usage.need_ids:
             lines.append("Not used by the plan")
@@ -137,7 +171,14 @@ def need_tooltip(content: MapContent, need_id: str) -> str:
     need = content.dataset.need(need_id)  # type: ignore[union-attr]
     lines = [f"Need {need.need_id}", f"Provider: {need.provider}", f"Lot: {need.lot.label}",
              f"{need.desks} desks, {need.days_per_week} days a week"]
-    if content.result is not None:
+    if content.contract is not None:
+        dataset = content.dataset
+
+        def name(site_id: str) -> str:
+            return dataset.site(site_id).name if dataset.has_site(site_id) else site_id
+
+        lines += content.contract.need_lines(need_id, name)
+    elif content.result is not None:
         try:
             allocation = content.result.allocation(need_id)
         except KeyError:

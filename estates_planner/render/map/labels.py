@@ -144,7 +144,10 @@ def place_labels(prepared: PreparedContent, frame: MapFrame, layout: SiteLayout,
         m = metrics[role]
         if role in (SITE, USED_SITE, SELECTED):  # the selection's name in full, or nearly
             widest = SITE_NAME_WIDTH_PX * (2 if role == SELECTED else 1) * unit
-            text = m.elidedText(text, Qt.TextElideMode.ElideRight, widest)
+            # a contract plan's years of use are kept whole: the name is shortened instead
+            suffix = content.site_label_suffix(site_id) if site_id is not None else ""
+            text = m.elidedText(text, Qt.TextElideMode.ElideRight,
+                                max(widest - m.horizontalAdvance(suffix), widest / 2)) + suffix
         w, h = m.horizontalAdvance(text), m.height()
         own = symbols.get(site_id)
         for left, top in _spots(x, y, w, h, radius, GAP_PX * unit, spots):
@@ -269,11 +272,7 @@ def _site_name(prepared: PreparedContent, row: int) -> str:
 
 
 def _is_used(prepared: PreparedContent, site_id: str) -> bool:
-    result = prepared.content.result
-    if result is None:
-        return False
-    usage = result.site_usage.get(site_id)
-    return usage is not None and bool(usage.need_ids)
+    return prepared.content.used_utilisation(site_id) is not None
 
 
 def _site_priority(prepared: PreparedContent, rows: np.ndarray) -> list[int]:

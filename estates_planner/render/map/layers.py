@@ -384,15 +384,14 @@ def draw_highlights(painter: QPainter, frame: MapFrame, prepared: PreparedConten
     painter.save()
     painter.setClipRect(frame.rect)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    if content.is_visible(LINES) and len(prepared.line_need):
+    if content.is_visible(LINES) and len(prepared.link_need):
         sel_sites = np.zeros(len(prepared.site_ids), dtype=bool)
         sel_sites[site_rows] = True
         sel_needs = np.zeros(len(prepared.need_ids), dtype=bool)
         sel_needs[need_rows] = True
-        line_sites = prepared.need_site[prepared.line_need]
-        keep = sel_sites[line_sites] | sel_needs[prepared.line_need]
+        keep = sel_sites[prepared.link_site] | sel_needs[prepared.link_need]
         if keep.any():
-            segments = prepared.line_xy[keep]
+            segments = prepared.link_xy[keep]
             px = frame.to_px(segments.reshape(-1, 2)).reshape(-1, 2, 2)
             pen = QPen(style.SELECTED_LINE_COLOUR, 2.0 * unit)
             pen.setCosmetic(True)

@@ -140,7 +140,7 @@ def legend_entries(prepared: PreparedContent, state=None) -> list[LegendEntry]:
     cluster and spread-ring entries when the drawing has them.
     """
     content = prepared.content
-    solved = content.result is not None
+    solved = content.solved
     entries: list[LegendEntry] = []
     if len(prepared.site_ids) and content.is_visible(SITES):
         entries.append(LegendEntry("Sites (outline colour)" if solved else "Sites", None,
@@ -170,7 +170,10 @@ def legend_entries(prepared: PreparedContent, state=None) -> list[LegendEntry]:
         if layout is not None and layout.spread.any():
             entries.append(LegendEntry("Sites spread round their place", _spread_drawer))
         if solved:
-            entries.append(LegendEntry("Utilisation (fill)", None, header=True))
+            # a whole contract plan fills a site by its fullest year
+            entries.append(LegendEntry("Peak utilisation over the years (fill)"
+                                       if content.contract is not None
+                                       else "Utilisation (fill)", None, header=True))
             shown = {st.fill_class for st in prepared.styles if st.fill_class is not None}
             for i, (_upper, colour, label) in enumerate(style.UTILISATION_CLASSES):
                 if i in shown:  # only the classes some site is drawn in
@@ -180,7 +183,8 @@ def legend_entries(prepared: PreparedContent, state=None) -> list[LegendEntry]:
         entries.append(LegendEntry("Service users' location",
                                    lambda p, c, u: style.draw_need_symbol(p, c, False, u)))
         if prepared.has_unplaced():
-            entries.append(LegendEntry("Not placed",
+            entries.append(LegendEntry("Not placed in some year" if content.contract is not None
+                                       else "Not placed",
                                        lambda p, c, u: style.draw_need_symbol(p, c, True, u)))
     highlighted_sites = any(s in prepared.site_index for s in content.highlighted_site_ids)
     if (prepared.need_highlighted.any() and content.is_visible(NEEDS)) or \

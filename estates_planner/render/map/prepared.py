@@ -137,7 +137,8 @@ class PreparedContent:
         self.need_index = {nid: i for i, nid in enumerate(self.need_ids)}
         self.need_xy = _xy(needs)
         self.need_site = np.full(len(needs), -1, dtype=int)  # index of the plan's site
-        if result is not None:
+        # a whole contract plan draws no line: a need may be at a different site each year
+        if result is not None and content.contract is None:
             for i, need in enumerate(needs):
                 try:
                     site_id = result.allocation(need.need_id).site_id
@@ -146,7 +147,12 @@ class PreparedContent:
                 if site_id is not None and site_id in self.site_index:
                     self.need_site[i] = self.site_index[site_id]
         self.need_unplaced = np.zeros(len(needs), dtype=bool)
-        if result is not None:
+        if content.contract is not None:
+            years = content.contract.needs
+            self.need_unplaced = np.array(
+                [bool(years[nid].unplaced_years) if nid in years else False
+                 for nid in self.need_ids], dtype=bool).reshape(-1)
+        elif result is not None:
             self.need_unplaced = self.need_site < 0
         self.need_highlighted = np.array(
             [nid in content.highlighted_need_ids for nid in self.need_ids], dtype=bool)
@@ -156,6 +162,16 @@ class PreparedContent:
         self.line_xy = np.empty((len(placed), 2, 2))
         self.line_xy[:, 0, :] = self.need_xy[placed]
         self.line_xy[:, 1, :] = self.site_xy[self.need_site[placed]] if len(placed) else 0
+        # the lines drawn for a selection: the plan's, or under a whole contract plan every
+        # site a need has in any year (asked for by selecting it, so no single year claimed)
+        self.link_need, self.link_site = placed, self.need_site[placed]
+        if content.contract is not None:
+            self.link_need, self.link_site = _contract_links(
+                content.contract, self.need_ids, self.site_index)
+        self.link_xy = np.empty((len(self.link_need), 2, 2))
+        if len(self.link_need):
+            self.link_xy[:, 0, :] = self.need_xy[self.link_need]
+            self.link_xy[:, 1, :] = self.site_xy[self.link_site]
 
         # the widest layer underneath (e.g. a land outline under region boundaries), so a
         # covering fill never hides the finer boundaries drawn before it
@@ -283,13 +299,12 @@ def _site_styles(content: MapContent, sites) -> tuple[list[SiteStyle], np.ndarra
         closed = np.fromiter((s.site_id in content.scenario.closed_sites for s in sites),
                              dtype=bool, count=n)
     fill = np.full(n, -1, dtype=np.int64)  # -1: before a solve
-    result = content.result
-    if result is not None:
+    if content.solved:
         fill[:] = 0
         for i, s in enumerate(sites):
-            usage = result.site_usage.get(s.site_id)
-            if usage is not None and usage.need_ids:
-                fill[i] = style.utilisation_class(usage.utilisation, True)
+            utilisation = content.used_utilisation(s.site_id)
+            if utilisation is not None:
+                fill[i] = style.utilisation_class(utilisation, True)
     code = ((((closed.astype(np.int64) * 2 + women) * 3 + kind) * 8 + size) * 8) + fill + 1
     codes, inverse = np.unique(code, return_inverse=True)
     styles = []
@@ -304,6 +319,18 @@ def _site_styles(content: MapContent, sites) -> tuple[list[SiteStyle], np.ndarra
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return [styles[i] for i in order], rank[inverse.reshape(-1)]
+
+
+def _contract_links(contract, need_ids: list[str],
+                    site_index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(need rows, site rows): one link per need and site it has in any contract year."""
+    pairs = sorted({(row, site_index[s]) for row, nid in enumerate(need_ids)
+                    if nid in contract.needs
+                    for s in contract.needs[nid].site_ids if s is not None and s in site_index})
+    if not pairs:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    rows = np.array(pairs, dtype=int)
+    return rows[:, 0], rows[:, 1]
 
 
 def _layer_area(frame) -> float:

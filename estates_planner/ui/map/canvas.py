@@ -145,6 +145,7 @@ class MapView(MapInputMixin, QGraphicsView):
         self._visibility = {**self._visibility, **content.layer_visibility}
         content = dataclasses.replace(content, layer_visibility=dict(self._visibility))
         same_data = (old.dataset is content.dataset and old.result is content.result
+                     and old.contract is content.contract
                      and old.scenario is content.scenario
                      and self._layers_key == _layers_key(content.layers)
                      and old.highlighted_need_ids == content.highlighted_need_ids
