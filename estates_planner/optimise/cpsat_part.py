@@ -21,6 +21,7 @@ from estates_planner.optimise.bounds import most_that_fit
 from estates_planner.optimise.cp_solver import new_cp_solver
 from estates_planner.optimise.decompose import Component
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
+from estates_planner.optimise.pairing_rows import PduPairing, hosts_and_wellbeing
 from estates_planner.optimise.rota import (
     daily_capacities,
     daily_rule,
@@ -269,45 +270,23 @@ class PartModel:
         bonus = pence(max(st.pairing_bonus, 0.0))
         same_day = pence(max_wellbeing_bonus(st)) - bonus
         for members in by_pdu.values():
-            hosts = [i for i in members if needs[i].lot.prefers_authority]
-            wellbeing = [i for i in members if needs[i].lot is Lot.WELLBEING]
+            hosts, wellbeing = hosts_and_wellbeing(needs, members)
             if not hosts or not wellbeing:
                 continue
-            host_x: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-            host_at: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
-            for i in hosts:
-                for j, v in self.rows[i]:
-                    host_x[j].append(v)
-                    host_at[j].append((i, v))
-            host_sites = np.array(sorted(host_x), dtype=np.int64)
-            hinted_hosts = {int(hint[i]) for i in hosts if hint[i] != UNPLACED}
-            h: dict[int, cp_model.IntVar] = {}
+            pairing = PduPairing(m, arrays.near, hosts, self.rows, hint, hint_vals)
             for w in wellbeing:
                 for j, v in self.rows[w]:
-                    near = host_sites[arrays.near[j, host_sites]]
-                    if not len(near):
+                    linked = pairing.link(w, j, v)
+                    if linked is None:
                         continue
-                    for k in near:
-                        k = int(k)
-                        if k not in h:
-                            h[k] = m.new_bool_var("")
-                            m.add(h[k] <= LinearExpr.sum(host_x[k]))
-                            hint_vals.append((h[k], int(k in hinted_hosts)))
-                    q = m.new_bool_var("")
-                    m.add_implication(q, v)
-                    m.add(q <= LinearExpr.sum([h[int(k)] for k in near]))
-                    paired = hint[w] == j and any(int(k) in hinted_hosts for k in near)
-                    hint_vals.append((q, int(paired)))
+                    q, near, paired = linked
                     t = None
                     if same_day and self.weekdays is not None:
                         t = self.weekdays.add_same_day(
-                            w, j, v, q, [(e, int(k), x) for k in near
-                                         for e, x in host_at[int(k)]],
-                            needs[w].pdu, hosts)
+                            w, j, v, q, pairing.hosts_near(near), needs[w].pdu, hosts)
                     elif same_day and self.relaxed is not None:
                         t, able = self.relaxed.add_same_day(
-                            w, j, q, [(e, int(k), x) for k in near
-                                      for e, x in host_at[int(k)]], hosts)
+                            w, j, q, pairing.hosts_near(near), hosts)
                         if t is not None:
                             hint_vals.append((t, int(paired and able)))
                     obj_vars.append(q)

@@ -28,11 +28,12 @@ import numpy as np
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
-from estates_planner.model import Lot, Scenario
+from estates_planner.model import Scenario
 from estates_planner.optimise.candidates import Distances
 from estates_planner.optimise.decompose import find_components, prune_candidates
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays, plan_result
 from estates_planner.optimise.greedy import greedy_assignment
+from estates_planner.optimise.pairing_rows import PduPairing, hosts_and_wellbeing
 from estates_planner.optimise.result import PlanResult
 
 PENCE = 100
@@ -233,31 +234,14 @@ def _add_pairing(m: cp_model.CpModel, arrays: ScenarioArrays, by_pdu: dict[str, 
     needs = arrays.scenario.dataset.needs
     bonus = _pence(arrays.scenario.settings.pairing_bonus)
     for members in by_pdu.values():
-        hosts = [i for i in members if needs[i].lot.prefers_authority]
-        wellbeing = [i for i in members if needs[i].lot is Lot.WELLBEING]
+        hosts, wellbeing = hosts_and_wellbeing(needs, members)
         if not hosts or not wellbeing:
             continue
-        host_x: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for i in hosts:
-            for j, v in rows[i]:
-                host_x[j].append(v)
-        host_sites = np.array(sorted(host_x), dtype=np.int64)
-        hinted_hosts = {int(hint[i]) for i in hosts if hint[i] != UNPLACED}
-        h: dict[int, cp_model.IntVar] = {}
+        pairing = PduPairing(m, arrays.near, hosts, rows, hint, hints)
         for w in wellbeing:
             for j, v in rows[w]:
-                near = host_sites[arrays.near[j, host_sites]] if len(host_sites) else host_sites
-                if not len(near):
+                linked = pairing.link(w, j, v)
+                if linked is None:
                     continue
-                for k in near.tolist():
-                    if k not in h:
-                        h[k] = m.new_bool_var("")
-                        m.add(h[k] <= LinearExpr.sum(host_x[k]))
-                        hints.append((h[k], int(k in hinted_hosts)))
-                q = m.new_bool_var("")
-                m.add_implication(q, v)
-                m.add(q <= LinearExpr.sum([h[k] for k in near.tolist()]))
-                obj_vars.append(q)
+                obj_vars.append(linked[0])
                 obj_coefs.append(-bonus)
-                paired = hint[w] == j and any(k in hinted_hosts for k in near.tolist())
-                hints.append((q, int(paired)))

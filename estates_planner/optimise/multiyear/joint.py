@@ -26,6 +26,7 @@ from estates_planner.optimise.cpsat_part import PENCE, conflict_cliques, pence
 from estates_planner.optimise.decompose import pairing_loss_bound
 from estates_planner.optimise.evaluate import UNPLACED, ScenarioArrays
 from estates_planner.optimise.multiyear.pricing import ContractData
+from estates_planner.optimise.pairing_rows import PduPairing, hosts_and_wellbeing
 from estates_planner.optimise.rota import (
     daily_capacities,
     daily_rule,
@@ -288,39 +289,20 @@ class JointPartModel:
         same_day = pence(same_day_bonus(st))
         weekdays = self.weekdays[k]
         for members in by_pdu.values():
-            hosts = [i for i in members if needs[i].lot.prefers_authority]
-            wellbeing = [i for i in members if needs[i].lot is Lot.WELLBEING]
+            hosts, wellbeing = hosts_and_wellbeing(needs, members)
             if not hosts or not wellbeing:
                 continue
-            host_x: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-            host_at: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
-            for i in hosts:
-                for j, v in self.x[k][i]:
-                    host_x[j].append(v)
-                    host_at[j].append((i, v))
-            host_sites = np.array(sorted(host_x), dtype=np.int64)
-            hinted_hosts = {int(hint[i]) for i in hosts if hint[i] != UNPLACED}
-            h: dict[int, cp_model.IntVar] = {}
+            pairing = PduPairing(m, arrays.near, hosts, self.x[k], hint, hints)
             for w in wellbeing:
                 for j, v in self.x[k][w]:
-                    near = host_sites[arrays.near[j, host_sites]] if len(host_sites) else []
-                    if not len(near):
+                    linked = pairing.link(w, j, v)
+                    if linked is None:
                         continue
-                    for t in near.tolist():
-                        if t not in h:
-                            h[t] = m.new_bool_var("")
-                            m.add(h[t] <= LinearExpr.sum(host_x[t]))
-                            hints.append((h[t], int(t in hinted_hosts)))
-                    q = m.new_bool_var("")
-                    m.add_implication(q, v)
-                    m.add(q <= LinearExpr.sum([h[t] for t in near.tolist()]))
-                    paired = hint[w] == j and any(t in hinted_hosts for t in near.tolist())
-                    hints.append((q, int(paired)))
+                    q, near, _paired = linked
                     shares = None
                     if same_day and weekdays is not None:
                         shares = weekdays.add_same_day(
-                            w, j, v, q, [(e, t, x) for t in near.tolist()
-                                         for e, x in host_at[t]], needs[w].pdu, hosts)
+                            w, j, v, q, pairing.hosts_near(near), needs[w].pdu, hosts)
                     obj_vars.append(q)
                     obj_coefs.append(-bonus - (same_day if shares is None else 0))
                     if shares is not None:
