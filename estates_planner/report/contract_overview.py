@@ -1,5 +1,7 @@
 """What "All years" of a contract plan shows, Qt-free: each need's site in every year with
-its moves, and each site's years of use, for the allocation table and the map.
+its moves, and each site's years of use, for the allocation table and the map; the
+need-years not placed or with long journeys, for the unplaced panel; a provider's needs
+and partners by year, for the provider view.
 
 A year shown alone is a plan like any other; the whole contract is not (a need may sit at
 two sites), so the views ask here rather than pretend one year's placement holds for all.
@@ -7,12 +9,15 @@ two sites), so the views ask here rather than pretend one year's placement holds
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from estates_planner.model import Dataset
 from estates_planner.optimise.multiyear.result import MultiYearResult
 from estates_planner.report.multiyear import year_title
+from estates_planner.travel.colocation import colocation_graph, partners
 
 # a year cell when the need is not active (share 0 in the ramp) and when it is not placed
 NOT_ACTIVE = "—"
@@ -134,3 +139,132 @@ def contract_overview(result: MultiYearResult, need_ids: Iterable[str]) -> Contr
         needs=MappingProxyType(needs),
         site_years=MappingProxyType({s: tuple(sorted(ys)) for s, ys in site_years.items()}),
         site_peak_utilisation=MappingProxyType(peak))
+
+
+# ---------------------------------------------------------------- need-years to look at
+@dataclass(frozen=True, slots=True)
+class NeedYearIssue:
+    """A need in one contract year (1-based) that the planner should look at: not placed
+    (``site_id`` None, ``reason`` the year's own ``unplaced_reason``), or placed at
+    ``site_id`` with a journey of ``distance_km`` over the warning."""
+
+    need_id: str
+    year: int
+    site_id: str | None = None
+    distance_km: float | None = None
+    reason: str = ""
+
+    @property
+    def unplaced(self) -> bool:
+        return self.site_id is None
+
+
+def contract_issues(result: MultiYearResult, warning_km: float
+                    ) -> tuple[tuple[NeedYearIssue, ...], tuple[NeedYearIssue, ...]]:
+    """The need-years not placed and the need-years with a journey over ``warning_km``,
+    each by need then year (a need's years side by side: the contract is read per need).
+
+    A need not active in a year (ramp share 0) is in neither: it has nothing to place.
+    """
+    unplaced: list[NeedYearIssue] = []
+    journeys: list[NeedYearIssue] = []
+    for y in result.years:
+        for a in y.result.allocations:
+            if a.site_id is None:
+                unplaced.append(NeedYearIssue(a.need_id, y.year.number,
+                                              reason=a.unplaced_reason or ""))
+            elif a.travel_km is not None and math.isfinite(a.travel_km) \
+                    and a.travel_km > warning_km:
+                journeys.append(NeedYearIssue(a.need_id, y.year.number, a.site_id,
+                                              float(a.travel_km)))
+
+    def order(i: NeedYearIssue) -> tuple[str, int]:
+        return (i.need_id, i.year)
+    return tuple(sorted(unplaced, key=order)), tuple(sorted(journeys, key=order))
+
+
+def issue_row(issue: NeedYearIssue, dataset: Dataset,
+              year_titles: Sequence[str]) -> tuple[str, str, str, str, str]:
+    """(need, provider, year, issue, detail) as the unplaced panel lists a need-year under
+    All years: "Not placed" with the year's reason, or "Journey 45.0 km" with from where
+    to which site."""
+    need = dataset.need(issue.need_id) if dataset.has_need(issue.need_id) else None
+    provider = need.provider if need is not None else ""
+    title = year_titles[issue.year - 1]
+    if issue.unplaced:
+        why = issue.reason or "no reason recorded"
+        return (issue.need_id, provider, title, "Not placed", why[:1].upper() + why[1:])
+    site = issue.site_id or ""
+    name = dataset.site(site).name if dataset.has_site(site) else site
+    origin = need.pdu if need is not None else "its PDU"
+    return (issue.need_id, provider, title, f"Journey {issue.distance_km:,.1f} km",
+            f"From {origin} to {name}")
+
+
+def issues_text(unplaced: Sequence[NeedYearIssue], journeys: Sequence[NeedYearIssue],
+                warning_km: float, years: int) -> str:
+    """The panel's sentence over the contract: need-years not placed and journeys over the
+    warning, each with how many needs they are, and where the per-year advice is."""
+    def count(issues: Sequence[NeedYearIssue], noun: str) -> str:
+        needs = len({i.need_id for i in issues})
+        return (f"{len(issues)} {noun}{'' if len(issues) == 1 else 's'} "
+                f"({needs} need{'' if needs == 1 else 's'})")
+    text = (f"Over the {years} contract years: {count(unplaced, 'need-year')} not placed; "
+            f"{count(journeys, 'need-year')} with a journey over {warning_km:g} km.")
+    if unplaced:
+        text += (" The smallest change that would place a need is worked out for one "
+                 "year: choose it on the toolbar.")
+    return text
+
+
+# ---------------------------------------------------------------- a provider's years
+def provider_need_rows(overview: ContractOverview, dataset: Dataset, provider: str,
+                       site_name: Callable[[str], str] = str) -> list[tuple[str, ...]]:
+    """(need, lot, the site in each year, moves) for ``provider``'s needs in ``overview``:
+    needs unplaced in some year first, then by need id."""
+    needs = [n for n in dataset.needs if n.provider == provider
+             and n.need_id in overview.needs]
+    needs.sort(key=lambda n: (not overview.needs[n.need_id].unplaced_years, n.need_id))
+    rows = []
+    for need in needs:
+        years = overview.needs[need.need_id]
+        rows.append((need.need_id, need.lot.label,
+                     *(years.cell(k, site_name) for k in range(1, overview.years + 1)),
+                     str(years.moves)))
+    return rows
+
+
+def provider_years_text(overview: ContractOverview, dataset: Dataset,
+                        provider: str) -> list[str]:
+    """A line per year for ``provider`` ("Year 1 (2027-28): 3 placed at 2 sites, 1 not
+    placed"), then its moves between years."""
+    ids = [n.need_id for n in dataset.needs if n.provider == provider
+           and n.need_id in overview.needs]
+    lines = []
+    for k, title in enumerate(overview.year_titles):
+        sites = [overview.needs[i].site_ids[k] for i in ids if overview.needs[i].active[k]]
+        placed = [s for s in sites if s is not None]
+        used = len(set(placed))
+        text = (f"{title}: {len(placed)} placed at {used} site{'' if used == 1 else 's'}"
+                if placed else f"{title}: none placed")
+        if len(sites) > len(placed):
+            text += f", {len(sites) - len(placed)} not placed"
+        if len(sites) < len(ids):
+            text += f", {len(ids) - len(sites)} not active"
+        lines.append(text)
+    moves = sum(overview.needs[i].moves for i in ids)
+    lines.append(f"{moves} move{'' if moves == 1 else 's'} between years")
+    return lines
+
+
+def provider_partners_by_year(result: MultiYearResult, dataset: Dataset,
+                              provider: str) -> list[str]:
+    """A line per year naming the providers that share a site with ``provider`` that year
+    ("Year 2 (2028-29): Acme at 1 site"), or that it shares none."""
+    lines = []
+    for y in result.years:
+        found = partners(colocation_graph(dataset, y.result), provider)
+        shared = ", ".join(f"{p.provider} at {len(p.site_ids)} site"
+                           f"{'' if len(p.site_ids) == 1 else 's'}" for p in found)
+        lines.append(f"{year_title(y.year)}: {shared or 'shares no site'}")
+    return lines
