@@ -22,6 +22,11 @@ from estates_planner.travel.colocation import colocation_graph, partners
 # a year cell when the need is not active (share 0 in the ramp) and when it is not placed
 NOT_ACTIVE = "—"
 UNPLACED = "unplaced"
+# said wherever a contract plan's figures show once it is out of date
+# (:meth:`estates_planner.workspace.Workspace.contract_is_stale` is the rule)
+OUT_OF_DATE = "Out of date: plan the contract years again"
+OUT_OF_DATE_WHY = ("the scenario or the ramp changed after this plan was made "
+                   "(Scenario ▸ Plan contract years…)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel
 
 from estates_planner.render.map import BASEMAP, MapContent
 from estates_planner.render.map.base_layer import BaseLayer
-from estates_planner.render.map.content import MOVED_HIGHLIGHT
+from estates_planner.render.map.content import MOVED_HIGHLIGHT, layer_label
 from estates_planner.report.contract_overview import ContractOverview, contract_overview
 from estates_planner.ui.map import MapView
 from estates_planner.ui.map_binding import MapBinding
@@ -131,9 +131,14 @@ class MapViewBinding(MapBinding):
             self.view.reveal(site_ids, need_ids)
 
     # ---------------------------------------------------------------- main window API
-    def layers(self) -> list[tuple[str, str, bool]]:
-        return [(name, name, self.view.is_layer_visible(name))
-                for name in self.view.layer_names() if name != BASEMAP]
+    def layers(self) -> list[tuple[str, str, bool, str]]:
+        whole = self.state.workspace.shown_contract() is not None
+        rows = []
+        for name in self.view.layer_names():
+            if name != BASEMAP:
+                label, tip = layer_label(name, whole)
+                rows.append((name, label, self.view.is_layer_visible(name), tip))
+        return rows
 
     def set_layer_visible(self, name: str, visible: bool) -> None:
         self.view.set_layer_visible(name, visible)
