@@ -93,11 +93,9 @@ class ProviderView(QWidget):
         self.tree.setHeaderLabels(list(HEADERS))
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        header = self.tree.header()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # partners can be a long list: the last column takes what is left, and elides
-        header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(True)
+        self._set_headers(HEADERS)
+        self.tree.header().setStretchLastSection(True)
         self.tree.currentItemChanged.connect(self._current_changed)
         self.partner_note = QLabel(self)
         self.partner_note.setObjectName("partnerNote")
@@ -151,7 +149,7 @@ class ProviderView(QWidget):
         ws = self.state.workspace
         provider = self.provider.currentText()
         contract = ws.shown_contract()
-        self.tree.setHeaderLabels(list(HEADERS))
+        self._set_headers(HEADERS)
         self.tree.setRootIsDecorated(contract is None)
         if contract is not None and provider:
             self._refresh_contract(provider, contract)
@@ -232,7 +230,7 @@ class ProviderView(QWidget):
             f"contract: {'; '.join(summary)}.<br>Each need's site per year below; its "
             "options and score changes are for one plan: choose a year on the toolbar."
             + stale)
-        self.tree.setHeaderLabels(["Need", "Lot", *overview.year_titles, "Moves"])
+        self._set_headers(("Need", "Lot", *overview.year_titles, "Moves"))
 
         def name(site_id: str) -> str:
             return ds.site(site_id).name if ds.has_site(site_id) else site_id
@@ -248,6 +246,16 @@ class ProviderView(QWidget):
             self.tree.resizeColumnToContents(column)
         self.highlightRequested.emit(sorted({s for sites in self.contract_sites.values()
                                              for s in sites}), ids)
+
+    def _set_headers(self, labels: tuple[str, ...]) -> None:
+        """The options' columns (partners stretched), or All years' (need, lot, years,
+        moves: every one as wide as its text)."""
+        self.tree.setColumnCount(len(labels))
+        self.tree.setHeaderLabels(list(labels))
+        header = self.tree.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        if labels == HEADERS:
+            header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
 
     def contract_rows(self) -> list[tuple[str, ...]]:
         """The rows shown under All years: (need, lot, site each year, moves)."""
