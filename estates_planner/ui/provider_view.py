@@ -237,8 +237,6 @@ class ProviderView(QWidget):
         for row in provider_need_rows(overview, ds, provider, name):
             item = QTreeWidgetItem(list(row))
             item.setData(0, ID_ROLE, ("need", row[0]))
-            item.setTextAlignment(len(row) - 1, Qt.AlignmentFlag.AlignRight
-                                  | Qt.AlignmentFlag.AlignVCenter)
             self.tree.addTopLevelItem(item)
         self.contract_sites = {i: sorted({s for s in overview.needs[i].site_ids if s})
                                for i in ids}

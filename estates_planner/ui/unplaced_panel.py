@@ -186,7 +186,9 @@ class UnplacedPanel(QWidget):
         """The provider's column and the ``wide`` text column as wide as their text, up to
         a cap; the last column takes the rest."""
         chars = self.fontMetrics().averageCharWidth()
-        self.tree.setColumnWidth(1, min(self.tree.sizeHintForColumn(1) + 12, 24 * chars))
+        header = self.tree.header()
+        self.tree.setColumnWidth(1, min(max(self.tree.sizeHintForColumn(1) + 12,
+                                            header.sectionSizeHint(1)), 24 * chars))
         if wide < len(HEADERS) - 1:
             self.tree.setColumnWidth(wide, min(self.tree.sizeHintForColumn(wide) + 12,
                                                70 * chars))
