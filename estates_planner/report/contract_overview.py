@@ -149,12 +149,14 @@ def contract_overview(result: MultiYearResult, need_ids: Iterable[str]) -> Contr
 # ---------------------------------------------------------------- need-years to look at
 @dataclass(frozen=True, slots=True)
 class NeedYearIssue:
-    """A need in one contract year (1-based) that the planner should look at: not placed
-    (``site_id`` None, ``reason`` the year's own ``unplaced_reason``), or placed at
-    ``site_id`` with a journey of ``distance_km`` over the warning."""
+    """A need in some contract years (1-based, ascending) that the planner should look at:
+    not placed (``site_id`` None, ``reason`` the years' own ``unplaced_reason``), or placed
+    at ``site_id`` with a journey of ``distance_km`` over the warning. Years alike (the
+    same reason, or the same site) are one issue: a need left out of all four years for
+    one reason is one line, not four."""
 
     need_id: str
-    year: int
+    years: tuple[int, ...]
     site_id: str | None = None
     distance_km: float | None = None
     reason: str = ""
@@ -166,36 +168,42 @@ class NeedYearIssue:
 
 def contract_issues(result: MultiYearResult, warning_km: float
                     ) -> tuple[tuple[NeedYearIssue, ...], tuple[NeedYearIssue, ...]]:
-    """The need-years not placed and the need-years with a journey over ``warning_km``,
-    each by need then year (a need's years side by side: the contract is read per need).
+    """The needs not placed in some years and the needs with a journey over ``warning_km``
+    in some years, each by need then first year (a need's years side by side: the
+    contract is read per need).
 
     A need not active in a year (ramp share 0) is in neither: it has nothing to place.
     """
-    unplaced: list[NeedYearIssue] = []
-    journeys: list[NeedYearIssue] = []
+    # (need, site, km, reason) -> years: the years a need is alike in
+    alike: dict[tuple[str, str | None, float | None, str], list[int]] = {}
     for y in result.years:
         for a in y.result.allocations:
             if a.site_id is None:
-                unplaced.append(NeedYearIssue(a.need_id, y.year.number,
-                                              reason=a.unplaced_reason or ""))
+                key = (a.need_id, None, None, a.unplaced_reason or "")
             elif a.travel_km is not None and math.isfinite(a.travel_km) \
                     and a.travel_km > warning_km:
-                journeys.append(NeedYearIssue(a.need_id, y.year.number, a.site_id,
-                                              float(a.travel_km)))
-
-    def order(i: NeedYearIssue) -> tuple[str, int]:
-        return (i.need_id, i.year)
-    return tuple(sorted(unplaced, key=order)), tuple(sorted(journeys, key=order))
+                key = (a.need_id, a.site_id, float(a.travel_km), "")
+            else:
+                continue
+            alike.setdefault(key, []).append(y.year.number)
+    issues = sorted((NeedYearIssue(need_id, tuple(years), site, km, reason)
+                     for (need_id, site, km, reason), years in alike.items()),
+                    key=lambda i: (i.need_id, i.years))
+    return (tuple(i for i in issues if i.unplaced), tuple(i for i in issues if not i.unplaced))
 
 
 def issue_row(issue: NeedYearIssue, dataset: Dataset,
               year_titles: Sequence[str]) -> tuple[str, str, str, str, str]:
-    """(need, provider, year, issue, detail) as the unplaced panel lists a need-year under
-    All years: "Not placed" with the year's reason, or "Journey 45.0 km" with from where
-    to which site."""
+    """(need, provider, years, issue, detail) as the unplaced panel lists an issue under
+    All years: "Not placed" with the years' reason, or "Journey 45.0 km" with from where
+    to which site. One year is named with its dates ("Year 2 (2028-29)"), several as a
+    reader says them ("Years 1–4")."""
     need = dataset.need(issue.need_id) if dataset.has_need(issue.need_id) else None
     provider = need.provider if need is not None else ""
-    title = year_titles[issue.year - 1]
+    if len(issue.years) == 1:
+        title = year_titles[issue.years[0] - 1]
+    else:
+        title = years_text(issue.years).capitalize()
     if issue.unplaced:
         why = issue.reason or "no reason recorded"
         return (issue.need_id, provider, title, "Not placed", why[:1].upper() + why[1:])
@@ -210,12 +218,13 @@ def issues_text(unplaced: Sequence[NeedYearIssue], journeys: Sequence[NeedYearIs
                 warning_km: float, years: int) -> str:
     """The panel's sentence over the contract: need-years not placed and journeys over the
     warning, each with how many needs they are, and where the per-year advice is."""
-    def count(issues: Sequence[NeedYearIssue], noun: str) -> str:
+    def count(issues: Sequence[NeedYearIssue]) -> str:
+        need_years = sum(len(i.years) for i in issues)
         needs = len({i.need_id for i in issues})
-        return (f"{len(issues)} {noun}{'' if len(issues) == 1 else 's'} "
+        return (f"{need_years} need-year{'' if need_years == 1 else 's'} "
                 f"({needs} need{'' if needs == 1 else 's'})")
-    text = (f"Over the {years} contract years: {count(unplaced, 'need-year')} not placed; "
-            f"{count(journeys, 'need-year')} with a journey over {warning_km:g} km.")
+    text = (f"Over the {years} contract years: {count(unplaced)} not placed; "
+            f"{count(journeys)} with a journey over {warning_km:g} km.")
     if unplaced:
         text += (" The smallest change that would place a need is worked out for one "
                  "year: choose it on the toolbar.")
@@ -225,51 +234,69 @@ def issues_text(unplaced: Sequence[NeedYearIssue], journeys: Sequence[NeedYearIs
 # ---------------------------------------------------------------- a provider's years
 def provider_need_rows(overview: ContractOverview, dataset: Dataset, provider: str,
                        site_name: Callable[[str], str] = str) -> list[tuple[str, ...]]:
-    """(need, lot, the site in each year, moves) for ``provider``'s needs in ``overview``:
-    needs unplaced in some year first, then by need id."""
+    """(need, lot, moves, the site in each year) for ``provider``'s needs in ``overview``
+    (the moves first, as in the allocation table): needs unplaced in some year first, then
+    by need id."""
     needs = [n for n in dataset.needs if n.provider == provider
              and n.need_id in overview.needs]
     needs.sort(key=lambda n: (not overview.needs[n.need_id].unplaced_years, n.need_id))
     rows = []
     for need in needs:
         years = overview.needs[need.need_id]
-        rows.append((need.need_id, need.lot.label,
-                     *(years.cell(k, site_name) for k in range(1, overview.years + 1)),
-                     str(years.moves)))
+        rows.append((need.need_id, need.lot.label, str(years.moves),
+                     *(years.cell(k, site_name) for k in range(1, overview.years + 1))))
     return rows
 
 
 def provider_years_text(overview: ContractOverview, dataset: Dataset,
                         provider: str) -> list[str]:
     """A line per year for ``provider`` ("Year 1 (2027-28): 3 placed at 2 sites, 1 not
-    placed"), then its moves between years."""
+    placed"; years alike as one line, "Years 2–4: …"), then its moves between years."""
     ids = [n.need_id for n in dataset.needs if n.provider == provider
            and n.need_id in overview.needs]
-    lines = []
-    for k, title in enumerate(overview.year_titles):
+    texts = []
+    for k in range(overview.years):
         sites = [overview.needs[i].site_ids[k] for i in ids if overview.needs[i].active[k]]
         placed = [s for s in sites if s is not None]
         used = len(set(placed))
-        text = (f"{title}: {len(placed)} placed at {used} site{'' if used == 1 else 's'}"
-                if placed else f"{title}: none placed")
+        text = f"{len(placed)} placed at {used} site{'' if used == 1 else 's'}" \
+            if placed else "none placed"
         if len(sites) > len(placed):
             text += f", {len(sites) - len(placed)} not placed"
         if len(sites) < len(ids):
             text += f", {len(ids) - len(sites)} not active"
-        lines.append(text)
+        texts.append(text)
     moves = sum(overview.needs[i].moves for i in ids)
-    lines.append(f"{moves} move{'' if moves == 1 else 's'} between years")
-    return lines
+    return [*_years_alike(texts, overview.year_titles),
+            f"{moves} move{'' if moves == 1 else 's'} between years"]
 
 
 def provider_partners_by_year(result: MultiYearResult, dataset: Dataset,
                               provider: str) -> list[str]:
     """A line per year naming the providers that share a site with ``provider`` that year
-    ("Year 2 (2028-29): Acme at 1 site"), or that it shares none."""
-    lines = []
+    ("Year 2 (2028-29): Acme at 1 site"), or that it shares none; years alike as one."""
+    texts = []
     for y in result.years:
         found = partners(colocation_graph(dataset, y.result), provider)
-        shared = ", ".join(f"{p.provider} at {len(p.site_ids)} site"
-                           f"{'' if len(p.site_ids) == 1 else 's'}" for p in found)
-        lines.append(f"{year_title(y.year)}: {shared or 'shares no site'}")
+        texts.append(", ".join(f"{p.provider} at {len(p.site_ids)} site"
+                               f"{'' if len(p.site_ids) == 1 else 's'}" for p in found)
+                     or "shares no site")
+    return _years_alike(texts, tuple(year_title(y.year) for y in result.years))
+
+
+def _years_alike(texts: Sequence[str], year_titles: Sequence[str]) -> list[str]:
+    """``texts`` (one per year) as lines, the years with the same text as one line in the
+    order of their first year: "Year 1 (2027-28): …", "Years 2–4: …", "Every year: …"."""
+    years: dict[str, list[int]] = {}
+    for k, text in enumerate(texts, start=1):
+        years.setdefault(text, []).append(k)
+    lines = []
+    for text, ks in years.items():
+        if len(ks) == 1:
+            head = year_titles[ks[0] - 1]
+        elif len(ks) == len(texts):
+            head = "Every year"
+        else:
+            head = years_text(ks).capitalize()
+        lines.append(f"{head}: {text}")
     return lines

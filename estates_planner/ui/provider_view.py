@@ -43,6 +43,8 @@ from estates_planner.ui.state import WorkspaceState
 HEADERS = ("Need / site", "Allowed", "Score change", "Desk cost", "Travel", "Co-located with")
 PARTNER_HEADERS = ("Partner", "Shared sites", "Where")
 ALLOWED = 1
+# All years: the first year's column (after need, lot and moves)
+_FIRST_YEAR = 3
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -230,24 +232,30 @@ class ProviderView(QWidget):
             f"contract: {'; '.join(summary)}.<br>Each need's site per year below; its "
             "options and score changes are for one plan: choose a year on the toolbar."
             + stale)
-        self._set_headers(("Need", "Lot", *overview.year_titles, "Moves"))
+        self._set_headers(("Need", "Lot", "Moves", *overview.year_titles))
 
         def name(site_id: str) -> str:
             return ds.site(site_id).name if ds.has_site(site_id) else site_id
         for row in provider_need_rows(overview, ds, provider, name):
             item = QTreeWidgetItem(list(row))
             item.setData(0, ID_ROLE, ("need", row[0]))
+            for k, site_id in enumerate(overview.needs[row[0]].site_ids):
+                if site_id is not None:  # the id is a tooltip away, as in the table
+                    item.setToolTip(_FIRST_YEAR + k, f"{name(site_id)} ({site_id})")
             self.tree.addTopLevelItem(item)
         self.contract_sites = {i: sorted({s for s in overview.needs[i].site_ids if s})
                                for i in ids}
+        # every year in view: a long site name is elided (its tooltip has it whole)
+        cap = self.fontMetrics().averageCharWidth() * 26
         for column in range(self.tree.columnCount()):
             self.tree.resizeColumnToContents(column)
+            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), cap))
         self.highlightRequested.emit(sorted({s for sites in self.contract_sites.values()
                                              for s in sites}), ids)
 
     def _set_headers(self, labels: tuple[str, ...]) -> None:
-        """The options' columns (partners stretched), or All years' (need, lot, years,
-        moves: every one as wide as its text)."""
+        """The options' columns (partners stretched), or All years' (need, lot, moves,
+        years)."""
         self.tree.setColumnCount(len(labels))
         self.tree.setHeaderLabels(list(labels))
         header = self.tree.header()
@@ -256,7 +264,7 @@ class ProviderView(QWidget):
             header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
 
     def contract_rows(self) -> list[tuple[str, ...]]:
-        """The rows shown under All years: (need, lot, site each year, moves)."""
+        """The rows shown under All years: (need, lot, moves, site each year)."""
         return [tuple(self.tree.topLevelItem(i).text(c) for c in range(self.tree.columnCount()))
                 for i in range(self.tree.topLevelItemCount())]
 

@@ -125,10 +125,10 @@ def _issues_case():
 def test_need_years_not_placed_and_long_journeys_are_listed_per_year():
     ds, result = _issues_case()
     unplaced, journeys = contract_issues(result, 30.0)
-    assert [(i.need_id, i.year) for i in unplaced] == [("N3", 1)]
+    assert [(i.need_id, i.years) for i in unplaced] == [("N3", (1,))]
     assert unplaced[0].reason.startswith("not placed although Site A is allowed")
-    assert [(i.need_id, i.year, i.site_id, i.distance_km) for i in journeys] == [
-        ("N1", 1, "A", 40.0), ("N2", 2, "A", 40.0), ("N3", 2, "A", 40.0)]
+    assert [(i.need_id, i.years, i.site_id, i.distance_km) for i in journeys] == [
+        ("N1", (1,), "A", 40.0), ("N2", (2,), "A", 40.0), ("N3", (2,), "A", 40.0)]
     assert contract_issues(result, 40.0)[1] == ()  # over the warning, not at it
     titles = ("Year 1 (2027-28)", "Year 2 (2028-29)")
     row = issue_row(unplaced[0], ds, titles)
@@ -147,10 +147,31 @@ def test_a_providers_needs_sites_and_partners_per_year():
     overview = contract_overview(result, ["N1", "N2", "N3"])
     # N3 (unplaced in year 1) first
     assert provider_need_rows(overview, ds, "Prov", _names) == [
-        ("N3", "ETE", UNPLACED, "Site A", "0"), ("N1", "ETE", "Site A", "Site B", "1")]
+        ("N3", "ETE", "0", UNPLACED, "Site A"), ("N1", "ETE", "1", "Site A", "Site B")]
     assert provider_years_text(overview, ds, "Prov") == [
         "Year 1 (2027-28): 1 placed at 1 site, 1 not placed",
         "Year 2 (2028-29): 2 placed at 2 sites", "1 move between years"]
     # year 1: Prov at A, Other at B; year 2: both at A
     assert provider_partners_by_year(result, ds, "Prov") == [
         "Year 1 (2027-28): shares no site", "Year 2 (2028-29): Other at 1 site"]
+
+
+def test_years_alike_are_one_line():
+    """The same plan in both years: N3 unplaced for one reason, N1 40 km from A, Prov's
+    summary and partners the same each year."""
+    ds, _result = _issues_case()
+    scenario = make_scenario(ds.sites, ds.needs, go_live=START, contract_years=2)
+    same = {"N1": "A", "N2": "B", "N3": None}
+    result = price_contract_plan(scenario, Ramp(), [same, same])
+    unplaced, journeys = contract_issues(result, 30.0)
+    assert [(i.need_id, i.years) for i in unplaced] == [("N3", (1, 2))]
+    assert [(i.need_id, i.years) for i in journeys] == [("N1", (1, 2))]
+    titles = ("Year 1 (2027-28)", "Year 2 (2028-29)")
+    assert issue_row(journeys[0], ds, titles)[2] == "Years 1–2"
+    assert issues_text(unplaced, journeys, 30.0, 2).startswith(
+        "Over the 2 contract years: 2 need-years (1 need) not placed; 2 need-years (1 need) "
+        "with a journey over 30 km.")
+    overview = contract_overview(result, ["N1", "N2", "N3"])
+    assert provider_years_text(overview, ds, "Prov") == [
+        "Every year: 1 placed at 1 site, 1 not placed", "0 moves between years"]
+    assert provider_partners_by_year(result, ds, "Other") == ["Every year: shares no site"]

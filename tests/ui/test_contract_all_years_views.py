@@ -86,9 +86,10 @@ def test_all_years_provider_view_shows_each_needs_site_per_year(make_window):
     view.refresh()
     header = view.tree.headerItem()
     assert [header.text(c) for c in range(view.tree.columnCount())] == [
-        "Need", "Lot", "Year 1 (2027-28)", "Year 2 (2028-29)", "Moves"]
-    assert view.contract_rows() == [("N3", "ETE", "unplaced", "Site A", "0"),
-                                    ("N1", "ETE", "Site A", "Site B", "1")]
+        "Need", "Lot", "Moves", "Year 1 (2027-28)", "Year 2 (2028-29)"]
+    assert view.contract_rows() == [("N3", "ETE", "0", "unplaced", "Site A"),
+                                    ("N1", "ETE", "1", "Site A", "Site B")]
+    assert view.tree.topLevelItem(1).toolTip(4) == "Site B (B)"
     text = view.message.text()
     assert "Year 1 (2027-28): 1 placed at 1 site, 1 not placed" in text
     assert "Year 2 (2028-29): 2 placed at 2 sites" in text
