@@ -274,11 +274,11 @@ class ContractYears(QObject):
             ws.show_plan(name, plan.result, year_title(plan.year),
                          year_scenario(run.scenario, run.ramp, plan.year),
                          planned_for=(run.scenario, run.ramp))
-        # the layer list says what the map's lines show under All
-        self.window._refresh_layers()
 
     def _update_stale(self, *_args) -> None:
-        """The dock says when the scenario or ramp changed after the plan was made."""
+        """The dock says when the scenario or ramp changed after the plan was made; the
+        layer list what the map's lines show (the selection's, under All years)."""
+        self.window._refresh_layers()
         run = self.run
         ws = self.window.workspace
         self.panel.set_stale(run is not None and ws.contract_is_stale(

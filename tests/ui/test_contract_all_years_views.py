@@ -142,3 +142,22 @@ def test_an_edit_after_planning_marks_the_contract_plan_out_of_date(make_window)
     ws.undo()  # the scenario planned for is back
     assert not note.isVisibleTo(window.contract.panel)
     assert OUT_OF_DATE not in window.kpi_panel.status.text()
+
+
+def test_a_plan_read_back_from_the_project_file_is_current_until_an_edit(make_window,
+                                                                          tmp_path):
+    from contract_case import contract_project
+
+    from estates_planner.project import open_project, save_project
+    from estates_planner.usecases.multiyear import plan_contract_in_project
+
+    project = contract_project()
+    plan_contract_in_project(project, project.scenario_names[0], years=2, time_limit_s=10.0)
+    save_project(project, tmp_path / "contract.gpkg")
+    window = make_window(open_project(tmp_path / "contract.gpkg"))
+    panel = window.contract.panel
+    assert window.contract.run is not None
+    assert not panel.stale_note.isVisibleTo(panel)
+    window.workspace.set_settings("Weights", move_penalty=900.0)
+    assert panel.stale_note.isVisibleTo(panel)
+    assert OUT_OF_DATE in window.kpi_panel.status.text()
