@@ -14,6 +14,8 @@ from estates_planner.ui.map_binding import MapBinding
 from estates_planner.ui.state import WorkspaceState
 
 PROVIDER_HIGHLIGHT = "Provider view: options"
+# under All years the provider view picks out its needs' sites of every year, not options
+PROVIDER_CONTRACT_HIGHLIGHT = "Provider view: its sites in some year"
 STALE_TEXT = ("Plan out of date: the scenario was edited after it was solved. "
               "Press F5 to solve again.")
 
@@ -155,8 +157,11 @@ class MapViewBinding(MapBinding):
             self.view.reveal(site_ids, need_ids, site_needs=False)
 
     def highlight_provider_options(self, site_ids: list[str], need_ids: list[str]) -> None:
-        """The provider view's options: their own legend entry, not "Moved between plans"."""
-        self.highlight(site_ids, need_ids, PROVIDER_HIGHLIGHT)
+        """The provider view's options (under All years, its needs' sites of every year):
+        their own legend entry, not "Moved between plans"."""
+        whole = self.state.workspace.shown_contract() is not None
+        self.highlight(site_ids, need_ids,
+                       PROVIDER_CONTRACT_HIGHLIGHT if whole else PROVIDER_HIGHLIGHT)
 
     def set_legend_shown(self, shown: bool) -> None:
         self.view.set_legend_visible(shown)
