@@ -97,6 +97,10 @@ def test_all_years_provider_view_shows_each_needs_site_per_year(make_window):
     assert view.partner_note.text() == ("Partners by year: Year 1 (2027-28): shares no "
                                         "site; Year 2 (2028-29): Other at 1 site.")
     assert not view.partners.isVisibleTo(view)
+    # the map picks out the provider's sites of every year, not one plan's options
+    content = window.map.view.content()
+    assert content.highlight_label == "Provider view: its sites in some year"
+    assert content.highlighted_site_ids == {"A", "B"}
     # a year again: the options tree of that year's plan
     window.contract.selector.choose(1)
     assert view.need_order() == ["N3", "N1"]
