@@ -124,6 +124,8 @@ class Workspace:
         self._shown_scenarios: dict[str, Scenario] = {}
         # a whole contract plan shown ("All years"): the views show every year at once
         self._shown_contracts: dict[str, MultiYearResult] = {}
+        # what a shown contract plan was planned for: the scenario object and the ramp
+        self._contract_basis: dict[str, tuple[Scenario, Ramp]] = {}
         self._current = ""
         self._adopt(project)
 
@@ -164,6 +166,7 @@ class Workspace:
         self._shown_labels = {}
         self._shown_scenarios = {}
         self._shown_contracts = {}
+        self._contract_basis = {}
         self._current = project.scenarios[0].name
 
     def set_project(self, project: Project) -> None:
@@ -217,7 +220,8 @@ class Workspace:
 
     def show_plan(self, name: str, plan: PlanResult | None, label: str = "",
                   scenario: Scenario | None = None,
-                  contract: MultiYearResult | None = None) -> None:
+                  contract: MultiYearResult | None = None,
+                  planned_for: tuple[Scenario, Ramp] | None = None) -> None:
         """Show ``plan`` for scenario ``name`` in the views instead of its stored plan (a
         contract year); None shows the stored plan again. Not an edit: nothing is saved.
 
@@ -225,8 +229,13 @@ class Workspace:
         plan is shown) and ``scenario`` is the one to cost ``plan`` with (the year's volumes
         from the ramp), for the key figures. ``contract`` (with ``plan`` None) is a whole
         contract plan shown at once: the views that can show every year ask
-        :meth:`shown_contract`; :meth:`result` stays the stored plan.
+        :meth:`shown_contract`; :meth:`result` stays the stored plan. ``planned_for`` is the
+        scenario and ramp the contract plan was made with, for :meth:`shown_plan_is_stale`.
         """
+        if label and planned_for is not None:
+            self._contract_basis[name] = planned_for
+        else:
+            self._contract_basis.pop(name, None)
         if contract is not None and plan is None:
             self._shown_contracts[name] = contract
         else:
@@ -247,6 +256,26 @@ class Workspace:
     def shown_contract(self, name: str | None = None) -> MultiYearResult | None:
         """The whole contract plan shown ("All years"), or None."""
         return self._shown_contracts.get(self._current if name is None else name)
+
+    def contract_is_stale(self, name: str, planned_for: Scenario, ramp: Ramp) -> bool:
+        """True when scenario ``name``'s contract plan, made for ``planned_for`` with
+        ``ramp``, is out of date: the scenario or the project's ramp changed after it was
+        planned (its sites, needs, settings or volumes are no longer the plan's), or the
+        scenario is gone.
+
+        The rule is :meth:`result_is_stale`'s (a plan belongs to the scenario object it was
+        made for; undoing the edit brings that object back), with the ramp beside it, as
+        the contract's volumes come from the ramp, not the scenario.
+        """
+        return name not in self.scenario_names or planned_for is not self.scenario(name) \
+            or ramp != self.ramp
+
+    def shown_plan_is_stale(self, name: str | None = None) -> bool:
+        """True when a contract plan (a year of it, or All years) is shown and is out of
+        date (:meth:`contract_is_stale`)."""
+        name = self._current if name is None else name
+        basis = self._contract_basis.get(name)
+        return basis is not None and self.contract_is_stale(name, *basis)
 
     def shown_label(self, name: str | None = None) -> str:
         """What of a contract plan the views show ("Year 2 (2027-28)", "All years"), or ""."""
@@ -298,6 +327,7 @@ class Workspace:
         self._shown_scenarios.pop(name, None)
         self._shown_labels.pop(name, None)
         self._shown_contracts.pop(name, None)
+        self._contract_basis.pop(name, None)
         self._solved_for[name] = scenario
         self._saved_depth = None  # undo cannot lead back to the saved state any more
         self._set_modified(True)

@@ -25,3 +25,37 @@ def test_a_shown_contract_sits_beside_the_stored_plan_until_a_year_is_shown():
     ws.show_plan(name, contract.years[0].result, "Year 1 (2027-28)")
     assert ws.shown_contract() is None
     assert ws.result() is contract.years[0].result
+
+
+def test_a_shown_contract_is_out_of_date_after_an_edit_of_the_scenario_or_the_ramp():
+    from estates_planner.model import Lot
+    from estates_planner.ramp import RampRow
+
+    project = contract_project()
+    ws = Workspace(project)
+    name = ws.current_name
+    planned_for = ws.current
+    contract = price_contract_plan(planned_for, Ramp(), [{"N1": "A"}, {"N1": "B"}])
+    ws.show_plan(name, None, "All years", contract=contract, planned_for=(planned_for, Ramp()))
+    assert not ws.shown_plan_is_stale()
+    ws.set_capacity("B", 2, None)  # a site's room: the plan was made without it
+    assert ws.shown_plan_is_stale()
+    assert ws.contract_is_stale(name, planned_for, Ramp())
+    ws.undo()  # the very scenario planned for is back
+    assert not ws.shown_plan_is_stale()
+    ws.edit_need("N1", desks=2)  # a need's data
+    assert ws.shown_plan_is_stale()
+    ws.undo()
+    from fractions import Fraction
+
+    ws.set_settings("Ramp", ramp=Ramp((RampRow(Lot.ETE, "", "", 1, Fraction(1, 2)),)))
+    assert ws.current is planned_for and ws.shown_plan_is_stale()  # the volumes changed
+    ws.undo()
+    assert not ws.shown_plan_is_stale()
+    # a year shown keeps the rule; the stored plan shown again has none
+    ws.show_plan(name, contract.years[1].result, "Year 2 (2028-29)",
+                 planned_for=(planned_for, Ramp()))
+    ws.set_settings("Weights", move_penalty=900.0)
+    assert ws.shown_plan_is_stale()
+    ws.show_plan(name, None)
+    assert not ws.shown_plan_is_stale()

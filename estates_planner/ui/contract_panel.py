@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from estates_planner.model import Scenario
 from estates_planner.optimise.multiyear.result import MultiYearResult
 from estates_planner.ramp import Ramp
+from estates_planner.report.contract_overview import OUT_OF_DATE, OUT_OF_DATE_WHY
 from estates_planner.report.multiyear import (
     comparison_rows,
     explain_moves,
@@ -66,6 +67,9 @@ def _table(headers: list[str], rows: list[list[str]], name: str, *,
     return table
 
 
+STALE_NOTE = f"<b>{OUT_OF_DATE}</b>: {OUT_OF_DATE_WHY}."
+
+
 class ContractPanel(QWidget):
     """Shows one contract plan in four tabs; empty with a hint until one is planned."""
 
@@ -75,10 +79,19 @@ class ContractPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         self.headline = QLabel("No contract plan yet: Scenario ▸ Plan contract years…")
         self.headline.setWordWrap(True)
+        self.stale_note = QLabel(STALE_NOTE, self)
+        self.stale_note.setObjectName("contractStale")
+        self.stale_note.setWordWrap(True)
+        self.stale_note.setVisible(False)
         self.tabs = QTabWidget(self)
         layout.addWidget(self.headline)
+        layout.addWidget(self.stale_note)
         layout.addWidget(self.tabs, 1)
         self.moves: list = []
+
+    def set_stale(self, stale: bool) -> None:
+        """Show or hide the out-of-date note (the rule is the workspace's)."""
+        self.stale_note.setVisible(stale)
 
     def clear(self) -> None:
         self.tabs.clear()

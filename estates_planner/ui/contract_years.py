@@ -151,6 +151,8 @@ class ContractYears(QObject):
         window.inspector.layout().addWidget(self.occupancy)
         window.state.selectionChanged.connect(self._selection)
         window.state.projectChanged.connect(self.load_stored)
+        for signal in (window.state.scenarioChanged, window.state.resultChanged):
+            signal.connect(self._update_stale)
         self.action = QAction("Plan contract &years…", window)
         self.action.setStatusTip("Plan several contract years together, with a ramp")
         self.action.triggered.connect(self.plan)
@@ -222,6 +224,7 @@ class ContractYears(QObject):
         """Show a finished plan (also for a plan made without the worker)."""
         self.run = run
         self.panel.show_plan(run.scenario, run.ramp, run.result, comparison)
+        self._update_stale()
         self.selector.set_years(len(run.result.years))
         self.show_year(ALL_YEARS)  # the key figures say a contract plan is shown
         self.dock.raise_()
@@ -264,11 +267,22 @@ class ContractYears(QObject):
             self.window.kpi_panel.set_contract_figures(
                 name, contract_figure_rows(run.scenario, run.ramp, run.result),
                 f"{run.result.status}, {len(run.result.years)} years")
-            ws.show_plan(name, None, ALL_YEARS_LABEL, contract=run.result)
-            return
-        plan = run.result.years[year - 1]
-        ws.show_plan(name, plan.result, year_title(plan.year),
-                     year_scenario(run.scenario, run.ramp, plan.year))
+            ws.show_plan(name, None, ALL_YEARS_LABEL, contract=run.result,
+                         planned_for=(run.scenario, run.ramp))
+        else:
+            plan = run.result.years[year - 1]
+            ws.show_plan(name, plan.result, year_title(plan.year),
+                         year_scenario(run.scenario, run.ramp, plan.year),
+                         planned_for=(run.scenario, run.ramp))
+
+    def _update_stale(self, *_args) -> None:
+        """The dock says when the scenario or ramp changed after the plan was made; the
+        layer list what the map's lines show (the selection's, under All years)."""
+        self.window._refresh_layers()
+        run = self.run
+        ws = self.window.workspace
+        self.panel.set_stale(run is not None and ws.contract_is_stale(
+            run.scenario.name, run.scenario, run.ramp))
 
     def _selection(self, site_ids: list, _need_ids: list) -> None:
         self.selected_sites = list(site_ids)
@@ -284,6 +298,7 @@ class ContractYears(QObject):
         self.run = None
         self.window.kpi_panel.set_contract_figures("", None)
         self.panel.clear()
+        self.panel.set_stale(False)
         self.selector.set_years(0)
         self.occupancy.show_site(None)
         ws = self.window.workspace

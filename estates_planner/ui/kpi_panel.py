@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import EstatesError
+from estates_planner.report.contract_overview import OUT_OF_DATE, OUT_OF_DATE_WHY
 from estates_planner.report.figures import (
     GUIDE_FIGURES,
     GUIDE_UNPLACED,
@@ -48,6 +49,7 @@ from estates_planner.ui.state import WorkspaceState
 # numbers before the long texts, so they show in a narrow dock
 JOURNEY_HEADERS = ("PDU / site", "Locations", "Journey km", "Minutes", "Region / providers")
 MINUTES_COLUMN = 3
+CONTRACT_STALE = f"<b>{OUT_OF_DATE}</b>: {OUT_OF_DATE_WHY}."
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -207,9 +209,10 @@ class KpiPanel(QWidget):
         contract = self._contract
         if shown == ALL_YEARS_LABEL and contract is not None \
                 and contract[0] == ws.current_name:
+            stale = f"<br>{CONTRACT_STALE}" if ws.shown_plan_is_stale() else ""
             self.status.setText(f"{name}: the contract plan ({contract[2]}). Choose a year on "
                                 "the toolbar for that year's figures; the Contract years dock "
-                                "has the terms, the comparison and the moves.")
+                                f"has the terms, the comparison and the moves.{stale}")
             self.status.setToolTip("")
             self._fill(contract[1])
             return
@@ -217,8 +220,11 @@ class KpiPanel(QWidget):
             self.status.setText(f"{name}: not solved yet. Press F5 to solve.")
             self.status.setToolTip("")
             return
-        stale = " <i>(out of date: the scenario was edited since; press F5)</i>" \
-            if ws.result_is_stale() else ""
+        if shown:  # a year of a contract plan: planned again, not solved again
+            stale = f"<br>{CONTRACT_STALE}" if ws.shown_plan_is_stale() else ""
+        else:
+            stale = " <i>(out of date: the scenario was edited since; press F5)</i>" \
+                if ws.result_is_stale() else ""
         gap = f", gap {100 * result.gap:.1f}%" if result.status == "feasible" else ""
         most = result.most_above_best
         room = "" if most is None else (

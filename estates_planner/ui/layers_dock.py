@@ -21,12 +21,15 @@ class LayersPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.list)
 
-    def set_layers(self, layers: list[tuple[str, str, bool]]) -> None:
-        """``layers`` as (name, label, visible), top of the map first."""
+    def set_layers(self, layers: list[tuple]) -> None:
+        """``layers`` as (name, label, visible) or (name, label, visible, tooltip), top of
+        the map first."""
         self.list.blockSignals(True)
         self.list.clear()
-        for name, label, visible in layers:
+        for name, label, visible, *tip in layers:
             item = QListWidgetItem(label)
+            if tip and tip[0]:
+                item.setToolTip(tip[0])
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)

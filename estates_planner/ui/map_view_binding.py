@@ -7,13 +7,15 @@ from PySide6.QtWidgets import QLabel
 
 from estates_planner.render.map import BASEMAP, MapContent
 from estates_planner.render.map.base_layer import BaseLayer
-from estates_planner.render.map.content import MOVED_HIGHLIGHT
+from estates_planner.render.map.content import MOVED_HIGHLIGHT, layer_label
 from estates_planner.report.contract_overview import ContractOverview, contract_overview
 from estates_planner.ui.map import MapView
 from estates_planner.ui.map_binding import MapBinding
 from estates_planner.ui.state import WorkspaceState
 
 PROVIDER_HIGHLIGHT = "Provider view: options"
+# under All years the provider view picks out its needs' sites of every year, not options
+PROVIDER_CONTRACT_HIGHLIGHT = "Provider view: its sites in some year"
 STALE_TEXT = ("Plan out of date: the scenario was edited after it was solved. "
               "Press F5 to solve again.")
 
@@ -131,9 +133,14 @@ class MapViewBinding(MapBinding):
             self.view.reveal(site_ids, need_ids)
 
     # ---------------------------------------------------------------- main window API
-    def layers(self) -> list[tuple[str, str, bool]]:
-        return [(name, name, self.view.is_layer_visible(name))
-                for name in self.view.layer_names() if name != BASEMAP]
+    def layers(self) -> list[tuple[str, str, bool, str]]:
+        whole = self.state.workspace.shown_contract() is not None
+        rows = []
+        for name in self.view.layer_names():
+            if name != BASEMAP:
+                label, tip = layer_label(name, whole)
+                rows.append((name, label, self.view.is_layer_visible(name), tip))
+        return rows
 
     def set_layer_visible(self, name: str, visible: bool) -> None:
         self.view.set_layer_visible(name, visible)
@@ -150,8 +157,11 @@ class MapViewBinding(MapBinding):
             self.view.reveal(site_ids, need_ids, site_needs=False)
 
     def highlight_provider_options(self, site_ids: list[str], need_ids: list[str]) -> None:
-        """The provider view's options: their own legend entry, not "Moved between plans"."""
-        self.highlight(site_ids, need_ids, PROVIDER_HIGHLIGHT)
+        """The provider view's options (under All years, its needs' sites of every year):
+        their own legend entry, not "Moved between plans"."""
+        whole = self.state.workspace.shown_contract() is not None
+        self.highlight(site_ids, need_ids,
+                       PROVIDER_CONTRACT_HIGHLIGHT if whole else PROVIDER_HIGHLIGHT)
 
     def set_legend_shown(self, shown: bool) -> None:
         self.view.set_legend_visible(shown)

@@ -4,6 +4,8 @@ Partners are the providers it shares sites with in the current plan, from the co
 graph (:func:`estates_planner.travel.colocation_graph` / ``partners``). The ranking, costs,
 co-location partners and blocking rules of the options all come from the core
 (:func:`estates_planner.optimise.explain.provider_options`); this is only a tree over them.
+Under "All years" of a contract plan it lists each need's site per year instead, with the
+provider's summary and partners per year (:mod:`estates_planner.report.contract_overview`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from estates_planner.errors import EstatesError
+from estates_planner.report.contract_overview import (
+    OUT_OF_DATE,
+    contract_overview,
+    provider_need_rows,
+    provider_partners_by_year,
+    provider_years_text,
+)
 from estates_planner.report.figures import POINTS
 from estates_planner.report.kpis import format_delta
 from estates_planner.report.rota import need_days_text as rota_days_text
@@ -34,6 +43,8 @@ from estates_planner.ui.state import WorkspaceState
 HEADERS = ("Need / site", "Allowed", "Score change", "Desk cost", "Travel", "Co-located with")
 PARTNER_HEADERS = ("Partner", "Shared sites", "Where")
 ALLOWED = 1
+# All years: the first year's column (after need, lot and moves)
+_FIRST_YEAR = 3
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -84,11 +95,9 @@ class ProviderView(QWidget):
         self.tree.setHeaderLabels(list(HEADERS))
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        header = self.tree.header()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # partners can be a long list: the last column takes what is left, and elides
-        header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(True)
+        self._set_headers(HEADERS)
+        self.tree.header().setStretchLastSection(True)
         self.tree.currentItemChanged.connect(self._current_changed)
         self.partner_note = QLabel(self)
         self.partner_note.setObjectName("partnerNote")
@@ -113,6 +122,8 @@ class ProviderView(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.tree, 1)
         self.options: dict[str, list] = {}
+        # All years: need_id -> the sites it has in some year
+        self.contract_sites: dict[str, list[str]] = {}
         self.provider.currentTextChanged.connect(self.refresh)
         state.projectChanged.connect(self._fill_providers)
         state.resultChanged.connect(self.refresh)
@@ -136,14 +147,24 @@ class ProviderView(QWidget):
     def refresh(self, *_args) -> None:
         self.tree.clear()
         self.options = {}
+        self.contract_sites = {}
         ws = self.state.workspace
         provider = self.provider.currentText()
+        contract = ws.shown_contract()
+        self._set_headers(HEADERS)
+        self.tree.setRootIsDecorated(contract is None)
+        if contract is not None and provider:
+            self._refresh_contract(provider, contract)
+            return
         result = ws.result()
         self._refresh_partners(provider, result)
         if not provider:
             self.message.setText("This project has no needs.")
             return
-        if result is None or ws.result_is_stale():
+        if ws.shown_label() and ws.shown_plan_is_stale():  # a contract year, out of date
+            self.message.setText(f"<b>{OUT_OF_DATE}</b> to see each need's options in it.")
+            return
+        if result is None or (not ws.shown_label() and ws.result_is_stale()):
             self.message.setText("Solve the scenario (F5) to see each need's options as the "
                                  "plan stands.")
             return
@@ -192,6 +213,61 @@ class ProviderView(QWidget):
             self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), cap))
         self.highlightRequested.emit(self._option_sites(None), list(self.options))
 
+    def _refresh_contract(self, provider: str, contract) -> None:  # noqa: ANN001
+        """All years of a contract plan: a row per need with its site each year, the
+        provider's summary per year and its partners per year. A need's options (score
+        changes, blocking rules) are one plan's, so they wait for a year to be chosen."""
+        ws = self.state.workspace
+        ds = ws.dataset
+        ids = [n.need_id for n in ds.needs if n.provider == provider]
+        overview = contract_overview(contract, ids)
+        stale = f"<br><b>{OUT_OF_DATE}.</b>" if ws.shown_plan_is_stale() else ""
+        self.partner_note.setText(
+            "Partners by year: " + "; ".join(provider_partners_by_year(contract, ds, provider))
+            + ".")
+        self.partners.setVisible(False)
+        summary = provider_years_text(overview, ds, provider)
+        self.message.setText(
+            f"<b>{provider}</b>, {len(ids)} need{'' if len(ids) == 1 else 's'} over the "
+            f"contract: {'; '.join(summary)}.<br>Each need's site per year below; its "
+            "options and score changes are for one plan: choose a year on the toolbar."
+            + stale)
+        self._set_headers(("Need", "Lot", "Moves", *overview.year_titles))
+
+        def name(site_id: str) -> str:
+            return ds.site(site_id).name if ds.has_site(site_id) else site_id
+        for row in provider_need_rows(overview, ds, provider, name):
+            item = QTreeWidgetItem(list(row))
+            item.setData(0, ID_ROLE, ("need", row[0]))
+            for k, site_id in enumerate(overview.needs[row[0]].site_ids):
+                if site_id is not None:  # the id is a tooltip away, as in the table
+                    item.setToolTip(_FIRST_YEAR + k, f"{name(site_id)} ({site_id})")
+            self.tree.addTopLevelItem(item)
+        self.contract_sites = {i: sorted({s for s in overview.needs[i].site_ids if s})
+                               for i in ids}
+        # every year in view: a long site name is elided (its tooltip has it whole)
+        cap = self.fontMetrics().averageCharWidth() * 26
+        for column in range(self.tree.columnCount()):
+            self.tree.resizeColumnToContents(column)
+            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), cap))
+        self.highlightRequested.emit(sorted({s for sites in self.contract_sites.values()
+                                             for s in sites}), ids)
+
+    def _set_headers(self, labels: tuple[str, ...]) -> None:
+        """The options' columns (partners stretched), or All years' (need, lot, moves,
+        years)."""
+        self.tree.setColumnCount(len(labels))
+        self.tree.setHeaderLabels(list(labels))
+        header = self.tree.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        if labels == HEADERS:
+            header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+
+    def contract_rows(self) -> list[tuple[str, ...]]:
+        """The rows shown under All years: (need, lot, moves, site each year)."""
+        return [tuple(self.tree.topLevelItem(i).text(c) for c in range(self.tree.columnCount()))
+                for i in range(self.tree.topLevelItemCount())]
+
     # ---------------------------------------------------------------- partners
     def _refresh_partners(self, provider: str, result) -> None:
         """The providers sharing a site with ``provider`` in the plan, most shared first."""
@@ -208,7 +284,11 @@ class ProviderView(QWidget):
         graph = colocation_graph(ws.dataset, result)
         found = partners(graph, provider)
         own = graph.nodes[provider]["site_ids"] if provider in graph else []
-        stale = " (plan out of date: press F5)" if ws.result_is_stale() else ""
+        if ws.shown_label():  # a year of a contract plan
+            stale = f" ({OUT_OF_DATE[:1].lower() + OUT_OF_DATE[1:]})" \
+                if ws.shown_plan_is_stale() else ""
+        else:
+            stale = " (plan out of date: press F5)" if ws.result_is_stale() else ""
         if not found:
             self.partner_note.setText(
                 f"Partners: {provider} shares none of its {len(own)} site"
@@ -260,7 +340,9 @@ class ProviderView(QWidget):
         if item is None:
             return
         kind, ident = item.data(0, ID_ROLE)
-        if kind == "need":
+        if kind == "need" and ident in self.contract_sites:  # All years: its every site
+            self.highlightRequested.emit(self.contract_sites[ident], [ident])
+        elif kind == "need":
             self.highlightRequested.emit(self._option_sites(ident), [ident])
         else:
             need_kind, need_id = item.parent().data(0, ID_ROLE)

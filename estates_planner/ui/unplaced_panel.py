@@ -1,7 +1,9 @@
 """The "Unplaced and long journeys" dock: every need the plan leaves unplaced, with the nearest
 site it could use but for one obstacle and the smallest change that would place it
 (:func:`optimise.suggest.advise_unplaced`), and every placed need whose journey is longer than
-the scenario's ``journey_warning_km``.
+the scenario's ``journey_warning_km``. Under "All years" of a contract plan it lists each
+need-year not placed and each need-year with a long journey instead
+(:func:`report.contract_overview.contract_issues`).
 
 "Try this change" makes the change through the workspace (undoable) and solves: a what-if
 scenario for a change of the scenario (capacity, reopen, a rule switch), or an edit of the
@@ -25,11 +27,20 @@ from PySide6.QtWidgets import (
 
 from estates_planner.errors import EstatesError
 from estates_planner.optimise.suggest import Change, advise_unplaced, long_journeys
+from estates_planner.report.contract_overview import (
+    OUT_OF_DATE,
+    contract_issues,
+    issue_row,
+    issues_text,
+)
+from estates_planner.report.multiyear import year_title
 from estates_planner.ui.common import user_action
 from estates_planner.ui.state import WorkspaceState
 
 HEADERS = ("Need", "Provider", "Issue", "Smallest change that would place it / journey",
            "Nearest site but for one obstacle")
+# "All years" of a contract plan: a row per need-year (issue 15)
+CONTRACT_HEADERS = ("Need", "Provider", "Year", "Issue", "Why not placed / journey")
 _CHANGE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -97,6 +108,11 @@ class UnplacedPanel(QWidget):
         self.tree.clear()
         self.try_button.setEnabled(False)
         ws = self.state.workspace
+        contract = ws.shown_contract()
+        self.tree.setHeaderLabels(list(HEADERS if contract is None else CONTRACT_HEADERS))
+        if contract is not None:
+            self._refresh_contract(contract)
+            return
         result = ws.result()
         if result is None:
             self.status.setText(f"<b>{ws.current_name}</b>: not solved yet.")
@@ -110,7 +126,10 @@ class UnplacedPanel(QWidget):
             self.status.setText(f"Cannot work out the unplaced needs: {exc}")
             return
         ds = scenario.dataset
-        stale = " <i>(the plan is out of date: press F5)</i>" if ws.result_is_stale() else ""
+        if ws.shown_label():  # a year of a contract plan
+            stale = f" <b>{OUT_OF_DATE}.</b>" if ws.shown_plan_is_stale() else ""
+        else:
+            stale = " <i>(the plan is out of date: press F5)</i>" if ws.result_is_stale() else ""
         self.status.setText(
             f"<b>{len(advice)}</b> need{'s' if len(advice) != 1 else ''} not placed; "
             f"<b>{len(journeys)}</b> placed need{'s' if len(journeys) != 1 else ''} with a "
@@ -143,9 +162,39 @@ class UnplacedPanel(QWidget):
                                     f"{site.region}, {need.lot.label}"])
             item.setData(0, Qt.ItemDataRole.UserRole, j.need_id)
             self.tree.addTopLevelItem(item)
+        self._fit_columns(3)
+
+    def _refresh_contract(self, contract) -> None:  # noqa: ANN001 (MultiYearResult)
+        """All years: a row per need-year not placed (with the year's reason) and per
+        need-year whose journey is over the warning; the advice is a single year's."""
+        ws = self.state.workspace
+        scenario = ws.scenario_for_costs()
+        warning_km = scenario.settings.journey_warning_km
+        unplaced, journeys = contract_issues(contract, warning_km)
+        titles = tuple(year_title(y.year) for y in contract.years)
+        stale = f" <b>{OUT_OF_DATE}.</b>" if ws.shown_plan_is_stale() else ""
+        self.status.setText(issues_text(unplaced, journeys, warning_km, len(titles)) + stale)
+        for issue in (*unplaced, *journeys):
+            row = issue_row(issue, scenario.dataset, titles)
+            item = QTreeWidgetItem(list(row))
+            item.setData(0, Qt.ItemDataRole.UserRole, issue.need_id)
+            item.setToolTip(4, row[4])
+            self.tree.addTopLevelItem(item)
+        self._fit_columns(4)
+
+    def _fit_columns(self, wide: int) -> None:
+        """The provider's column and the ``wide`` text column as wide as their text, up to
+        a cap; the last column takes the rest."""
         chars = self.fontMetrics().averageCharWidth()
-        self.tree.setColumnWidth(1, min(self.tree.sizeHintForColumn(1) + 12, 24 * chars))
-        self.tree.setColumnWidth(3, min(self.tree.sizeHintForColumn(3) + 12, 70 * chars))
+        header = self.tree.header()
+        self.tree.setColumnWidth(1, min(max(self.tree.sizeHintForColumn(1) + 12,
+                                            header.sectionSizeHint(1)), 24 * chars))
+        if wide < len(HEADERS) - 1:
+            self.tree.setColumnWidth(wide, min(self.tree.sizeHintForColumn(wide) + 12,
+                                               70 * chars))
+        else:  # the Year and Issue columns as wide as they are
+            for column in (2, 3):
+                self.tree.resizeColumnToContents(column)
 
     def row_texts(self) -> list[tuple[str, ...]]:
         """Every row as shown, for tests."""

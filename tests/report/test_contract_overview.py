@@ -17,7 +17,13 @@ from estates_planner.ramp import Ramp, RampRow  # noqa: E402
 from estates_planner.report.contract_overview import (  # noqa: E402
     NOT_ACTIVE,
     UNPLACED,
+    contract_issues,
     contract_overview,
+    issue_row,
+    issues_text,
+    provider_need_rows,
+    provider_partners_by_year,
+    provider_years_text,
     years_text,
 )
 
@@ -94,3 +100,78 @@ def test_years_are_written_as_a_reader_says_them():
     assert years_text([4, 2, 3]) == "years 2–4"
     assert years_text([1, 3, 4]) == "years 1, 3 and 4"
     assert years_text([1, 2]) == "years 1–2"
+
+
+def _issues_case():
+    """Two years from 2027-04-01. A is 40 km east of everyone (desks 2), B where they are
+    (desks 1); N1 and N3 are Prov's, N2 is Other's; the warning is at 30 km.
+
+    ====  ======  ======
+    need  year 1  year 2
+    ====  ======  ======
+    N1    A 40km  B        one move
+    N2    B       A 40km
+    N3    unpl.   A 40km
+    ====  ======  ======
+    """
+    scenario = make_scenario([site("A", x=40_000.0, desks=2), site("B", desks=1)],
+                             [need("N1"), need("N2", provider="Other"), need("N3")],
+                             go_live=START, contract_years=2, move_penalty=100.0)
+    result = price_contract_plan(scenario, Ramp(), [{"N1": "A", "N2": "B", "N3": None},
+                                                    {"N1": "B", "N2": "A", "N3": "A"}])
+    return scenario.dataset, result
+
+
+def test_need_years_not_placed_and_long_journeys_are_listed_per_year():
+    ds, result = _issues_case()
+    unplaced, journeys = contract_issues(result, 30.0)
+    assert [(i.need_id, i.years) for i in unplaced] == [("N3", (1,))]
+    assert unplaced[0].reason.startswith("not placed although Site A is allowed")
+    assert [(i.need_id, i.years, i.site_id, i.distance_km) for i in journeys] == [
+        ("N1", (1,), "A", 40.0), ("N2", (2,), "A", 40.0), ("N3", (2,), "A", 40.0)]
+    assert contract_issues(result, 40.0)[1] == ()  # over the warning, not at it
+    titles = ("Year 1 (2027-28)", "Year 2 (2028-29)")
+    row = issue_row(unplaced[0], ds, titles)
+    assert row[:4] == ("N3", "Prov", "Year 1 (2027-28)", "Not placed")
+    assert row[4].startswith("Not placed although Site A is allowed and has room")
+    assert issue_row(journeys[1], ds, titles) == (
+        "N2", "Other", "Year 2 (2028-29)", "Journey 40.0 km", "From P1 to Site A")
+    assert issues_text(unplaced, journeys, 30.0, 2) == (
+        "Over the 2 contract years: 1 need-year (1 need) not placed; 3 need-years (3 needs) "
+        "with a journey over 30 km. The smallest change that would place a need is worked "
+        "out for one year: choose it on the toolbar.")
+
+
+def test_a_providers_needs_sites_and_partners_per_year():
+    ds, result = _issues_case()
+    overview = contract_overview(result, ["N1", "N2", "N3"])
+    # N3 (unplaced in year 1) first
+    assert provider_need_rows(overview, ds, "Prov", _names) == [
+        ("N3", "ETE", "0", UNPLACED, "Site A"), ("N1", "ETE", "1", "Site A", "Site B")]
+    assert provider_years_text(overview, ds, "Prov") == [
+        "Year 1 (2027-28): 1 placed at 1 site, 1 not placed",
+        "Year 2 (2028-29): 2 placed at 2 sites", "1 move between years"]
+    # year 1: Prov at A, Other at B; year 2: both at A
+    assert provider_partners_by_year(result, ds, "Prov") == [
+        "Year 1 (2027-28): shares no site", "Year 2 (2028-29): Other at 1 site"]
+
+
+def test_years_alike_are_one_line():
+    """The same plan in both years: N3 unplaced for one reason, N1 40 km from A, Prov's
+    summary and partners the same each year."""
+    ds, _result = _issues_case()
+    scenario = make_scenario(ds.sites, ds.needs, go_live=START, contract_years=2)
+    same = {"N1": "A", "N2": "B", "N3": None}
+    result = price_contract_plan(scenario, Ramp(), [same, same])
+    unplaced, journeys = contract_issues(result, 30.0)
+    assert [(i.need_id, i.years) for i in unplaced] == [("N3", (1, 2))]
+    assert [(i.need_id, i.years) for i in journeys] == [("N1", (1, 2))]
+    titles = ("Year 1 (2027-28)", "Year 2 (2028-29)")
+    assert issue_row(journeys[0], ds, titles)[2] == "Years 1–2"
+    assert issues_text(unplaced, journeys, 30.0, 2).startswith(
+        "Over the 2 contract years: 2 need-years (1 need) not placed; 2 need-years (1 need) "
+        "with a journey over 30 km.")
+    overview = contract_overview(result, ["N1", "N2", "N3"])
+    assert provider_years_text(overview, ds, "Prov") == [
+        "Every year: 1 placed at 1 site, 1 not placed", "0 moves between years"]
+    assert provider_partners_by_year(result, ds, "Other") == ["Every year: shares no site"]

@@ -29,6 +29,21 @@ BOUNDARY_PREFIX = "Boundaries: "
 STABILITY = "Stability (late changes)"
 
 
+# under All years a need may sit at a different site each year: no line claims one year's
+# site, so lines join only the selection to every site it has in some year
+LINES_ALL_YEARS = "Allocation lines (selected need or site)"
+LINES_ALL_YEARS_TIP = ("All years: a line joins the selected need or site to every site it "
+                       "has in some year. Choose a year on the toolbar for every need's line.")
+
+
+def layer_label(name: str, whole_contract: bool = False) -> tuple[str, str]:
+    """(label, tooltip) of map layer ``name`` in the layer list; ``whole_contract`` when a
+    contract plan's All years is shown, where the allocation lines are the selection's."""
+    if name == LINES and whole_contract:
+        return LINES_ALL_YEARS, LINES_ALL_YEARS_TIP
+    return name, ""
+
+
 def boundary_layer_name(layer: str) -> str:
     """The map's layer name for a project polygon layer, e.g. ``"Boundaries: regions"``."""
     return f"{BOUNDARY_PREFIX}{layer}"
