@@ -203,10 +203,11 @@ def _draw(path: Path, options: PdfOptions, content: Any, maps: ReportMaps,
         fill = [doc.fill_fraction(i) for i in range(len(pages))]
         page_region = dict(doc.page_region)
         if toc_at is not None:
-            toc = layout_toc(lambda: Document(painter, options, content), anchors, toc_at)
+            toc, toc_fill = layout_toc(lambda: Document(painter, options, content), anchors,
+                                       toc_at)
             n = len(toc)
             pages = pages[:toc_at] + toc + pages[toc_at:]
-            fill = fill[:toc_at] + [1.0] * n + fill[toc_at:]
+            fill = fill[:toc_at] + toc_fill + fill[toc_at:]
             anchors = [(lv, t, i + n if i >= toc_at else i) for lv, t, i in anchors]
             anchors.insert(1, (0, "Contents", toc_at))
             page_region = {i + n if i >= toc_at else i: r for i, r in page_region.items()}

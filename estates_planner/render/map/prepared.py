@@ -6,6 +6,7 @@ out vectorised, and every site style's symbol sits in one atlas pixmap.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -66,6 +67,25 @@ class PolygonLayer:
     labels: list[tuple[str, float, float, float]]  # text, x, y, feature size in metres
     fill: str
     line_paths: list[QPainterPath] = field(default_factory=list)  # lines: outline only
+    # the shapely geometries behind ``paths`` and ``line_paths``, in BNG metres
+    geometries: list = field(default_factory=list)
+    line_geometries: list = field(default_factory=list)
+
+    def clipped(self, extent: Extent) -> PolygonLayer:
+        """The layer cut to ``extent`` (xmin, ymin, xmax, ymax in BNG metres), for a vector
+        device: a PDF otherwise carries every boundary of the country in each small map,
+        hidden by the map's clip but written all the same (1.2 MB of the sample's site plan).
+
+        The cut edges are drawn too, so ``extent`` should reach beyond the visible frame.
+        """
+        def cut(geometries) -> list[QPainterPath]:
+            if not geometries:
+                return []
+            parts = shapely.clip_by_rect(np.asarray(geometries, dtype=object), *extent)
+            return [geometry_path(g) for g in parts if not g.is_empty]
+
+        return dataclasses.replace(self, paths=cut(self.geometries),
+                                   line_paths=cut(self.line_geometries))
 
 
 def _in_bng(frame):
@@ -83,6 +103,8 @@ def _in_bng(frame):
 def _polygon_layer(name: str, index: int, frame) -> PolygonLayer:
     paths: list[QPainterPath] = []
     line_paths: list[QPainterPath] = []
+    polygons: list = []
+    lines: list = []
     labels: list[tuple[str, float, float, float]] = []
     frame = _in_bng(frame)
     column = next((c for c in _LABEL_COLUMNS if c in getattr(frame, "columns", ())), None)
@@ -93,14 +115,17 @@ def _polygon_layer(name: str, index: int, frame) -> PolygonLayer:
             continue
         if "Polygon" in geometry.geom_type:
             paths.append(geometry_path(geometry))
+            polygons.append(geometry)
         elif "LineString" in geometry.geom_type or geometry.geom_type == "LinearRing":
             line_paths.append(geometry_path(geometry))
+            lines.append(geometry)
         if text is not None and geometry.geom_type in ("Polygon", "MultiPolygon"):
             point = geometry.representative_point()
             xmin, ymin, xmax, ymax = geometry.bounds
             labels.append((str(text), point.x, point.y, min(xmax - xmin, ymax - ymin)))
     return PolygonLayer(boundary_layer_name(name), paths, labels,
-                        style.POLYGON_FILLS[index % len(style.POLYGON_FILLS)], line_paths)
+                        style.POLYGON_FILLS[index % len(style.POLYGON_FILLS)], line_paths,
+                        polygons, lines)
 
 
 class PreparedContent:

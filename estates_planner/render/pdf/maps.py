@@ -41,6 +41,8 @@ EDGE_INSET_PX = 9.0  # logical px between an edge arrow's tip and the map's edge
 SCALE_BAR_CLEAR_PX = 24.0  # the scale bar keeps this far from the highlighted site
 
 
+# share of a map's extent its boundaries reach beyond it on each side when cut to it
+CLIP_MARGIN = 0.05
 # share of the cover map's data width added to the east for the legend
 COVER_LEGEND_ROOM = 0.3
 
@@ -138,8 +140,10 @@ class ReportMaps:
         frame = MapFrame.fit(extent, QRectF(rect))
         x0, y0, x1, y1 = frame.extent
         mx, my = (x1 - x0) * 0.2, (y1 - y0) * 0.1
+        # boundaries cut a little beyond the frame, so the cut edges fall under its clip
+        beyond = padded_extent(frame.extent, CLIP_MARGIN)
         prepared.polygon_layers = [
-            dataclasses.replace(layer, labels=[
+            dataclasses.replace(layer.clipped(beyond), labels=[
                 lb for lb in layer.labels
                 if x0 + mx <= lb[1] <= x1 - mx and y0 + my <= lb[2] <= y1 - my])
             for layer in layers]
