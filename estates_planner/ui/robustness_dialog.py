@@ -155,6 +155,8 @@ class RobustnessDialog(QDialog):
         self.candidates = _table(self, ("Plan", "Money before changes", "Money after (P50)",
                                         "Money after (P90)", "Moves (mean)",
                                         "Unplaced (mean)"), "Candidate plans")
+        # one plan is adopted: one row at a time, whatever keys are held while clicking
+        self.candidates.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.candidates.itemSelectionChanged.connect(self._update_adopt)
         self.adopt_button = QPushButton("&Adopt as scenario", self)
         self.adopt_button.setEnabled(False)

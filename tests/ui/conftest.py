@@ -202,3 +202,23 @@ def make_window(qtbot, settings_file, no_dialogs):
             window.solve_thread.wait(10_000)
         window.autosaver.wait()  # no recovery file written after the test
         window.workspace._set_modified(False)  # no prompt while tearing down
+
+
+@pytest.fixture(autouse=True)
+def no_keys_held_after():
+    """Qt takes the keyboard modifiers from the last key event: a test ending on Ctrl+Shift+Z
+    left Shift "held" for the next test, whose selectRow then extended a selection. Each
+    test ends with a plain key release, as a user's hands leave the keyboard."""
+    yield
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    if QApplication.instance() is None \
+            or QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier:
+        return
+    widget = QWidget()
+    for key in (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt):
+        QTest.keyRelease(widget, key, Qt.KeyboardModifier.NoModifier)
+    widget.deleteLater()
