@@ -59,3 +59,26 @@ def test_a_shown_contract_is_out_of_date_after_an_edit_of_the_scenario_or_the_ra
     assert ws.shown_plan_is_stale()
     ws.show_plan(name, None)
     assert not ws.shown_plan_is_stale()
+
+
+def test_the_plan_note_says_which_plan_is_shown():
+    """What the scenario list and the status bar say: the stored plan's state, or which of a
+    contract plan is shown, its status, need-years left out, and when it is out of date."""
+    project = contract_project()
+    ws = Workspace(project)
+    name = ws.current_name
+    assert ws.plan_note() == "not solved"
+    planned_for = ws.current
+    contract = price_contract_plan(planned_for, Ramp(), [{"N1": "A"}, {"N1": None}])
+    ws.show_plan(name, None, "All years", contract=contract, planned_for=(planned_for, Ramp()))
+    assert ws.plan_note() == f"All years of the contract plan, {contract.status}"
+    assert ws.plan_note(unplaced=True) == \
+        f"All years of the contract plan, {contract.status}, 1 need-year unplaced"
+    year_2 = contract.years[1].result
+    ws.show_plan(name, year_2, "Year 2 (2028-29)", planned_for=(planned_for, Ramp()))
+    assert ws.plan_note(unplaced=True) == \
+        f"Year 2 (2028-29) of the contract plan, {year_2.status}, 1 need unplaced"
+    ws.set_settings("Dearer moves", move_penalty=9999.0)
+    assert ws.plan_note() == "Year 2 (2028-29) of the contract plan, out of date"
+    ws.show_plan(name, None)
+    assert ws.plan_note() == "not solved"

@@ -243,13 +243,7 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
 
     def _update_status(self, *_args) -> None:
         ws = self.workspace
-        result = ws.result()
-        if result is None:
-            note = "not solved"
-        elif ws.result_is_stale():
-            note = f"{result.status}, edited since"
-        else:
-            note = f"{result.status}, {len(result.unplaced)} unplaced"
+        note = ws.plan_note(unplaced=True)
         self.status_scenario.setText(f"Scenario: {ws.current_name} ({note})")
         several = len(ws.scenario_names) > 1
         self.act_delete.setEnabled(several)

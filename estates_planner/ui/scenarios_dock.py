@@ -56,13 +56,7 @@ class ScenariosPanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for name in ws.scenario_names:
-            result = ws.result(name)
-            if result is None:
-                note = "not solved"
-            elif ws.result_is_stale(name):
-                note = "edited since solved"
-            else:
-                note = result.status
+            note = ws.plan_note(name)
             item = QListWidgetItem(f"{name}  —  {note}")
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setToolTip(ws.scenario(name).description or name)

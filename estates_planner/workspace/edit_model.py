@@ -221,6 +221,36 @@ class Workspace(DataEdits):
         """What of a contract plan the views show ("Year 2 (2027-28)", "All years"), or ""."""
         return self._shown_labels.get(self._current if name is None else name, "")
 
+    def plan_note(self, name: str | None = None, *, unplaced: bool = False) -> str:
+        """What the scenario list and the status bar say of the plan the views show for
+        ``name``: "not solved", "edited since solved", its status; for a contract plan
+        shown, which of it ("All years of the contract plan, feasible") and whether it is out
+        of date. ``unplaced``: the status also counts the needs (or need-years) left out."""
+        name = self._current if name is None else name
+        label = self.shown_label(name)
+        if label:
+            contract = self._shown_contracts.get(name)
+            plan = contract if contract is not None else self._shown.get(name)
+            what = f"{label} of the contract plan"
+            if self.shown_plan_is_stale(name):
+                return f"{what}, out of date"
+            if plan is None:
+                return what
+            if not unplaced:
+                return f"{what}, {plan.status}"
+            left_out = (sum(y.unplaced for y in contract.years) if contract is not None
+                        else len(plan.unplaced))
+            unit = "need-year" if contract is not None else "need"
+            return f"{what}, {plan.status}, {left_out} {unit}{'s' if left_out != 1 else ''} " \
+                "unplaced"
+        result = self.result(name)
+        if result is None:
+            return "not solved"
+        if self.result_is_stale(name):
+            return f"{result.status}, edited since" if unplaced else "edited since solved"
+        return f"{result.status}, {len(result.unplaced)} unplaced" if unplaced \
+            else result.status
+
     def scenario_for_figures(self, name: str | None = None) -> Scenario:
         """The scenario to cost the shown plan with: a contract year's own (its volumes
         from the ramp) while one is shown, else the scenario itself."""

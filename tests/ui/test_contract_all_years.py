@@ -165,3 +165,15 @@ def test_all_years_inspector_names_every_year_not_one_years_plan(qtbot, make_win
     assert [t for t in texts.values() if t.startswith("Used in")] == [
         "Used in year 2 of 2 (peak utilisation 100%). Choose a year on the toolbar for its "
         "needs and week."]
+
+
+def test_the_scenario_list_and_status_bar_name_the_contract_plan_shown(make_window):
+    window = _planned_window(make_window)
+    ws = window.workspace
+    run = window.contract.run
+    expected = f"All years of the contract plan, {run.result.status}"
+    assert window.scenarios_panel.list.item(0).text() == f"{ws.current_name}  —  {expected}"
+    assert window.status_scenario.text() == (
+        f"Scenario: {ws.current_name} ({expected}, 0 need-years unplaced)")
+    window.contract.selector.choose(2)
+    assert "Year 2 (2028-29) of the contract plan" in window.status_scenario.text()
