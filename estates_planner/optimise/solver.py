@@ -83,6 +83,11 @@ _POOL_MIN_LIMIT_S = 10.0
 # (below, with the weekly model: see search()). At a 10 s limit on 2 cores the sample has
 # 0.039 s a need, the generated 500 x 750 instance 0.027 s, the 500 x 1,200 one 0.017 s.
 _CUTS_FROM_S_PER_NEED = 0.025
+# with this much time a part, the cheap moves run before the rota cuts too: the cuts start
+# from that plan, and a part whose masters are not proven in time keeps the better of the
+# two (the 500 x 1,200 instance at 60 s, 10 s a part: five parts kept the cuts' plans from
+# the greedy start, and the plan came out dearer than at 10 s)
+_CHEAP_MOVES_WITH_CUTS_S = 4.0
 _HIGHS_OVERRUN_S = 0.3  # how long after its part's deadline a HiGHS solve is waited for
 # HiGHS is not started with less time than this for its part (its root LP alone takes
 # longer on a part of 100 needs), nor on a part with more need/site pairs than this: its
@@ -516,7 +521,8 @@ class _Run:
                     search(k, plan, part_deadline, part_stop)
                     collect_highs(k, highs, part_deadline)
                     return
-                if daily_rule(st) and share >= _CUTS_FROM_S_PER_NEED * len(part.needs):
+                if daily_rule(st) and share >= _CUTS_FROM_S_PER_NEED * len(part.needs) \
+                        and share < _CHEAP_MOVES_WITH_CUTS_S:
                     # the rota cuts start from the greedy plan: their first master finds a
                     # better one in 0.1-1 s, and the daily-checked cheap moves took 0.3-0.4
                     # s a part of the sample (4.4 s of one core over its 12 parts)
@@ -673,7 +679,14 @@ class _Run:
                         price=lambda p, part=part: self._part_objectives(p, [part])[0],
                         on_update=lambda o, b: tracker.update(k, None, b))
                     weekly_bound[k] = cut.bound
-                    if cut.objective is not None:
+                    start_cost = self._part_objectives(start, [part])[0]
+                    if cut.objective is not None and not cut.proven \
+                            and start_cost is not None and start_cost < cut.objective:
+                        # the cuts' last plan, repaired, is dearer than the part's start
+                        # (masters not proven in time): the start stays the part's plan
+                        keep(k, PartOutcome(start[part.needs].copy(), start_cost, cut.bound,
+                                            "feasible", bound_by="CP-SAT (rota cuts)"))
+                    elif cut.objective is not None:
                         start = cut.plan
                         keep(k, PartOutcome(cut.plan[part.needs].copy(), cut.objective,
                                             cut.objective if cut.proven else cut.bound,

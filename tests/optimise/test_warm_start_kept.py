@@ -61,3 +61,28 @@ def test_a_dearer_warm_start_is_not():
                        seconds=0.0)
     run = _Run(model, 5, None, None, {"N1": "B", "N2": None}, 1, 0.0)
     assert run._no_worse_than_warm_start(best, 0.0, "feasible", [], math.inf) is best
+
+
+def test_a_part_whose_rota_cuts_end_dearer_than_its_start_keeps_the_start(monkeypatch):
+    """With time for the rota cuts but none for a proof, the cuts' last plan (here: both
+    needs at the dear site) must not replace the part's cheaper start; their bound counts."""
+    import numpy as np
+
+    import estates_planner.optimise.solver as solver
+    from estates_planner.optimise import solve_scenario
+    from estates_planner.optimise.cpsat_part import PartModel, PartOutcome
+    from estates_planner.optimise.rota_start import CutOutcome
+
+    # A (£1,000 a desk) and B (£3,000), 2 desks each; N1 and N2 of 1 desk all week
+    sc = make_scenario([site("A", 1000.0, desks=2), site("B", 3000.0, desks=2)],
+                       [need("N1"), need("N2")], unplaced_penalty=10_000.0)
+    at_b = np.array([1, 1], dtype=np.int64)
+    monkeypatch.setattr(solver, "solve_with_rota_cuts", lambda *a, **k: CutOutcome(
+        plan=at_b.copy(), objective=6000.0, bound=1500.0, proven=False, rounds=1, cuts=0))
+    monkeypatch.setattr(PartModel, "solve", lambda self, **k: PartOutcome(
+        np.full(len(self.part.needs), -1, dtype=np.int64), None, -np.inf, "unknown"))
+    result = solve_scenario(sc, time_limit_s=5.0, workers=1)
+    # the start (greedy, then the cheap moves): both at A, 2,000, not the cuts' 6,000
+    assert result.objective == 2000.0
+    assert [a.site_id for a in result.allocations] == ["A", "A"]
+    assert result.bound >= 1500.0 - 1e-6
